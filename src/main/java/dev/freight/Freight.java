@@ -1,0 +1,112 @@
+package dev.freight;
+
+import dev.freight.config.ConfigException;
+import dev.freight.config.FreightConfig;
+import dev.freight.db.Database;
+import dev.freight.db.EmbeddedPostgres;
+import dev.freight.db.Migrations;
+import dev.freight.http.ApiVerticle;
+import dev.freight.users.UsersVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+
+/** A running server: its database, its pool and its verticles, started in order and stopped in reverse. */
+public final class Freight {
+  private static final System.Logger LOG = System.getLogger(Freight.class.getName());
+  private static final long STARTUP_TIMEOUT_S = 120;
+
+  private final FreightConfig config;
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private EmbeddedPostgres embedded;
+  private Vertx vertx;
+  private Pool pool;
+  private ApiVerticle api;
+
+  private Freight(FreightConfig config) {
+    this.config = config;
+  }
+
+  /** Starts everything or, failing that, stops what did start and rethrows. Blocking. */
+  public static Freight start(FreightConfig config) {
+    Freight freight = new Freight(config);
+    try {
+      freight.boot();
+      return freight;
+    } catch (RuntimeException e) {
+      freight.stop();
+      throw e;
+    }
+  }
+
+  private void boot() {
+    FreightConfig effective = config;
+    if (config.db().embedded()) {
+      embedded = EmbeddedPostgres.start(config.dataDir().resolve("postgres"), config.db().embeddedOsUser());
+      effective = config.withDbUrl("postgresql://" + embedded.user() + "@" + embedded.host() + ":" + embedded.port()
+          + "/postgres");
+    }
+    vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
+    pool = Database.pool(vertx, effective.db().url(), effective.db().poolSize());
+    String where = describe(effective.db().url());
+    await(Database.ping(pool, 10_000).recover(failure -> Future.failedFuture(
+        new ConfigException("cannot reach PostgreSQL at " + where + ": " + failure.getMessage()))));
+    int applied = await(Migrations.run(pool, Migrations.load()));
+    if (applied > 0) {
+      LOG.log(System.Logger.Level.INFO, "applied " + applied + " database migration(s)");
+    }
+    deploy(new UsersVerticle(pool, effective.admin()));
+    api = new ApiVerticle(effective.http(), pool);
+    deploy(api);
+    LOG.log(System.Logger.Level.INFO, "Freight serving http://" + effective.http().host() + ":" + port()
+        + " - PostgreSQL " + (embedded != null ? "embedded" : "external") + " at " + where
+        + " - data dir " + effective.dataDir());
+  }
+
+  private void deploy(io.vertx.core.Deployable verticle) {
+    deployments.push(await(vertx.deployVerticle(verticle)));
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(STARTUP_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("start-up step timed out after " + STARTUP_TIMEOUT_S + " s");
+    }
+  }
+
+  /** host:port/database, without credentials, for logs and errors. */
+  private static String describe(String url) {
+    URI uri = URI.create(url);
+    return uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort()) + uri.getPath();
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  /** Stops verticles in reverse order, then the pool, then the embedded PostgreSQL. Blocking, idempotent. */
+  public synchronized void stop() {
+    if (vertx != null) {
+      try {
+        while (!deployments.isEmpty()) {
+          await(vertx.undeploy(deployments.pop()));
+        }
+        await(pool.close());
+        await(vertx.close());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "stopping Freight: " + e.getMessage());
+      }
+      vertx = null;
+    }
+    if (embedded != null) {
+      embedded.close();
+      embedded = null;
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.freight.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Builds {@link FreightConfig} from the bundled defaults ({@code conf/freight.yaml}), an optional
+ * file given with {@code --config}, and {@code FREIGHT_*} environment variables, in that order.
+ * The bundled file defines the keys: any other key is an error.
+ */
+public final class ConfigLoader {
+  private static final String DEFAULTS = "/freight.yaml";
+
+  /** Where each value came from, for error messages. */
+  private record Setting(String value, String source) {}
+
+  private final Map<String, Setting> settings = new LinkedHashMap<>();
+
+  private ConfigLoader() {}
+
+  public static FreightConfig load(Optional<Path> file, Map<String, String> env) {
+    ConfigLoader loader = new ConfigLoader();
+    loader.readDefaults();
+    file.ifPresent(loader::readFile);
+    loader.readEnv(env);
+    return loader.build();
+  }
+
+  private void readDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new ConfigException("the bundled defaults " + DEFAULTS + " are missing from the jar");
+      }
+      flatten("", parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "defaults"), "defaults", true);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read the bundled defaults: " + e.getMessage());
+    }
+  }
+
+  private void readFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    flatten("", parse(text, file.toString()), file.toString(), false);
+  }
+
+  private static Map<?, ?> parse(String text, String source) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(0);
+    Object root;
+    try {
+      root = new Yaml(new SafeConstructor(options)).load(text);
+    } catch (YAMLException e) {
+      throw new ConfigException(source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (root == null) {
+      return Map.of();
+    }
+    if (!(root instanceof Map<?, ?> map)) {
+      throw new ConfigException(source + ": expected a mapping of keys at the top level");
+    }
+    return map;
+  }
+
+  private void flatten(String prefix, Map<?, ?> map, String source, boolean defining) {
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      String key = prefix + entry.getKey();
+      if (entry.getValue() instanceof Map<?, ?> nested) {
+        flatten(key + ".", nested, source, defining);
+        continue;
+      }
+      if (!defining && !settings.containsKey(key)) {
+        throw new ConfigException(source + ": unknown key '" + key + "'");
+      }
+      String value = entry.getValue() == null ? "" : String.valueOf(entry.getValue());
+      settings.put(key, new Setting(value, source));
+    }
+  }
+
+  private void readEnv(Map<String, String> env) {
+    for (String key : settings.keySet()) {
+      String name = envName(key);
+      if (env.containsKey(name)) {
+        settings.put(key, new Setting(env.get(name), name));
+      }
+    }
+  }
+
+  static String envName(String key) {
+    return "FREIGHT_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  private FreightConfig build() {
+    return new FreightConfig(
+        new FreightConfig.Http(
+            text("http.host"),
+            (int) number("http.port", 0, 65_535),
+            number("http.max_body_bytes", 1, Long.MAX_VALUE),
+            number("http.max_upload_bytes", 1, Long.MAX_VALUE)),
+        Path.of(nonEmpty("data_dir")).toAbsolutePath().normalize(),
+        new FreightConfig.Db(dbUrl(), (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
+        new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")));
+  }
+
+  private String text(String key) {
+    return settings.get(key).value().trim();
+  }
+
+  private String nonEmpty(String key) {
+    String value = text(key);
+    if (value.isEmpty()) {
+      throw invalid(key, "must not be empty");
+    }
+    return value;
+  }
+
+  private long number(String key, long min, long max) {
+    long value;
+    try {
+      value = Long.parseLong(text(key));
+    } catch (NumberFormatException e) {
+      throw invalid(key, "must be a whole number");
+    }
+    if (value < min || value > max) {
+      throw invalid(key, "must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  private String dbUrl() {
+    String url = text("db.url");
+    if (url.isEmpty()) {
+      return url;
+    }
+    try {
+      URI uri = new URI(url);
+      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw invalid("db.url", "must look like postgresql://user:pass@host:port/db");
+      }
+    } catch (URISyntaxException e) {
+      throw invalid("db.url", "must look like postgresql://user:pass@host:port/db");
+    }
+    return url;
+  }
+
+  private ConfigException invalid(String key, String problem) {
+    Setting setting = settings.get(key);
+    String shown = key.equals("db.url") || key.equals("admin.token") ? "(hidden)" : "'" + setting.value() + "'";
+    return new ConfigException(key + " = " + shown + " (from " + setting.source() + ") " + problem);
+  }
+}

@@ -1,0 +1,23 @@
+package dev.freight.config;
+
+import java.nio.file.Path;
+
+/** The whole configuration, read and validated once at start-up; nothing else reads the environment. */
+public record FreightConfig(Http http, Path dataDir, Db db, Admin admin) {
+
+  public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
+
+  /** {@code url} is empty when Freight runs its own embedded PostgreSQL. */
+  public record Db(String url, int poolSize, String embeddedOsUser) {
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+  }
+
+  /** {@code token} is empty when none is configured. */
+  public record Admin(String email, String token) {}
+
+  public FreightConfig withDbUrl(String url) {
+    return new FreightConfig(http, dataDir, new Db(url, db.poolSize, db.embeddedOsUser), admin);
+  }
+}

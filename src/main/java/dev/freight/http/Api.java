@@ -1,0 +1,126 @@
+package dev.freight.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+import java.util.Map;
+
+/** What every handler does: read the caller and the validated request, ask a verticle, answer in JSON. */
+final class Api {
+  private Api() {}
+
+  /** The authenticated user, as {@code users.authenticate} described it. */
+  static JsonObject caller(RoutingContext ctx) {
+    return ctx.user().principal();
+  }
+
+  static boolean isSuperuser(RoutingContext ctx) {
+    return caller(ctx).getBoolean("is_superuser", false);
+  }
+
+  static void requireSuperuser(RoutingContext ctx) {
+    if (!isSuperuser(ctx)) {
+      throw new HttpException(403, "You do not have permission to perform this action.");
+    }
+  }
+
+  static ValidatedRequest request(RoutingContext ctx) {
+    return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+  }
+
+  static Integer pathInt(RoutingContext ctx, String name) {
+    return request(ctx).getPathParameters().get(name).getInteger();
+  }
+
+  /** A query parameter as text, or null when absent. */
+  static String query(RoutingContext ctx, String name) {
+    RequestParameter param = request(ctx).getQuery().get(name);
+    return param == null || param.isNull() ? null : String.valueOf(param.get());
+  }
+
+  static int queryInt(RoutingContext ctx, String name, int fallback) {
+    RequestParameter param = request(ctx).getQuery().get(name);
+    return param == null || param.isNull() ? fallback : param.getInteger();
+  }
+
+  static JsonObject body(RoutingContext ctx) {
+    RequestParameter body = request(ctx).getBody();
+    return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
+  }
+
+  /** Asks the verticle at {@code address}; its coded failures reach the failure handler as they are. */
+  static Future<JsonObject> ask(RoutingContext ctx, String address, JsonObject payload) {
+    return ask(ctx.vertx().eventBus(), address, payload, DeliveryOptions.DEFAULT_TIMEOUT);
+  }
+
+  static Future<JsonObject> ask(EventBus bus, String address, JsonObject payload, long timeoutMs) {
+    return bus.<JsonObject>request(address, payload, new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(reply -> reply.body());
+  }
+
+  static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body instanceof JsonObject json ? json.toBuffer() : io.vertx.core.json.Json.encodeToBuffer(body));
+  }
+
+  /** Sends the verticle's reply, or hands its failure to the failure handler. */
+  static void reply(RoutingContext ctx, int status, Future<JsonObject> answer) {
+    answer.onSuccess(body -> json(ctx, status, body)).onFailure(ctx::fail);
+  }
+
+  /** Pagination as every list uses it: 1-based {@code page}, {@code page_size} up to 1000. */
+  record Page(int number, int size) {
+    static Page of(RoutingContext ctx) {
+      return new Page(queryInt(ctx, "page", 1), queryInt(ctx, "page_size", 50));
+    }
+
+    long offset() {
+      return (long) (number - 1) * size;
+    }
+
+    JsonObject window(JsonObject payload) {
+      return payload.put("limit", size).put("offset", offset());
+    }
+
+    /** Adds {@code next} and {@code previous} links to a verticle's {@code {count, results}}. */
+    JsonObject linked(RoutingContext ctx, JsonObject page) {
+      long count = page.getLong("count");
+      return new JsonObject()
+          .put("count", count)
+          .put("next", offset() + size < count ? link(ctx, number + 1) : null)
+          .put("previous", number > 1 ? link(ctx, Math.min(number - 1, lastPage(count))) : null)
+          .put("results", page.getJsonArray("results"));
+    }
+
+    private long lastPage(long count) {
+      return Math.max(1, (count + size - 1) / size);
+    }
+
+    private String link(RoutingContext ctx, long page) {
+      StringBuilder url = new StringBuilder(ctx.request().absoluteURI().replaceFirst("\\?.*", "")).append('?');
+      for (Map.Entry<String, String> param : ctx.queryParams()) {
+        if (!param.getKey().equals("page")) {
+          url.append(encode(param.getKey())).append('=').append(encode(param.getValue())).append('&');
+        }
+      }
+      return url.append("page=").append(page).toString();
+    }
+
+    private static String encode(String text) {
+      return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Answers a page of a list with links. */
+  static void page(RoutingContext ctx, Page page, Future<JsonObject> answer) {
+    answer.onSuccess(body -> json(ctx, 200, page.linked(ctx, body))).onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.freight.http;
+
+import dev.freight.config.FreightConfig;
+import dev.freight.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.APIKeyHandler;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Owns HTTP: builds the router from {@code openapi.yaml}, authenticates, validates, and hands each
+ * operation to a small handler that asks the owning verticle over the event bus.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(ApiVerticle.class.getName());
+  static final String CONTRACT = "openapi.yaml";
+  private static final long HEALTH_TIMEOUT_MS = 2_000;
+
+  private final FreightConfig.Http config;
+  private final Pool pool;
+  private HttpServer server;
+
+  public ApiVerticle(FreightConfig.Http config, Pool pool) {
+    this.config = config;
+    this.pool = pool;
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.fileSystem().readFile(CONTRACT)
+        .compose(text -> OpenAPIContract.from(vertx, CONTRACT).map(contract -> router(contract, text)))
+        .compose(router -> vertx.createHttpServer()
+            .requestHandler(router)
+            .listen(config.port(), config.host()))
+        .onSuccess(listening -> server = listening);
+  }
+
+  private Router router(OpenAPIContract contract, Buffer contractText) {
+    RequestExtractor jsonOnly = RequestExtractor.withBodyHandler();
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, (ctx, operation) -> isMultipart(ctx)
+        ? Future.failedFuture(new HttpException(415, "This endpoint takes application/json."))
+        : jsonOnly.extractValidatableRequest(ctx, operation));
+    builder.rootHandler(this::readJsonBody);
+    builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(new TokenAuth(vertx.eventBus())));
+
+    builder.getRoute("getHealth").addHandler(this::health);
+    builder.getRoute("getOpenApi").addHandler(ctx ->
+        ctx.response().putHeader("Content-Type", "application/yaml").end(contractText));
+    UserRoutes.bind(builder);
+
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (route.getHandlers().isEmpty()) {
+        throw new IllegalStateException("operation " + route.getOperation().getOperationId() + " has no handler");
+      }
+    }
+    Router router = builder.createRouter();
+    router.route().failureHandler(this::failure);
+    router.errorHandler(404, ctx -> error(ctx, 404, "Not found."));
+    router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " not allowed."));
+    return router;
+  }
+
+  /**
+   * JSON bodies are read here with a size limit. Multipart bodies are left alone: only upload
+   * operations take them, and those stream them to disk on their own route.
+   */
+  private void readJsonBody(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    boolean hasBody = method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    String type = ctx.request().getHeader("Content-Type");
+    if (!hasBody || isMultipart(ctx)) {
+      ctx.next();
+    } else if (type != null && !type.toLowerCase().startsWith("application/json")) {
+      error(ctx, 415, "Unsupported media type " + type + "; send application/json.");
+    } else {
+      BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()).handle(ctx);
+    }
+  }
+
+  private static boolean isMultipart(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    return type != null && type.toLowerCase().startsWith("multipart/");
+  }
+
+  private void health(RoutingContext ctx) {
+    Database.ping(pool, HEALTH_TIMEOUT_MS)
+        .onSuccess(up -> Api.json(ctx, 200, new JsonObject().put("status", "UP").put("db", "UP")))
+        .onFailure(down -> Api.json(ctx, 503, new JsonObject().put("status", "DOWN").put("db", "DOWN")));
+  }
+
+  /** The one place where failures become HTTP answers. */
+  private void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpException http) {
+      error(ctx, http.getStatusCode(), detail(ctx, http));
+    } else if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() >= 400 && reply.failureCode() < 600) {
+      error(ctx, reply.failureCode(), reply.getMessage());
+    } else if (failure == null && ctx.statusCode() >= 400) {
+      error(ctx, ctx.statusCode(), defaultDetail(ctx.statusCode()));
+    } else {
+      LOG.log(System.Logger.Level.ERROR, ctx.request().method() + " " + ctx.request().path() + " failed", failure);
+      error(ctx, 500, "Internal server error.");
+    }
+  }
+
+  private static String detail(RoutingContext ctx, HttpException http) {
+    if (http.getStatusCode() == 401 && ctx.request().getHeader("Authorization") == null) {
+      return "Authentication credentials were not provided.";
+    }
+    String payload = http.getPayload();
+    if (payload != null && !payload.isBlank()) {
+      return payload;
+    }
+    Throwable cause = http.getCause();
+    return cause instanceof HttpException inner && inner.getPayload() != null
+        ? inner.getPayload()
+        : defaultDetail(http.getStatusCode());
+  }
+
+  private static String defaultDetail(int status) {
+    return switch (status) {
+      case 401 -> "Invalid token.";
+      case 413 -> "Request body too large.";
+      default -> io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase() + ".";
+    };
+  }
+
+  private static void error(RoutingContext ctx, int status, String detail) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    Api.json(ctx, status, new JsonObject().put("detail", detail));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.freight.http;
+
+import dev.freight.users.UsersVerticle;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/** /api/v2/users/... */
+final class UserRoutes {
+  private UserRoutes() {}
+
+  static void bind(RouterBuilder builder) {
+    builder.getRoute("getCurrentUser").addHandler(UserRoutes::me);
+    builder.getRoute("listUsers").addHandler(UserRoutes::list);
+    builder.getRoute("createUser").addHandler(UserRoutes::create);
+    builder.getRoute("rotateUserToken").addHandler(UserRoutes::rotateToken);
+  }
+
+  private static void me(RoutingContext ctx) {
+    Api.reply(ctx, 200, Api.ask(ctx, UsersVerticle.GET, new JsonObject().put("id", Api.caller(ctx).getInteger("id"))));
+  }
+
+  private static void list(RoutingContext ctx) {
+    Api.requireSuperuser(ctx);
+    Api.Page page = Api.Page.of(ctx);
+    Api.page(ctx, page, Api.ask(ctx, UsersVerticle.LIST, page.window(new JsonObject())));
+  }
+
+  private static void create(RoutingContext ctx) {
+    Api.requireSuperuser(ctx);
+    Api.reply(ctx, 201, Api.ask(ctx, UsersVerticle.CREATE, Api.body(ctx)));
+  }
+
+  private static void rotateToken(RoutingContext ctx) {
+    int id = Api.pathInt(ctx, "id");
+    if (!Api.isSuperuser(ctx) && Api.caller(ctx).getInteger("id") != id) {
+      throw new HttpException(403, "Only a superuser or the user itself may issue a new token.");
+    }
+    Api.reply(ctx, 200, Api.ask(ctx, UsersVerticle.ROTATE_TOKEN, new JsonObject().put("id", id)));
+  }
+}

@@ -1,0 +1,25 @@
+package dev.freight.library;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of coercing one row.
+ *
+ * @param values the coerced values in model order; complete (every field, defaults filled) only when
+ *               {@link #ok()}, otherwise the fields that failed are missing
+ * @param errors the problems, empty when the row is valid
+ */
+public record RowResult(Map<String, Object> values, List<FieldError> errors) {
+
+  public RowResult {
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // keeps model order
+    errors = List.copyOf(errors);
+  }
+
+  public boolean ok() {
+    return errors.isEmpty();
+  }
+}

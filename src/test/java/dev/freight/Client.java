@@ -1,0 +1,57 @@
+package dev.freight;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/** A user's HTTP session with the server: blocking calls, as a test reads best. */
+public final class Client {
+  private static final WebClient WEB = WebClient.create(Vertx.vertx(), new WebClientOptions());
+
+  private final int port;
+  private final String token;
+
+  Client(int port, String token) {
+    this.port = port;
+    this.token = token;
+  }
+
+  public HttpRequest<Buffer> request(HttpMethod method, String path) {
+    HttpRequest<Buffer> request = WEB.request(method, port, "127.0.0.1", path);
+    if (token != null) {
+      request.putHeader("Authorization", "Token " + token);
+    }
+    return request;
+  }
+
+  public HttpResponse<Buffer> get(String path) {
+    return request(HttpMethod.GET, path).send().await();
+  }
+
+  public HttpResponse<Buffer> post(String path, JsonObject body) {
+    return request(HttpMethod.POST, path).sendJsonObject(body).await();
+  }
+
+  public HttpResponse<Buffer> patch(String path, JsonObject body) {
+    return request(HttpMethod.PATCH, path).sendJsonObject(body).await();
+  }
+
+  /** Creates a user through the API (this client must be a superuser's) and returns a client for it. */
+  public Client createUser(String email, boolean superuser) {
+    HttpResponse<Buffer> created = post("/api/v2/users/",
+        new JsonObject().put("email", email).put("is_superuser", superuser));
+    if (created.statusCode() != 201) {
+      throw new AssertionError("creating " + email + ": " + created.statusCode() + " " + created.bodyAsString());
+    }
+    return new Client(port, created.bodyAsJsonObject().getString("token"));
+  }
+
+  public Client withToken(String other) {
+    return new Client(port, other);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.freight;
+
+import dev.freight.config.ConfigLoader;
+import dev.freight.config.FreightConfig;
+import dev.freight.db.Database;
+import dev.freight.db.EmbeddedPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real server for tests: one embedded PostgreSQL per test JVM, a fresh database per server,
+ * Freight listening on a free port with a known admin token.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final String ADMIN_EMAIL = "admin@example.com";
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdefghijklmnop";
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+  private static Vertx adminVertx;
+
+  private final Freight freight;
+  private final String database;
+  private final Path dataDir;
+
+  private TestServer(Freight freight, String database, Path dataDir) {
+    this.freight = freight;
+    this.database = database;
+    this.dataDir = dataDir;
+  }
+
+  /** A server on its own new database. */
+  public static TestServer start() {
+    String database = "freight_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    sql("CREATE DATABASE " + database);
+    Path dataDir = tempDir();
+    FreightConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+        "FREIGHT_HTTP_HOST", "127.0.0.1",
+        "FREIGHT_HTTP_PORT", "0",
+        "FREIGHT_DATA_DIR", dataDir.toString(),
+        "FREIGHT_DB_URL", url(database),
+        "FREIGHT_ADMIN_EMAIL", ADMIN_EMAIL,
+        "FREIGHT_ADMIN_TOKEN", ADMIN_TOKEN));
+    return new TestServer(Freight.start(config), database, dataDir);
+  }
+
+  public int port() {
+    return freight.port();
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Client client(String token) {
+    return new Client(port(), token);
+  }
+
+  public Client admin() {
+    return client(ADMIN_TOKEN);
+  }
+
+  @Override
+  public void close() {
+    freight.stop();
+  }
+
+  /** Runs a statement on the shared cluster's maintenance database. */
+  public static void sql(String statement) {
+    Pool pool = Database.pool(adminVertx(), url("postgres"), 1);
+    try {
+      pool.query(statement).execute().await();
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  public static synchronized String url(String database) {
+    if (postgres == null) {
+      postgres = EmbeddedPostgres.start(tempDir().resolve("postgres"), "nobody");
+      Runtime.getRuntime().addShutdownHook(new Thread(postgres::close));
+    }
+    return "postgresql://" + postgres.user() + "@" + postgres.host() + ":" + postgres.port() + "/" + database;
+  }
+
+  private static synchronized Vertx adminVertx() {
+    if (adminVertx == null) {
+      adminVertx = Vertx.vertx();
+    }
+    return adminVertx;
+  }
+
+  /** Under /tmp: the embedded PostgreSQL's account must be able to reach it. */
+  public static Path tempDir() {
+    try {
+      Path dir = Files.createTempDirectory(Path.of("/tmp"), "freight-test-");
+      dir.toFile().setReadable(true, false);
+      dir.toFile().setExecutable(true, false);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
