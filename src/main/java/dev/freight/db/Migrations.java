@@ -87,7 +87,9 @@ public final class Migrations {
   }
 
   private static Future<Integer> applyMissing(SqlConnection conn, List<Migration> migrations) {
-    return conn.query(CREATE_TABLE).execute()
+    // Quiet: "already exists, skipping" is the normal case.
+    return conn.query("SET client_min_messages TO warning").execute()
+        .compose(quiet -> conn.query(CREATE_TABLE).execute())
         .compose(created -> conn.query("SELECT version FROM freight_schema_version").execute())
         .compose(rows -> {
           Set<Integer> applied = new HashSet<>();
