@@ -3,6 +3,9 @@ package dev.freight.http;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import dev.freight.bus.Streams;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -122,5 +125,41 @@ final class Api {
   /** Answers a page of a list with links. */
   static void page(RoutingContext ctx, Page page, Future<JsonObject> answer) {
     answer.onSuccess(body -> json(ctx, 200, page.linked(ctx, body))).onFailure(ctx::fail);
+  }
+
+  /**
+   * Streams what a verticle opened: {@code {"stream", "content_type", "filename"?, "length"?}}. Each
+   * chunk is pulled only once the previous one is written, so a slow client slows the source, not
+   * the heap.
+   */
+  static void stream(RoutingContext ctx, Future<JsonObject> opened) {
+    opened.onFailure(ctx::fail).onSuccess(meta -> {
+      String id = meta.getString("stream");
+      HttpServerResponse response = ctx.response().putHeader("Content-Type", meta.getString("content_type"));
+      if (meta.containsKey("filename")) {
+        response.putHeader("Content-Disposition", "attachment; filename=\"" + meta.getString("filename") + "\"");
+      }
+      if (meta.containsKey("length")) {
+        response.putHeader("Content-Length", String.valueOf(meta.getLong("length")));
+      } else {
+        response.setChunked(true);
+      }
+      EventBus bus = ctx.vertx().eventBus();
+      response.closeHandler(closed -> bus.request(Streams.CLOSE, id));
+      pull(bus, id, response);
+    });
+  }
+
+  private static void pull(EventBus bus, String id, HttpServerResponse response) {
+    bus.<Buffer>request(Streams.NEXT, id).onComplete(reply -> {
+      if (reply.failed()) {
+        // Headers are out: all that is left is to cut the connection so the client sees it broke.
+        response.reset();
+      } else if (reply.result().headers().contains(Streams.END)) {
+        response.end();
+      } else {
+        response.write(reply.result().body()).onSuccess(written -> pull(bus, id, response));
+      }
+    });
   }
 }

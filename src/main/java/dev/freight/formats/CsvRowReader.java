@@ -1,0 +1,155 @@
+package dev.freight.formats;
+
+import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** CSV (RFC 4180, UTF-8, optional BOM) with a header record naming the columns. */
+final class CsvRowReader implements RowReader {
+
+  private static final char BOM = '\uFEFF';
+
+  private final CountingInputStream in;
+  private final FieldHandler handler;
+  private final CsvReader<List<String>> csv;
+  private final Iterator<List<String>> records;
+  private final List<String> header;
+  private long rowNumber;
+
+  CsvRowReader(Path file, ReadLimits limits) throws IOException {
+    in = new CountingInputStream(Files.newInputStream(file));
+    handler = new FieldHandler(limits.maxFieldChars());
+    try {
+      // A strict decoder, so a file in another encoding is rejected instead of silently garbled.
+      PushbackReader reader = new PushbackReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
+      skipBom(reader);
+      csv = CsvReader.builder()
+          .allowExtraFields(true) // field counts are checked here, against the header, with a better message
+          .allowMissingFields(true)
+          // the parser buffers a whole field, so it must hold one longer than the limit for us to reject it
+          .maxBufferSize((int) Math.min(Integer.MAX_VALUE - 16, limits.maxFieldChars() + 65_536L))
+          .build(handler, reader);
+      records = csv.iterator();
+      header = nextRecord();
+      if (header == null) {
+        throw new FileFormatException("the file is empty: a header row naming the columns is required", 0);
+      }
+      String problem = Rows.headerProblem(header);
+      if (problem != null) {
+        throw new FileFormatException(problem, handler.line());
+      }
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  private static void skipBom(PushbackReader reader) throws IOException {
+    int first = reader.read();
+    if (first >= 0 && first != BOM) {
+      reader.unread(first);
+    }
+  }
+
+  @Override
+  public Map<String, Object> next() throws IOException {
+    List<String> fields = nextRecord();
+    if (fields == null) {
+      return null;
+    }
+    if (fields.size() != header.size()) {
+      throw new FileFormatException(
+          "row has " + fields.size() + " fields but the header has " + header.size(), handler.line());
+    }
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (int i = 0; i < fields.size(); i++) {
+      row.put(header.get(i), fields.get(i));
+    }
+    rowNumber++;
+    return row;
+  }
+
+  /** Next non-blank record, translating FastCSV's unchecked exceptions. */
+  private List<String> nextRecord() throws IOException {
+    try {
+      return records.hasNext() ? records.next() : null;
+    } catch (CsvParseException e) {
+      throw new FileFormatException(rootMessage(e), handler.line());
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof CharacterCodingException) {
+        throw new FileFormatException("the file is not valid UTF-8", handler.line());
+      }
+      throw e.getCause();
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  @Override
+  public long rowNumber() {
+    return rowNumber;
+  }
+
+  @Override
+  public long bytesRead() {
+    return in.count();
+  }
+
+  @Override
+  public void close() throws IOException {
+    csv.close();
+  }
+
+  /** Collects the fields of one record, enforcing the field length limit and remembering where the record starts. */
+  private static final class FieldHandler extends AbstractBaseCsvCallbackHandler<List<String>> {
+
+    private final int maxFieldChars;
+    private List<String> fields = new ArrayList<>();
+
+    FieldHandler(int maxFieldChars) {
+      this.maxFieldChars = maxFieldChars;
+    }
+
+    long line() {
+      return getStartingLineNumber();
+    }
+
+    @Override
+    protected void handleBegin(long startingLineNumber) {
+      fields = new ArrayList<>();
+    }
+
+    @Override
+    protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
+      if (len > maxFieldChars) {
+        throw new CsvParseException("field " + (fieldIdx + 1) + " is longer than " + maxFieldChars + " characters");
+      }
+      fields.add(new String(buf, offset, len));
+    }
+
+    @Override
+    protected List<String> buildRecord() {
+      return fields;
+    }
+  }
+}

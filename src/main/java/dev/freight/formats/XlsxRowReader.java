@@ -1,0 +1,165 @@
+package dev.freight.formats;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipException;
+import org.dhatim.fastexcel.reader.Cell;
+import org.dhatim.fastexcel.reader.CellType;
+import org.dhatim.fastexcel.reader.ExcelReaderException;
+import org.dhatim.fastexcel.reader.ReadableWorkbook;
+import org.dhatim.fastexcel.reader.Row;
+import org.dhatim.fastexcel.reader.Sheet;
+
+/**
+ * XLSX: one sheet whose first non-empty row names the columns. Opened from the file (random access into the
+ * zip) rather than a stream, which fastexcel would buffer whole; rows are parsed one at a time.
+ * Error "lines" are sheet row numbers as shown by spreadsheet applications.
+ */
+final class XlsxRowReader implements RowReader {
+
+  private final long fileSize;
+  private final int maxFieldChars;
+  private final ReadableWorkbook workbook;
+  private final Stream<Row> stream;
+  private final Iterator<Row> rows;
+  private final List<String> header = new ArrayList<>();
+  private int headerRowNum;
+  private long rowNumber;
+  private boolean done;
+
+  XlsxRowReader(Path file, String sheetName, ReadLimits limits) throws IOException {
+    this.fileSize = Files.size(file);
+    this.maxFieldChars = limits.maxFieldChars();
+    try {
+      workbook = new ReadableWorkbook(file.toFile());
+    } catch (ExcelReaderException e) {
+      throw new FileFormatException("not a valid XLSX file: " + e.getMessage(), 0);
+    } catch (IOException e) {
+      // commons-compress wraps "not a zip" in a plain IOException naming the server path; report the cause
+      Throwable zip = e instanceof ZipException ? e : e.getCause();
+      if (zip instanceof ZipException) {
+        throw new FileFormatException("not a valid XLSX file: " + zip.getMessage(), 0);
+      }
+      throw e;
+    }
+    try {
+      Sheet sheet = (sheetName == null ? workbook.getSheets().findFirst() : workbook.findSheet(sheetName))
+          .or(() -> workbook.getSheets().findFirst())
+          .orElseThrow(() -> new FileFormatException("the workbook has no sheets", 0));
+      stream = sheet.openStream();
+      rows = stream.iterator();
+      readHeader();
+    } catch (IOException | RuntimeException e) {
+      workbook.close();
+      throw e;
+    }
+  }
+
+  private void readHeader() throws IOException {
+    Row row = nextNonEmptyRow();
+    if (row == null) {
+      throw new FileFormatException("the sheet is empty: a header row naming the columns is required", 0);
+    }
+    headerRowNum = row.getRowNum();
+    int width = 0;
+    for (int i = 0; i < row.getCellCount(); i++) {
+      if (!isBlank(value(row, i))) {
+        width = i + 1;
+      }
+    }
+    for (int i = 0; i < width; i++) {
+      Object name = value(row, i);
+      header.add(name instanceof BigDecimal d ? d.toPlainString() : name == null ? "" : name.toString());
+    }
+    String problem = Rows.headerProblem(header);
+    if (problem != null) {
+      throw new FileFormatException(problem, headerRowNum);
+    }
+  }
+
+  @Override
+  public Map<String, Object> next() throws IOException {
+    Row row = done ? null : nextNonEmptyRow();
+    if (row == null) {
+      done = true;
+      return null;
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      values.put(header.get(i), value(row, i));
+    }
+    for (int i = header.size(); i < row.getCellCount(); i++) {
+      if (!isBlank(value(row, i))) {
+        throw new FileFormatException("a value in column " + (i + 1) + " has no header", row.getRowNum());
+      }
+    }
+    rowNumber = row.getRowNum() - (long) headerRowNum;
+    return values;
+  }
+
+  private Row nextNonEmptyRow() throws IOException {
+    try {
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        for (int i = 0; i < row.getCellCount(); i++) {
+          if (!isBlank(value(row, i))) {
+            return row;
+          }
+        }
+      }
+      return null;
+    } catch (ExcelReaderException e) {
+      throw new FileFormatException("the sheet is not valid: " + e.getMessage(), 0);
+    }
+  }
+
+  /** String, Boolean, BigDecimal, or null for a missing or empty cell; formulas give their cached value. */
+  private Object value(Row row, int index) throws FileFormatException {
+    Cell cell = row.getOptionalCell(index).orElse(null);
+    if (cell == null || cell.getType() == CellType.EMPTY) {
+      return null;
+    }
+    if (cell.getType() == CellType.ERROR) {
+      throw new FileFormatException("cell " + cell.getAddress() + " holds the error " + cell.getRawValue(),
+          row.getRowNum());
+    }
+    Object value = cell.getType() == CellType.STRING && cell.getValue() == null ? "" : cell.getValue();
+    if (value instanceof String s && s.length() > maxFieldChars) {
+      throw new FileFormatException(
+          "cell " + cell.getAddress() + " is longer than " + maxFieldChars + " characters", row.getRowNum());
+    }
+    return value;
+  }
+
+  /** Empty strings count as blank only for skipping rows and trailing columns; as values they are kept. */
+  private static boolean isBlank(Object value) {
+    return value == null || "".equals(value);
+  }
+
+  @Override
+  public long rowNumber() {
+    return rowNumber;
+  }
+
+  @Override
+  public long bytesRead() {
+    return done ? fileSize : 0; // the zip is read by random access, so there is no meaningful position
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      stream.close();
+    } finally {
+      workbook.close();
+    }
+  }
+}

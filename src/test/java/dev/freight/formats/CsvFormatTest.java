@@ -1,0 +1,107 @@
+package dev.freight.formats;
+
+import static dev.freight.formats.Samples.COLUMNS;
+import static dev.freight.formats.Samples.ROWS;
+import static dev.freight.formats.Samples.file;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvFormatTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void roundTripsNastyValuesAsStrings() throws Exception {
+    Path file = Samples.write(dir, Format.CSV, null, COLUMNS, ROWS);
+
+    assertThat(Files.readAllBytes(file)).startsWith("id,title".getBytes()); // no BOM
+    assertThat(Samples.readAll(Format.CSV, file, null))
+        .isEqualTo(Samples.expected(COLUMNS, ROWS, Rows::text));
+  }
+
+  @Test
+  void singleColumnKeepsEmptyValues() throws Exception {
+    List<List<Object>> rows = List.of(Samples.row(""), Samples.row((Object) null), Samples.row("a"));
+    Path file = Samples.write(dir, Format.CSV, null, List.of("only"), rows);
+
+    assertThat(Samples.readAll(Format.CSV, file, null))
+        .containsExactly(Map.of("only", ""), Map.of("only", ""), Map.of("only", "a"));
+  }
+
+  @Test
+  void readsHeaderInAnyOrderWithBomAndBlankLines() throws Exception {
+    Path file = file(dir, "bom.csv", "\uFEFF\"title\",id\r\nHello,1\r\n\r\nWorld,2\r\n");
+
+    try (RowReader reader = Format.CSV.openReader(file, null, ReadLimits.DEFAULT)) {
+      assertThat(reader.next()).containsExactly(Map.entry("title", "Hello"), Map.entry("id", "1"));
+      assertThat(reader.next()).containsExactly(Map.entry("title", "World"), Map.entry("id", "2"));
+      assertThat(reader.rowNumber()).isEqualTo(2);
+      assertThat(reader.next()).isNull();
+      assertThat(reader.bytesRead()).isEqualTo(Files.size(file));
+    }
+  }
+
+  @Test
+  void multiLineFieldKeepsRowNumbersAndErrorLines() throws Exception {
+    Path file = file(dir, "multi.csv", "id,text\n1,\"a\nb\nc\"\n2,plain\n3,x,extra\n");
+
+    try (RowReader reader = Format.CSV.openReader(file, null, ReadLimits.DEFAULT)) {
+      assertThat(reader.next()).containsEntry("text", "a\nb\nc");
+      assertThat(reader.next()).containsEntry("id", "2");
+      assertThat(reader.rowNumber()).isEqualTo(2);
+      FileFormatException e = catchThrowableOfType(FileFormatException.class, reader::next);
+      assertThat(e).hasMessage("row has 3 fields but the header has 2");
+      assertThat(e.line()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void rejectsRaggedRow() throws Exception {
+    FileFormatException e = readError(file(dir, "ragged.csv", "a,b,c\n1,2,3\n4,5\n"), ReadLimits.DEFAULT);
+    assertThat(e).hasMessage("row has 2 fields but the header has 3");
+    assertThat(e.line()).isEqualTo(3);
+  }
+
+  @Test
+  void rejectsDuplicateAndEmptyHeaders() throws Exception {
+    FileFormatException dup = readError(file(dir, "dup.csv", "id,title,id\n1,2,3\n"), ReadLimits.DEFAULT);
+    assertThat(dup).hasMessage("duplicate column name 'id'");
+    assertThat(dup.line()).isEqualTo(1);
+
+    FileFormatException empty = readError(file(dir, "empty.csv", "\nid,,x\n1,2,3\n"), ReadLimits.DEFAULT);
+    assertThat(empty).hasMessage("empty column name in column 2");
+    assertThat(empty.line()).isEqualTo(2);
+  }
+
+  @Test
+  void rejectsTooLongFieldAndBadEncoding() throws Exception {
+    FileFormatException tooLong = readError(file(dir, "long.csv", "a,b\n1,2\n3,12345678901\n"), new ReadLimits(10, 5));
+    assertThat(tooLong).hasMessage("field 2 is longer than 10 characters");
+    assertThat(tooLong.line()).isEqualTo(3);
+
+    Path latin1 = Files.write(dir.resolve("latin1.csv"), new byte[] {'a', '\n', 'Z', (byte) 0xFC, 'r', '\n'});
+    assertThat(readError(latin1, ReadLimits.DEFAULT)).hasMessage("the file is not valid UTF-8");
+  }
+
+  /** The first FileFormatException thrown while opening and reading the whole file. */
+  static FileFormatException readError(Path file, ReadLimits limits) {
+    Format format = Format.fromExtension(file.getFileName().toString().replaceAll(".*\\.", "")).orElseThrow();
+    FileFormatException e = catchThrowableOfType(FileFormatException.class, () -> {
+      try (RowReader reader = format.openReader(file, null, limits)) {
+        while (reader.next() != null) {
+          // read on until the error
+        }
+      }
+    });
+    assertThat(e).as("reading %s should fail", file.getFileName()).isNotNull();
+    return e;
+  }
+}
