@@ -5,7 +5,11 @@ import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
+import dev.freight.bus.Streams;
 import dev.freight.http.ApiVerticle;
+import dev.freight.imports.ImportVerticle;
+import dev.freight.jobs.Worker;
+import dev.freight.library.LibraryVerticle;
 import dev.freight.users.UsersVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,12 +24,15 @@ import java.util.concurrent.TimeUnit;
 public final class Freight {
   private static final System.Logger LOG = System.getLogger(Freight.class.getName());
   private static final long STARTUP_TIMEOUT_S = 120;
+  /** Parsing and file writing; more threads than cores, since they also wait on disk. */
+  private static final int WORKER_THREADS = 4;
 
   private final FreightConfig config;
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedPostgres embedded;
   private Vertx vertx;
   private Pool pool;
+  private Worker worker;
   private ApiVerticle api;
 
   private Freight(FreightConfig config) {
@@ -60,8 +67,13 @@ public final class Freight {
     if (applied > 0) {
       LOG.log(System.Logger.Level.INFO, "applied " + applied + " database migration(s)");
     }
+    worker = new Worker(vertx, WORKER_THREADS);
+    Streams streams = new Streams();
+    await(streams.bind(vertx));
     deploy(new UsersVerticle(pool, effective.admin()));
-    api = new ApiVerticle(effective.http(), pool);
+    deploy(new LibraryVerticle(pool));
+    deploy(new ImportVerticle(pool, worker, streams, config.dataDir().resolve("spool")));
+    api = new ApiVerticle(effective.http(), config.dataDir().resolve("uploads"), pool);
     deploy(api);
     LOG.log(System.Logger.Level.INFO, "Freight serving http://" + effective.http().host() + ":" + port()
         + " - PostgreSQL " + (embedded != null ? "embedded" : "external") + " at " + where
@@ -97,6 +109,7 @@ public final class Freight {
         while (!deployments.isEmpty()) {
           await(vertx.undeploy(deployments.pop()));
         }
+        await(worker.close());
         await(pool.close());
         await(vertx.close());
       } catch (RuntimeException e) {

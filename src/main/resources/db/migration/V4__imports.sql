@@ -26,15 +26,16 @@ CREATE TABLE import_files (
   PRIMARY KEY (job_id, content_model)
 );
 
--- The reviewed diff: one row per added, updated or deleted item. op: 1 add, 2 update, 3 delete
+-- The reviewed diff: one row per added, updated or deleted item. json, not jsonb, keeps the
+-- fields in model order. op: 1 add, 2 update, 3 delete
 -- (the order the API lists them in).
 CREATE TABLE import_diffs (
   job_id integer NOT NULL REFERENCES import_jobs (id) ON DELETE CASCADE,
   content_model text NOT NULL,
   op smallint NOT NULL CHECK (op BETWEEN 1 AND 3),
   entry bigint NOT NULL,
-  original jsonb NOT NULL,
-  new jsonb NOT NULL,
+  original json NOT NULL,
+  new json NOT NULL,
   changed_fields text[],
   PRIMARY KEY (job_id, content_model, op, entry)
 );

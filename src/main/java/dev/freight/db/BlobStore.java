@@ -30,16 +30,18 @@ public final class BlobStore {
   /** A stored file's name and size. */
   public record Info(long id, String name, long size) {}
 
-  /** Stores the file in one transaction, so a crash never leaves half a file; completes with its id. */
-  public Future<Long> store(String name, Path file) {
-    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)).compose(in ->
-        pool.withTransaction(conn -> conn
-                .preparedQuery("INSERT INTO stored_files (name) VALUES ($1) RETURNING id").execute(Tuple.of(name))
-                .compose(rows -> {
-                  long id = rows.iterator().next().getLong(0);
-                  return copyChunks(conn, in, id, 0, 0).map(id);
-                }))
-            .eventually(in::close));
+  /**
+   * Stores the file within the caller's transaction, so that a crash never leaves half a file and the
+   * file commits together with what refers to it; completes with its id.
+   */
+  public Future<Long> store(SqlConnection conn, String name, Path file) {
+    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)).compose(in -> conn
+        .preparedQuery("INSERT INTO stored_files (name) VALUES ($1) RETURNING id").execute(Tuple.of(name))
+        .compose(rows -> {
+          long id = rows.iterator().next().getLong(0);
+          return copyChunks(conn, in, id, 0, 0).map(id);
+        })
+        .eventually(in::close));
   }
 
   private static Future<Void> copyChunks(SqlConnection conn, AsyncFile in, long id, int seq, long position) {

@@ -27,9 +27,11 @@ final class Api {
     return caller(ctx).getBoolean("is_superuser", false);
   }
 
+  static final String NOT_PERMITTED = "You do not have permission to perform this action.";
+
   static void requireSuperuser(RoutingContext ctx) {
     if (!isSuperuser(ctx)) {
-      throw new HttpException(403, "You do not have permission to perform this action.");
+      throw new HttpException(403, NOT_PERMITTED);
     }
   }
 
@@ -93,14 +95,15 @@ final class Api {
       return payload.put("limit", size).put("offset", offset());
     }
 
-    /** Adds {@code next} and {@code previous} links to a verticle's {@code {count, results}}. */
+    /** Puts {@code next} and {@code previous} links after a verticle's {@code count}, before the rest. */
     JsonObject linked(RoutingContext ctx, JsonObject page) {
       long count = page.getLong("count");
-      return new JsonObject()
+      JsonObject linked = new JsonObject()
           .put("count", count)
           .put("next", offset() + size < count ? link(ctx, number + 1) : null)
-          .put("previous", number > 1 ? link(ctx, Math.min(number - 1, lastPage(count))) : null)
-          .put("results", page.getJsonArray("results"));
+          .put("previous", number > 1 ? link(ctx, Math.min(number - 1, lastPage(count))) : null);
+      page.forEach(entry -> linked.put(entry.getKey(), entry.getValue()));
+      return linked;
     }
 
     private long lastPage(long count) {

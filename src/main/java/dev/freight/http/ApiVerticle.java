@@ -20,6 +20,7 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
 
 /**
  * Owns HTTP: builds the router from {@code openapi.yaml}, authenticates, validates, and hands each
@@ -31,11 +32,14 @@ public final class ApiVerticle extends VerticleBase {
   private static final long HEALTH_TIMEOUT_MS = 2_000;
 
   private final FreightConfig.Http config;
+  private final Path uploads;
   private final Pool pool;
   private HttpServer server;
 
-  public ApiVerticle(FreightConfig.Http config, Pool pool) {
+  /** {@code uploads}: where multipart uploads are spooled while they arrive. */
+  public ApiVerticle(FreightConfig.Http config, Path uploads, Pool pool) {
     this.config = config;
+    this.uploads = uploads;
     this.pool = pool;
   }
 
@@ -66,6 +70,8 @@ public final class ApiVerticle extends VerticleBase {
     builder.getRoute("getOpenApi").addHandler(ctx ->
         ctx.response().putHeader("Content-Type", "application/yaml").end(contractText));
     UserRoutes.bind(builder);
+    LibraryRoutes.bind(builder);
+    ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {

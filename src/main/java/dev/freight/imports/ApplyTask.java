@@ -1,0 +1,90 @@
+package dev.freight.imports;
+
+import dev.freight.jobs.RunningJobs;
+import dev.freight.library.ContentModel;
+import dev.freight.library.ContentModels;
+import dev.freight.library.Field;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * applying_changes → success: applies the stored diff to the library in one transaction, in slices
+ * of entries so that a cancel is noticed between them. The job becomes success in the same
+ * transaction, so the library and the job's state can never disagree; a failure or a cancel rolls
+ * everything back.
+ */
+final class ApplyTask {
+  static final long SLICE_ENTRIES = 50_000;
+
+  private final Pool pool;
+  private final ImportJobs jobs;
+
+  ApplyTask(Pool pool, ImportJobs jobs) {
+    this.pool = pool;
+    this.jobs = jobs;
+  }
+
+  Future<Void> run(long jobId, RunningJobs.Run run) {
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("SELECT content_model, (SELECT max(entry) FROM import_diffs d WHERE d.job_id = c.job_id"
+            + " AND d.content_model = c.content_model) FROM import_diff_counts c WHERE job_id = $1"
+            + " ORDER BY content_model")
+        .execute(Tuple.of(jobId))
+        .compose(models -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Row row : models) {
+            ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
+            Long lastEntry = row.getLong(1);
+            if (lastEntry != null) {
+              for (String statement : statements(model)) {
+                chain = chain.compose(done -> slices(conn, statement, jobId, model, 0, lastEntry, run));
+              }
+            }
+          }
+          return chain;
+        })
+        .compose(applied -> jobs.transition(conn, jobId, EnumSet.of(ImportStatus.APPLYING_CHANGES),
+            ImportStatus.SUCCESS, "completed = now()"))
+        .compose(succeeded -> {
+          run.checkpoint();
+          return succeeded ? Future.<Void>succeededFuture()
+              : Future.failedFuture(new IllegalStateException("import job " + jobId + " left applying_changes"));
+        }));
+  }
+
+  private static Future<Void> slices(SqlConnection conn, String statement, long jobId, ContentModel model,
+      long after, long last, RunningJobs.Run run) {
+    if (after >= last) {
+      return Future.succeededFuture();
+    }
+    run.checkpoint();
+    long upTo = after + SLICE_ENTRIES;
+    return conn.preparedQuery(statement).execute(Tuple.of(jobId, model.name(), after, upTo))
+        .compose(done -> slices(conn, statement, jobId, model, upTo, last, run));
+  }
+
+  /** Add, update, delete: each reads its slice of the diff ($1 job, $2 model, entries in ($3, $4]). */
+  private static List<String> statements(ContentModel model) {
+    String table = model.table();
+    String key = model.key().name();
+    String columns = model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "));
+    String values = model.storedFields().stream().map(f -> "r." + f.name()).collect(Collectors.joining(", "));
+    String assignments = model.storedFields().stream().filter(f -> f != model.key())
+        .map(f -> f.name() + " = r." + f.name()).collect(Collectors.joining(", "));
+    String slice = " d.job_id = $1 AND d.content_model = $2 AND d.entry > $3 AND d.entry <= $4 AND d.op = ";
+    String record = "json_populate_record(NULL::" + table + ", d.new) r";
+    return List.of(
+        "INSERT INTO " + table + " (" + columns + ") SELECT " + values + " FROM import_diffs d, " + record
+            + " WHERE" + slice + Staging.ADD,
+        "UPDATE " + table + " t SET " + assignments + " FROM import_diffs d, " + record
+            + " WHERE" + slice + Staging.UPDATE + " AND t." + key + " = r." + key,
+        "DELETE FROM " + table + " t USING import_diffs d WHERE" + slice + Staging.DELETE
+            + " AND t." + key + " = d.original ->> '" + key + "'");
+  }
+}

@@ -1,0 +1,177 @@
+package dev.freight.imports;
+
+import dev.freight.bus.ChunkSource;
+import dev.freight.bus.Failure;
+import dev.freight.db.Paging;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Cursor;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a stored diff: the summary, a page of entries, or all of it through a cursor. */
+final class DiffReader {
+  private static final String[] OPS = {null, "add", "update", "delete"};
+  private static final String COLUMNS = "op, entry, original, new, changed_fields";
+  private static final int CURSOR_ROWS = 500;
+
+  private final Pool pool;
+  private final ImportJobs jobs;
+
+  DiffReader(Pool pool, ImportJobs jobs) {
+    this.pool = pool;
+    this.jobs = jobs;
+  }
+
+  Future<JsonObject> summary(long jobId) {
+    return pool.preparedQuery("SELECT content_model, added, updated, deleted, unchanged FROM import_diff_counts"
+            + " WHERE job_id = $1 ORDER BY content_model")
+        .execute(Tuple.of(jobId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return noDiff(jobId);
+          }
+          JsonArray results = new JsonArray();
+          for (Row row : rows) {
+            results.add(new JsonObject().put("content_model", row.getString(0)).put("add", row.getLong(1))
+                .put("update", row.getLong(2)).put("delete", row.getLong(3)).put("unchanged", row.getLong(4)));
+          }
+          return Future.succeededFuture(new JsonObject().put("results", results));
+        });
+  }
+
+  /** One page of entries in file order, optionally of one operation, grouped by operation. */
+  Future<JsonObject> page(long jobId, String model, String op, int limit, long offset) {
+    List<Object> filters = new ArrayList<>(List.of(jobId, model));
+    String where = " WHERE job_id = $1 AND content_model = $2";
+    if (op != null) {
+      filters.add((short) List.of(OPS).indexOf(op));
+      where += " AND op = $3";
+    }
+    int n = filters.size();
+    String finalWhere = where;
+    return requireDiff(jobId, model).compose(exists -> Paging.page(pool, "SELECT count(*) FROM import_diffs" + finalWhere,
+            "SELECT " + COLUMNS + " FROM import_diffs" + finalWhere + " ORDER BY entry, op LIMIT $" + (n + 1)
+                + " OFFSET $" + (n + 2),
+            filters, limit, offset, DiffReader::item))
+        .map(page -> {
+          JsonObject grouped = new JsonObject().put("count", page.getLong("count")).put("content_model", model)
+              .put("add", new JsonArray()).put("update", new JsonArray()).put("delete", new JsonArray());
+          for (Object item : page.getJsonArray("results")) {
+            JsonObject entry = (JsonObject) item;
+            grouped.getJsonArray((String) entry.remove("op")).add(entry);
+          }
+          return grouped;
+        });
+  }
+
+  /** The whole diff as one JSON document, rendered chunk by chunk from a cursor. */
+  Future<ChunkSource> stream(long jobId, String model) {
+    return requireDiff(jobId, model).compose(exists -> pool.getConnection()).compose(conn -> conn.begin()
+        .compose(tx -> conn.prepare("SELECT " + COLUMNS + " FROM import_diffs WHERE job_id = $1"
+                + " AND content_model = $2 ORDER BY op, entry")
+            .map(statement -> (ChunkSource) new DiffSource(conn, tx, statement.cursor(Tuple.of(jobId, model)),
+                model)))
+        .onFailure(failed -> conn.close()));
+  }
+
+  private Future<Void> requireDiff(long jobId, String model) {
+    return pool.preparedQuery("SELECT 1 FROM import_diff_counts WHERE job_id = $1 AND content_model = $2")
+        .execute(Tuple.of(jobId, model))
+        .compose(rows -> rows.size() > 0 ? Future.succeededFuture()
+            : summary(jobId).compose(any -> Future.failedFuture(Failure.notFound(
+                "Import job " + jobId + " has no diff for content model '" + model + "'."))));
+  }
+
+  private <T> Future<T> noDiff(long jobId) {
+    return jobs.get(jobId).compose(job -> Future.failedFuture(Failure.conflict(
+        "Import job " + jobId + " has no diff: it is " + job.getString("status") + ".")));
+  }
+
+  private static JsonObject item(Row row) {
+    JsonObject item = new JsonObject()
+        .put("op", OPS[row.getShort("op")])
+        .put("original", row.getJsonObject("original"))
+        .put("new", row.getJsonObject("new"))
+        .put("entry", row.getLong("entry"));
+    String[] changed = row.getArrayOfStrings("changed_fields");
+    if (changed != null) {
+      item.put("changed_fields", new JsonArray(List.of((Object[]) changed)));
+    }
+    return item;
+  }
+
+  /** Writes {"content_model": m, "add": [...], "update": [...], "delete": [...]} as the cursor yields rows. */
+  private static final class DiffSource implements ChunkSource {
+    private final SqlConnection conn;
+    private final Transaction tx;
+    private final Cursor cursor;
+    private final String model;
+    private int op;
+    private boolean started;
+    private boolean done;
+
+    DiffSource(SqlConnection conn, Transaction tx, Cursor cursor, String model) {
+      this.conn = conn;
+      this.tx = tx;
+      this.cursor = cursor;
+      this.model = model;
+    }
+
+    @Override
+    public Future<Buffer> next() {
+      if (done) {
+        return Future.succeededFuture();
+      }
+      return cursor.read(CURSOR_ROWS).map(rows -> {
+        Buffer chunk = Buffer.buffer();
+        if (!started) {
+          started = true;
+          chunk.appendString("{\"content_model\":" + Json.encode(model));
+        }
+        for (Row row : rows) {
+          int rowOp = row.getShort("op");
+          boolean firstOfList = rowOp != op;
+          moveTo(chunk, rowOp);
+          JsonObject item = item(row);
+          item.remove("op");
+          chunk.appendString(firstOfList ? "" : ",").appendBuffer(item.toBuffer());
+        }
+        if (!cursor.hasMore()) {
+          finish(chunk);
+        }
+        return chunk;
+      });
+    }
+
+    /** Closes the open list and opens the lists up to {@code target}, so every list is present. */
+    private void moveTo(Buffer chunk, int target) {
+      while (op < target) {
+        if (op > 0) {
+          chunk.appendString("]");
+        }
+        op++;
+        chunk.appendString(",\"" + OPS[op] + "\":[");
+      }
+    }
+
+    private void finish(Buffer chunk) {
+      moveTo(chunk, OPS.length - 1);
+      chunk.appendString("]}");
+      done = true;
+    }
+
+    @Override
+    public Future<Void> close() {
+      return cursor.close().transform(x -> tx.commit()).transform(x -> conn.close());
+    }
+  }
+}

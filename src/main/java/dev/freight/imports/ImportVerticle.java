@@ -1,0 +1,286 @@
+package dev.freight.imports;
+
+import dev.freight.bus.Endpoints;
+import dev.freight.bus.Failure;
+import dev.freight.bus.Streams;
+import dev.freight.db.BlobStore;
+import dev.freight.formats.Format;
+import dev.freight.jobs.Cancelled;
+import dev.freight.jobs.RunningJobs;
+import dev.freight.jobs.Worker;
+import dev.freight.library.ContentModel;
+import dev.freight.library.ContentModels;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * Owns library import jobs: creates them from uploads, runs their diff and apply phases, and takes
+ * cancel, accept and retry. Requests (JsonObject in, JsonObject out):
+ * <ul>
+ *   <li>{@link #CREATE} {user_id, files: [{field, name, path}]} → the pending job</li>
+ *   <li>{@link #GET} {id}; {@link #CURRENT} {}; {@link #LIST} {ordering?, statuses?, limit, offset}</li>
+ *   <li>{@link #UPDATE} {id, user_id, status: cancel | accept_changes | retry, wait_for_task}</li>
+ *   <li>{@link #DIFF_SUMMARY} {id}; {@link #DIFF} {id, model, op?, limit?, offset?} → a page, or
+ *       without limit {stream, content_type} to pull through {@link Streams}</li>
+ * </ul>
+ * The cancel of running work is this verticle's {@link RunningJobs}: the work checks it between batches.
+ */
+public final class ImportVerticle extends VerticleBase {
+  public static final String CREATE = "imports.create";
+  public static final String GET = "imports.get";
+  public static final String CURRENT = "imports.current";
+  public static final String LIST = "imports.list";
+  public static final String UPDATE = "imports.update";
+  public static final String DIFF_SUMMARY = "imports.diff-summary";
+  public static final String DIFF = "imports.diff";
+  private static final long CANCEL_WAIT_S = 30;
+  private static final System.Logger LOG = System.getLogger(ImportVerticle.class.getName());
+
+  private final Pool pool;
+  private final Worker worker;
+  private final Streams streams;
+  private final Path spool;
+  private final RunningJobs running = new RunningJobs();
+  private BlobStore blobs;
+  private ImportJobs jobs;
+  private DiffTask diffTask;
+  private ApplyTask applyTask;
+  private DiffReader diffs;
+
+  public ImportVerticle(Pool pool, Worker worker, Streams streams, Path spool) {
+    this.pool = pool;
+    this.worker = worker;
+    this.streams = streams;
+    this.spool = spool;
+  }
+
+  @Override
+  public Future<?> start() {
+    blobs = new BlobStore(vertx, pool);
+    jobs = new ImportJobs(pool);
+    diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
+    applyTask = new ApplyTask(pool, jobs);
+    diffs = new DiffReader(pool, jobs);
+    return Future.all(List.of(
+            Endpoints.bind(vertx, CREATE, this::create),
+            Endpoints.bind(vertx, GET, req -> jobs.get(req.getLong("id"))),
+            Endpoints.bind(vertx, CURRENT, req -> jobs.current()),
+            Endpoints.bind(vertx, LIST, this::list),
+            Endpoints.bind(vertx, UPDATE, this::update),
+            Endpoints.bind(vertx, DIFF_SUMMARY, req -> diffs.summary(req.getLong("id"))),
+            Endpoints.bind(vertx, DIFF, this::diff)))
+        .compose(bound -> resumeUnfinished());
+  }
+
+  /** Jobs a stopped server left mid-way start again: diffs from their stored files, applies from their diff. */
+  private Future<Void> resumeUnfinished() {
+    return jobs.unfinished().map(unfinished -> {
+      for (JsonObject job : unfinished) {
+        long id = job.getLong("id");
+        LOG.log(System.Logger.Level.INFO, "resuming import job " + id + " (" + job.getString("status") + ")");
+        if (ImportStatus.APPLYING_CHANGES.wire().equals(job.getString("status"))) {
+          startApply(id);
+        } else {
+          startDiff(id);
+        }
+      }
+      return null;
+    });
+  }
+
+  // ---- create
+
+  /** One accepted upload: which model, in which format, where the HTTP layer spooled it. */
+  private record Upload(ContentModel model, Format format, String storedName, Path path) {}
+
+  private Future<JsonObject> create(JsonObject req) {
+    List<Upload> uploads = uploads(req.getJsonArray("files"));
+    Format format = uploads.get(0).format();
+    return jobs.current()
+        .transform(active -> active.succeeded()
+            ? Future.failedFuture(ImportJobs.busy(active.result()))
+            : Future.succeededFuture())
+        .compose(none -> pool.withTransaction(conn -> jobs.insert(conn, req.getLong("user_id"), format.extension())
+            .compose(id -> storeAll(conn, id, uploads).map(id))
+            .compose(id -> jobs.countBytes(conn, id).map(id))))
+        .compose(id -> keepForParsing(id, uploads).transform(kept -> jobs.get(id)))
+        .onSuccess(job -> startDiff(job.getLong("id")));
+  }
+
+  /** Checks the uploaded parts: named after known models, one per model, all in one supported format. */
+  private static List<Upload> uploads(JsonArray files) {
+    if (files == null || files.isEmpty()) {
+      throw Failure.badRequest("Upload at least one file in the multipart field 'files'.");
+    }
+    List<Upload> uploads = new ArrayList<>();
+    Set<String> models = new HashSet<>();
+    for (Object item : files) {
+      JsonObject file = (JsonObject) item;
+      if (!"files".equals(file.getString("field"))) {
+        throw Failure.badRequest("Unexpected multipart field '" + file.getString("field") + "'; send files as 'files'.");
+      }
+      String name = Path.of(file.getString("name").replace('\\', '/')).getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      String stem = dot < 0 ? name : name.substring(0, dot);
+      String extension = DiffTask.extension(name);
+      ContentModel model = ContentModels.byName(stem).orElseThrow(() -> Failure.badRequest("File '" + name
+          + "' does not name a content model; name files after one of: "
+          + ContentModels.all().stream().map(ContentModel::name).collect(Collectors.joining(", ")) + "."));
+      Format format = Format.fromExtension(extension).orElseThrow(() -> Failure.badRequest("File '" + name
+          + "' is not a supported format" + (extension.equals("xls") ? " (legacy .xls: save it as .xlsx)" : "")
+          + "; use .csv, .json, .yaml, .yml or .xlsx."));
+      if (!models.add(model.name())) {
+        throw Failure.badRequest("Only one file per content model: '" + model.name() + "' was given twice.");
+      }
+      uploads.add(new Upload(model, format, model.name() + "." + extension, Path.of(file.getString("path"))));
+    }
+    Set<Format> formats = uploads.stream().map(Upload::format).collect(Collectors.toSet());
+    if (formats.size() > 1) {
+      throw Failure.badRequest("All files of a job must have the same format; got "
+          + formats.stream().map(Format::extension).sorted().collect(Collectors.joining(", ")) + ".");
+    }
+    return uploads;
+  }
+
+  private Future<Void> storeAll(SqlConnection conn, long jobId, List<Upload> uploads) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Upload upload : uploads) {
+      chain = chain.compose(done -> blobs.store(conn, upload.storedName(), upload.path())
+          .compose(fileId -> conn.preparedQuery("INSERT INTO import_files (job_id, content_model, file_id)"
+              + " VALUES ($1, $2, $3)").execute(Tuple.of(jobId, upload.model().name(), fileId)))
+          .mapEmpty());
+    }
+    return chain;
+  }
+
+  /** Moves the uploads where the diff will read them, saving a restore from PostgreSQL. */
+  private Future<Void> keepForParsing(long jobId, List<Upload> uploads) {
+    Path dir = DiffTask.spoolDir(spool, jobId);
+    return vertx.fileSystem().mkdirs(dir.toString()).compose(made -> Future.all(uploads.stream()
+        .map(u -> vertx.fileSystem().move(u.path().toString(), dir.resolve(u.storedName()).toString()))
+        .toList())).mapEmpty();
+  }
+
+  // ---- run
+
+  private void startDiff(long id) {
+    running.begin(id).ifPresent(run -> finishRun(id, diffTask.run(id, run)
+        .eventually(() -> vertx.fileSystem().deleteRecursive(DiffTask.spoolDir(spool, id).toString())
+            .recover(missing -> Future.succeededFuture()))));
+  }
+
+  private void startApply(long id) {
+    running.begin(id).ifPresent(run -> finishRun(id, applyTask.run(id, run)));
+  }
+
+  /** A stopped run ends cancelled; a broken one ends failed, with what broke it. */
+  private void finishRun(long id, Future<Void> work) {
+    work.recover(failure -> {
+      if (failure instanceof Cancelled) {
+        return diffTask.forgetDiff(id).compose(forgotten -> jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.CANCEL, null))
+            .mapEmpty();
+      }
+      LOG.log(System.Logger.Level.ERROR, "import job " + id + " failed", failure);
+      JsonObject errors = new JsonObject().put("job", new JsonArray().add(new JsonObject()
+          .put("message", "The import stopped unexpectedly: " + failure.getMessage())));
+      return jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.FAIL, errors).mapEmpty();
+    }).onComplete(done -> running.end(id));
+  }
+
+  // ---- update
+
+  private Future<JsonObject> update(JsonObject req) {
+    long id = req.getLong("id");
+    ImportStatus.Action action = ImportStatus.Action.of(req.getString("status")).orElseThrow(() ->
+        Failure.badRequest("status must be one of cancel, accept_changes, retry."));
+    return jobs.get(id).compose(job -> {
+      ImportStatus status = ImportStatus.of(job.getString("status")).orElseThrow();
+      if (!action.from.contains(status)) {
+        return Future.failedFuture(Failure.conflict(action.refusal(id, status)));
+      }
+      return switch (action) {
+        case CANCEL -> cancel(id, req.getBoolean("wait_for_task", true));
+        case ACCEPT_CHANGES -> changeThen(id, action, status, jobs.transition(id, action.from,
+            ImportStatus.APPLYING_CHANGES, "accepted = now(), accepted_by = $4", req.getLong("user_id")),
+            this::startApply);
+        case RETRY -> changeThen(id, action, status, diffTask.forgetDiff(id).compose(forgotten -> jobs.transition(id,
+            action.from, ImportStatus.PENDING, "triggered = now(), triggered_by = $4, errors = NULL, accepted = NULL,"
+                + " accepted_by = NULL, completed = NULL, rows_read = 0, bytes_read = 0", req.getLong("user_id"))),
+            this::startDiff);
+      };
+    });
+  }
+
+  /** Applies a guarded state change, then starts the work it calls for; a lost race is a 409. */
+  private Future<JsonObject> changeThen(long id, ImportStatus.Action action, ImportStatus seen,
+      Future<Boolean> change, LongConsumer start) {
+    return change.compose(changed -> {
+      if (!changed) {
+        return jobs.get(id).compose(now -> Future.failedFuture(Failure.conflict(
+            action.refusal(id, ImportStatus.of(now.getString("status")).orElse(seen)))));
+      }
+      start.accept(id);
+      return jobs.get(id);
+    });
+  }
+
+  /**
+   * Running work is told to stop and, with {@code wait}, waited for (bounded); a job with nothing
+   * running (pending, ready for review, or orphaned) is cancelled at once.
+   */
+  private Future<JsonObject> cancel(long id, boolean wait) {
+    return running.cancel(id)
+        .map(stopped -> wait
+            ? stopped.timeout(CANCEL_WAIT_S, TimeUnit.SECONDS).transform(done -> jobs.get(id))
+            : jobs.get(id))
+        .orElseGet(() -> jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.CANCEL, null)
+            .compose(cancelled -> jobs.get(id)));
+  }
+
+  // ---- reads
+
+  private Future<JsonObject> list(JsonObject req) {
+    List<String> statuses = null;
+    if (req.getString("status") != null) {
+      statuses = List.of(req.getString("status"));
+    } else if (req.getString("status__in") != null) {
+      statuses = Arrays.stream(req.getString("status__in").split(",")).map(String::trim).toList();
+      for (String status : statuses) {
+        if (ImportStatus.of(status).isEmpty()) {
+          throw Failure.badRequest("Unknown status '" + status + "' in status__in; valid statuses: "
+              + Arrays.stream(ImportStatus.values()).map(ImportStatus::wire).collect(Collectors.joining(", ")) + ".");
+        }
+      }
+    }
+    return jobs.list(req.getString("ordering"), statuses, req.getInteger("limit"), req.getLong("offset"));
+  }
+
+  private Future<JsonObject> diff(JsonObject req) {
+    long id = req.getLong("id");
+    String model = req.getString("model");
+    if (ContentModels.byName(model).isEmpty()) {
+      throw Failure.notFound("No content model '" + model + "'.");
+    }
+    if (req.containsKey("limit")) {
+      return diffs.page(id, model, req.getString("op"), req.getInteger("limit"), req.getLong("offset"));
+    }
+    return diffs.stream(id, model).map(source -> new JsonObject()
+        .put("stream", streams.open(source))
+        .put("content_type", "application/json"));
+  }
+}

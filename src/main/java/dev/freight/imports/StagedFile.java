@@ -1,0 +1,121 @@
+package dev.freight.imports;
+
+import dev.freight.formats.FileFormatException;
+import dev.freight.formats.Format;
+import dev.freight.formats.ReadLimits;
+import dev.freight.formats.RowReader;
+import dev.freight.library.ContentModel;
+import dev.freight.library.FieldError;
+import dev.freight.library.RowResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one uploaded file in batches on a worker thread: coerces and validates each row, records
+ * problems, and hands back the rows to stage. Once a problem is found rows are still checked (to
+ * report them) but no longer staged, since the job will fail anyway.
+ */
+final class StagedFile implements AutoCloseable {
+  static final int BATCH_ROWS = 5_000;
+
+  private final ContentModel model;
+  private final String fileName;
+  private final Format format;
+  private final Problems problems;
+  private final RowReader reader;
+  private final Set<String> unknownReported = new HashSet<>();
+  private boolean started;
+  private boolean finished;
+  private long rows;
+
+  StagedFile(ContentModel model, String fileName, Format format, Path file, Problems problems) throws IOException {
+    this.model = model;
+    this.fileName = fileName;
+    this.format = format;
+    this.problems = problems;
+    RowReader opened;
+    try {
+      opened = format.openReader(file, model.name(), ReadLimits.DEFAULT);
+    } catch (FileFormatException e) {
+      problems.file(model.name(), fileName, e.line(), e.getMessage());
+      opened = null;
+      finished = true;
+    }
+    this.reader = opened;
+  }
+
+  boolean finished() {
+    return finished;
+  }
+
+  long rows() {
+    return rows;
+  }
+
+  long bytesRead() {
+    return reader == null ? 0 : reader.bytesRead();
+  }
+
+  /** The next batch of valid rows (possibly empty); {@link #finished()} tells whether the file is done. */
+  Staging.Batch read() throws IOException {
+    Staging.Batch batch = new Staging.Batch(model);
+    while (!finished && batch.size() < BATCH_ROWS) {
+      Map<String, Object> raw;
+      try {
+        raw = reader.next();
+      } catch (FileFormatException e) {
+        problems.file(model.name(), fileName, e.line(), e.getMessage());
+        finished = true;
+        break;
+      }
+      if (raw == null) {
+        finished = true;
+        break;
+      }
+      if (!started && !headerHasKey(raw)) {
+        finished = true;
+        break;
+      }
+      started = true;
+      rows++;
+      check(raw, batch);
+    }
+    return batch;
+  }
+
+  /** Spreadsheet-like files name their columns once: without the key column no row can be matched. */
+  private boolean headerHasKey(Map<String, Object> firstRow) {
+    boolean tabular = format == Format.CSV || format == Format.XLSX;
+    if (tabular && !model.hasKey(firstRow.keySet())) {
+      problems.file(model.name(), fileName, 1, "there is no '" + model.key().name() + "' column");
+      return false;
+    }
+    return true;
+  }
+
+  private void check(Map<String, Object> raw, Staging.Batch batch) {
+    long entry = reader.rowNumber();
+    RowResult result = model.coerce(raw);
+    for (FieldError error : result.errors()) {
+      boolean unknownColumn = model.field(error.field()).isEmpty();
+      // An unknown column is one mistake, not one per row.
+      if (!unknownColumn || unknownReported.add(error.field())) {
+        problems.row(model.name(), fileName, entry, error);
+      }
+    }
+    if (result.ok() && !problems.any()) {
+      batch.add(entry, new ArrayList<>(result.values().values()));
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (reader != null) {
+      reader.close();
+    }
+  }
+}

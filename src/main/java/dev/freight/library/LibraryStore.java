@@ -1,0 +1,103 @@
+package dev.freight.library;
+
+import dev.freight.bus.Failure;
+import dev.freight.db.Paging;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Reads a content model's table; the SQL is derived from the model's fields. */
+final class LibraryStore {
+  private final Pool pool;
+
+  LibraryStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The filters a list takes; null means "not given". */
+  record Filters(Boolean active, String phase, String problem, String search, String ordering) {
+    static Filters of(JsonObject request) {
+      return new Filters(request.getBoolean("active"), request.getString("phase"), request.getString("problem"),
+          request.getString("search"), request.getString("ordering"));
+    }
+  }
+
+  Future<JsonObject> list(ContentModel model, Filters filters, int limit, long offset) {
+    List<String> where = new ArrayList<>();
+    List<Object> params = new ArrayList<>();
+    addEquals(model, where, params, "active", filters.active());
+    addEquals(model, where, params, "phase", filters.phase());
+    addEquals(model, where, params, "problem", filters.problem());
+    if (filters.search() != null && !filters.search().isEmpty()) {
+      params.add("%" + filters.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+      int n = params.size();
+      where.add("(" + searchable(model).stream().map(f -> f + " ILIKE $" + n).collect(Collectors.joining(" OR ")) + ")");
+    }
+    String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+    String from = " FROM " + model.table() + filter;
+    int n = params.size();
+    return Paging.page(pool, "SELECT count(*)" + from,
+        "SELECT " + columns(model) + from + " ORDER BY " + ordering(model, filters.ordering())
+            + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2),
+        params, limit, offset, row -> toJson(model, row));
+  }
+
+  Future<JsonObject> get(ContentModel model, String id) {
+    return pool.preparedQuery("SELECT " + columns(model) + " FROM " + model.table() + " WHERE " + model.key().name()
+            + " = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw Failure.notFound("No " + model.name() + " with id " + id + ".");
+          }
+          return toJson(model, rows.iterator().next());
+        });
+  }
+
+  private static void addEquals(ContentModel model, List<String> where, List<Object> params, String field,
+      Object value) {
+    if (value != null && model.field(field).isPresent()) {
+      params.add(value);
+      where.add(field + " = $" + params.size());
+    }
+  }
+
+  /** Free-text search looks at the key and the text fields a person reads. */
+  private static List<String> searchable(ContentModel model) {
+    return model.storedFields().stream().map(Field::name)
+        .filter(name -> List.of(model.key().name(), "title", "text").contains(name)).toList();
+  }
+
+  /** {@code ordering} is a stored field, optionally prefixed with '-'; the key breaks ties. */
+  private static String ordering(ContentModel model, String ordering) {
+    String key = model.key().name();
+    if (ordering == null || ordering.isEmpty()) {
+      return key;
+    }
+    boolean descending = ordering.startsWith("-");
+    String field = descending ? ordering.substring(1) : ordering;
+    if (model.storedFields().stream().noneMatch(f -> f.name().equals(field))) {
+      throw Failure.badRequest("Cannot order by '" + field + "'; choose one of "
+          + model.storedFields().stream().map(Field::name).collect(Collectors.joining(", ")) + ".");
+    }
+    String direction = descending ? " DESC" : "";
+    return field.equals(key) ? key + direction : field + direction + ", " + key;
+  }
+
+  static String columns(ContentModel model) {
+    return model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "));
+  }
+
+  static JsonObject toJson(ContentModel model, Row row) {
+    JsonObject json = new JsonObject();
+    for (Field field : model.storedFields()) {
+      json.put(field.name(), row.getValue(field.name()));
+    }
+    return json;
+  }
+}
