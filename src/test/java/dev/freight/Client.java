@@ -8,6 +8,9 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.util.List;
+import java.util.Map;
 
 /** A user's HTTP session with the server: blocking calls, as a test reads best. */
 public final class Client {
@@ -39,6 +42,33 @@ public final class Client {
 
   public HttpResponse<Buffer> patch(String path, JsonObject body) {
     return request(HttpMethod.PATCH, path).sendJsonObject(body).await();
+  }
+
+  /** Posts files as multipart/form-data, each part in the field {@code field}. */
+  public HttpResponse<Buffer> upload(String path, String field, Map<String, byte[]> files) {
+    MultipartForm form = MultipartForm.create();
+    files.forEach((name, content) -> form.binaryFileUpload(field, name, Buffer.buffer(content),
+        "application/octet-stream"));
+    return request(HttpMethod.POST, path).sendMultipartForm(form).await();
+  }
+
+  /** Polls {@code path} until its JSON {@code status} is one of {@code statuses}; fails after a minute. */
+  public JsonObject awaitStatus(String path, String... statuses) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      last = get(path).bodyAsJsonObject();
+      if (List.of(statuses).contains(last.getString("status"))) {
+        return last;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError(path + " never reached " + List.of(statuses) + "; last: " + last);
   }
 
   /** Creates a user through the API (this client must be a superuser's) and returns a client for it. */
