@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,17 +38,23 @@ public final class TestServer implements AutoCloseable {
 
   /** A server on its own new database. */
   public static TestServer start() {
+    return start(Map.of());
+  }
+
+  /** A server on its own new database, with some settings ({@code FREIGHT_*} names) changed. */
+  public static TestServer start(Map<String, String> settings) {
     String database = "freight_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
     sql("CREATE DATABASE " + database);
-    Path dataDir = tempDir();
-    FreightConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+    Map<String, String> env = new HashMap<>(Map.of(
         "FREIGHT_HTTP_HOST", "127.0.0.1",
         "FREIGHT_HTTP_PORT", "0",
-        "FREIGHT_DATA_DIR", dataDir.toString(),
+        "FREIGHT_DATA_DIR", tempDir().toString(),
         "FREIGHT_DB_URL", url(database),
         "FREIGHT_ADMIN_EMAIL", ADMIN_EMAIL,
         "FREIGHT_ADMIN_TOKEN", ADMIN_TOKEN));
-    return new TestServer(Freight.start(config), database, dataDir);
+    env.putAll(settings);
+    FreightConfig config = ConfigLoader.load(Optional.empty(), env);
+    return new TestServer(Freight.start(config), database, config.dataDir());
   }
 
   public int port() {

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,7 +97,7 @@ final class ImportJobs {
   Future<Boolean> transition(SqlClient client, long id, Set<ImportStatus> from, ImportStatus to, String alsoSet,
       Object... params) {
     List<Object> all = new ArrayList<>(List.of(id, to.wire(), ImportStatus.wires(from).toArray(String[]::new)));
-    all.addAll(List.of(params));
+    all.addAll(Arrays.asList(params));
     String extra = alsoSet.isEmpty() ? "" : ", " + alsoSet;
     return client.preparedQuery("UPDATE import_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
         .execute(Tuple.from(all))

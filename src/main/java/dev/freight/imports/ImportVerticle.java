@@ -128,7 +128,6 @@ public final class ImportVerticle extends VerticleBase {
       throw Failure.badRequest("Upload at least one file in the multipart field 'files'.");
     }
     List<Upload> uploads = new ArrayList<>();
-    Set<String> models = new HashSet<>();
     for (Object item : files) {
       JsonObject file = (JsonObject) item;
       if (!"files".equals(file.getString("field"))) {
@@ -144,15 +143,18 @@ public final class ImportVerticle extends VerticleBase {
       Format format = Format.fromExtension(extension).orElseThrow(() -> Failure.badRequest("File '" + name
           + "' is not a supported format" + (extension.equals("xls") ? " (legacy .xls: save it as .xlsx)" : "")
           + "; use .csv, .json, .yaml, .yml or .xlsx."));
-      if (!models.add(model.name())) {
-        throw Failure.badRequest("Only one file per content model: '" + model.name() + "' was given twice.");
-      }
       uploads.add(new Upload(model, format, model.name() + "." + extension, Path.of(file.getString("path"))));
     }
     Set<Format> formats = uploads.stream().map(Upload::format).collect(Collectors.toSet());
     if (formats.size() > 1) {
       throw Failure.badRequest("All files of a job must have the same format; got "
           + formats.stream().map(Format::extension).sorted().collect(Collectors.joining(", ")) + ".");
+    }
+    Set<String> models = new HashSet<>();
+    for (Upload upload : uploads) {
+      if (!models.add(upload.model().name())) {
+        throw Failure.badRequest("Only one file per content model: '" + upload.model().name() + "' was given twice.");
+      }
     }
     return uploads;
   }
