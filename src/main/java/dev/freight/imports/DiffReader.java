@@ -15,6 +15,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Reads a stored diff: the summary, a page of entries, or all of it through a cursor. */
@@ -53,7 +54,7 @@ final class DiffReader {
     List<Object> filters = new ArrayList<>(List.of(jobId, model));
     String where = " WHERE job_id = $1 AND content_model = $2";
     if (op != null) {
-      filters.add((short) List.of(OPS).indexOf(op));
+      filters.add((short) Arrays.asList(OPS).indexOf(op));
       where += " AND op = $3";
     }
     int n = filters.size();

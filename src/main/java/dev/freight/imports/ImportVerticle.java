@@ -181,27 +181,38 @@ public final class ImportVerticle extends VerticleBase {
   // ---- run
 
   private void startDiff(long id) {
-    running.begin(id).ifPresent(run -> finishRun(id, diffTask.run(id, run)
+    running.begin(id).ifPresent(run -> finishRun(id, run, diffTask.run(id, run)
         .eventually(() -> vertx.fileSystem().deleteRecursive(DiffTask.spoolDir(spool, id).toString())
             .recover(missing -> Future.succeededFuture()))));
   }
 
   private void startApply(long id) {
-    running.begin(id).ifPresent(run -> finishRun(id, applyTask.run(id, run)));
+    running.begin(id).ifPresent(run -> finishRun(id, run, applyTask.run(id, run)));
   }
 
-  /** A stopped run ends cancelled; a broken one ends failed, with what broke it. */
-  private void finishRun(long id, Future<Void> work) {
-    work.recover(failure -> {
-      if (failure instanceof Cancelled) {
-        return diffTask.forgetDiff(id).compose(forgotten -> jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.CANCEL, null))
-            .mapEmpty();
-      }
-      LOG.log(System.Logger.Level.ERROR, "import job " + id + " failed", failure);
-      JsonObject errors = new JsonObject().put("job", new JsonArray().add(new JsonObject()
-          .put("message", "The import stopped unexpectedly: " + failure.getMessage())));
-      return jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.FAIL, errors).mapEmpty();
-    }).onComplete(done -> running.end(id));
+  /**
+   * A stopped run ends cancelled; a broken one ends failed, with what broke it. A cancel that came
+   * after the last checkpoint still cancels a job that is active (a finished diff under review); an
+   * apply that committed stays a success.
+   */
+  private void finishRun(long id, RunningJobs.Run run, Future<Void> work) {
+    work.compose(done -> run.cancelRequested() ? Future.failedFuture(new Cancelled()) : Future.<Void>succeededFuture())
+        .recover(failure -> {
+          if (failure instanceof Cancelled) {
+            return cancelNow(id);
+          }
+          LOG.log(System.Logger.Level.ERROR, "import job " + id + " failed", failure);
+          JsonObject errors = new JsonObject().put("job", new JsonArray().add(new JsonObject()
+              .put("message", "The import stopped unexpectedly: " + failure.getMessage())));
+          return jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.FAIL, errors).<Void>mapEmpty();
+        })
+        .onComplete(done -> running.end(id));
+  }
+
+  /** Cancels an active job; a cancelled job keeps no diff. */
+  private Future<Void> cancelNow(long id) {
+    return jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.CANCEL, null)
+        .compose(cancelled -> cancelled ? diffTask.forgetDiff(id) : Future.succeededFuture());
   }
 
   // ---- update
@@ -250,8 +261,7 @@ public final class ImportVerticle extends VerticleBase {
         .map(stopped -> wait
             ? stopped.timeout(CANCEL_WAIT_S, TimeUnit.SECONDS).transform(done -> jobs.get(id))
             : jobs.get(id))
-        .orElseGet(() -> jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.CANCEL, null)
-            .compose(cancelled -> jobs.get(id)));
+        .orElseGet(() -> cancelNow(id).compose(cancelled -> jobs.get(id)));
   }
 
   // ---- reads

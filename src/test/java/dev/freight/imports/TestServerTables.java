@@ -1,0 +1,23 @@
+package dev.freight.imports;
+
+import dev.freight.TestServer;
+import dev.freight.db.Database;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+/** Looks inside a test server's database for what the API cannot show. */
+final class TestServerTables {
+  private TestServerTables() {}
+
+  /** Staging tables left behind; a finished or stopped diff must leave none. */
+  static long stagingTables(TestServer server) {
+    Vertx vertx = Vertx.vertx();
+    Pool pool = Database.pool(vertx, TestServer.url(server.database()), 1);
+    try {
+      return pool.query("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'import_stage_%'").execute().await()
+          .iterator().next().getLong(0);
+    } finally {
+      vertx.close().await();
+    }
+  }
+}
