@@ -27,13 +27,13 @@ public final class TestServer implements AutoCloseable {
   private static Vertx adminVertx;
 
   private final Freight freight;
+  private final FreightConfig config;
   private final String database;
-  private final Path dataDir;
 
-  private TestServer(Freight freight, String database, Path dataDir) {
-    this.freight = freight;
+  private TestServer(FreightConfig config, String database) {
+    this.freight = Freight.start(config);
+    this.config = config;
     this.database = database;
-    this.dataDir = dataDir;
   }
 
   /** A server on its own new database. */
@@ -53,8 +53,13 @@ public final class TestServer implements AutoCloseable {
         "FREIGHT_ADMIN_EMAIL", ADMIN_EMAIL,
         "FREIGHT_ADMIN_TOKEN", ADMIN_TOKEN));
     env.putAll(settings);
-    FreightConfig config = ConfigLoader.load(Optional.empty(), env);
-    return new TestServer(Freight.start(config), database, config.dataDir());
+    return new TestServer(ConfigLoader.load(Optional.empty(), env), database);
+  }
+
+  /** Stops this server and starts another on the same database and data dir, as after a restart. */
+  public TestServer restart() {
+    close();
+    return new TestServer(config, database);
   }
 
   public int port() {
@@ -63,10 +68,6 @@ public final class TestServer implements AutoCloseable {
 
   public String database() {
     return database;
-  }
-
-  public Path dataDir() {
-    return dataDir;
   }
 
   public Client client(String token) {

@@ -87,6 +87,12 @@ public final class ImportVerticle extends VerticleBase {
         .compose(bound -> resumeUnfinished());
   }
 
+  /** Interrupted work is left in its state, to resume at the next start. */
+  @Override
+  public Future<?> stop() {
+    return running.stopAll().timeout(CANCEL_WAIT_S, TimeUnit.SECONDS);
+  }
+
   /** Jobs a stopped server left mid-way start again: diffs from their stored files, applies from their diff. */
   private Future<Void> resumeUnfinished() {
     return jobs.unfinished().map(unfinished -> {
@@ -198,6 +204,9 @@ public final class ImportVerticle extends VerticleBase {
   private void finishRun(long id, RunningJobs.Run run, Future<Void> work) {
     work.compose(done -> run.cancelRequested() ? Future.failedFuture(new Cancelled()) : Future.<Void>succeededFuture())
         .recover(failure -> {
+          if (running.stopping()) {
+            return Future.succeededFuture();
+          }
           if (failure instanceof Cancelled) {
             return cancelNow(id);
           }

@@ -30,6 +30,7 @@ public final class RunningJobs {
   }
 
   private final Map<Long, Run> runs = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
 
   /** Registers a run, or returns empty when this job is already running. */
   public Optional<Run> begin(long id) {
@@ -45,8 +46,19 @@ public final class RunningJobs {
     }
   }
 
-  public boolean isRunning(long id) {
-    return runs.containsKey(id);
+  /**
+   * The server is stopping: every run stops at its next checkpoint, and its job is left in its state
+   * for the next start to pick up. Completes when all runs have ended.
+   */
+  public Future<Void> stopAll() {
+    stopping = true;
+    runs.values().forEach(run -> run.cancelRequested = true);
+    return Future.all(runs.values().stream().map(run -> run.done.future()).toList()).mapEmpty();
+  }
+
+  /** True once {@link #stopAll()} was called: a run that stops now was interrupted, not cancelled. */
+  public boolean stopping() {
+    return stopping;
   }
 
   /** Asks the run to stop; the future completes once it has. Empty when the job is not running here. */
