@@ -109,8 +109,13 @@ public final class Freight {
         while (!deployments.isEmpty()) {
           await(vertx.undeploy(deployments.pop()));
         }
-        await(worker.close());
-        await(pool.close());
+        // What start-up got to: a failed start stops here too.
+        if (worker != null) {
+          await(worker.close());
+        }
+        if (pool != null) {
+          await(pool.close());
+        }
         await(vertx.close());
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "stopping Freight: " + e.getMessage());
