@@ -109,7 +109,9 @@ public final class Freight {
         while (!deployments.isEmpty()) {
           await(vertx.undeploy(deployments.pop()));
         }
-        await(worker.close());
+        if (worker != null) {
+          await(worker.close());
+        }
         await(pool.close());
         await(vertx.close());
       } catch (RuntimeException e) {
