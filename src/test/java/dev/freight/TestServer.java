@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,26 +29,44 @@ public final class TestServer implements AutoCloseable {
   private final Freight freight;
   private final String database;
   private final Path dataDir;
+  private final Map<String, String> settings;
 
-  private TestServer(Freight freight, String database, Path dataDir) {
+  private TestServer(Freight freight, String database, Path dataDir, Map<String, String> settings) {
     this.freight = freight;
     this.database = database;
     this.dataDir = dataDir;
+    this.settings = settings;
   }
 
   /** A server on its own new database. */
   public static TestServer start() {
+    return start(Map.of());
+  }
+
+  /** A server on its own new database, with more {@code FREIGHT_*} settings. */
+  public static TestServer start(Map<String, String> settings) {
     String database = "freight_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
     sql("CREATE DATABASE " + database);
-    Path dataDir = tempDir();
-    FreightConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+    return on(database, tempDir(), settings);
+  }
+
+  /** Stops this server and starts a new one on the same database, data dir and settings, on another port. */
+  public TestServer restart() {
+    close();
+    return on(database, dataDir, settings);
+  }
+
+  private static TestServer on(String database, Path dataDir, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(settings);
+    env.putAll(Map.of(
         "FREIGHT_HTTP_HOST", "127.0.0.1",
         "FREIGHT_HTTP_PORT", "0",
         "FREIGHT_DATA_DIR", dataDir.toString(),
         "FREIGHT_DB_URL", url(database),
         "FREIGHT_ADMIN_EMAIL", ADMIN_EMAIL,
         "FREIGHT_ADMIN_TOKEN", ADMIN_TOKEN));
-    return new TestServer(Freight.start(config), database, dataDir);
+    FreightConfig config = ConfigLoader.load(Optional.empty(), env);
+    return new TestServer(Freight.start(config), database, dataDir, settings);
   }
 
   public int port() {
