@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** A user's HTTP session with the server: blocking calls, as a test reads best. */
 public final class Client {
@@ -54,11 +55,16 @@ public final class Client {
 
   /** Polls {@code path} until its JSON {@code status} is one of {@code statuses}; fails after a minute. */
   public JsonObject awaitStatus(String path, String... statuses) {
+    return await(path, "status in " + List.of(statuses), json -> List.of(statuses).contains(json.getString("status")));
+  }
+
+  /** Polls {@code path} until its JSON is {@code reached} ({@code what}, for the failure); fails after a minute. */
+  public JsonObject await(String path, String what, Predicate<JsonObject> reached) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       last = get(path).bodyAsJsonObject();
-      if (List.of(statuses).contains(last.getString("status"))) {
+      if (reached.test(last)) {
         return last;
       }
       try {
@@ -68,7 +74,7 @@ public final class Client {
         throw new AssertionError(e);
       }
     }
-    throw new AssertionError(path + " never reached " + List.of(statuses) + "; last: " + last);
+    throw new AssertionError(path + " never reached " + what + "; last: " + last);
   }
 
   /** Creates a user through the API (this client must be a superuser's) and returns a client for it. */

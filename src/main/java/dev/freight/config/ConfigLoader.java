@@ -116,7 +116,9 @@ public final class ConfigLoader {
             number("http.max_upload_bytes", 1, Long.MAX_VALUE)),
         Path.of(nonEmpty("data_dir")).toAbsolutePath().normalize(),
         new FreightConfig.Db(dbUrl(), (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
-        new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")));
+        new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")),
+        new FreightConfig.ExportsV1((int) number("exports_v1.page_size", 1, 1_000_000),
+            number("exports_v1.part_pause_ms", 0, 60_000)));
   }
 
   private String text(String key) {

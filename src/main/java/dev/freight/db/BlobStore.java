@@ -1,5 +1,6 @@
 package dev.freight.db;
 
+import dev.freight.bus.ChunkSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -72,6 +73,23 @@ public final class BlobStore {
     return pool.preparedQuery("SELECT data FROM stored_file_chunks WHERE file_id = $1 AND seq = $2")
         .execute(Tuple.of(id, seq))
         .map(BlobStore::data);
+  }
+
+  /** The stored file as a source of chunks, for a download. */
+  public ChunkSource chunks(long id) {
+    return new ChunkSource() {
+      private int seq;
+
+      @Override
+      public Future<Buffer> next() {
+        return chunk(id, seq++);
+      }
+
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
+    };
   }
 
   private static Buffer data(RowSet<Row> rows) {

@@ -6,7 +6,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import dev.freight.bus.Streams;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -57,6 +59,16 @@ final class Api {
   static JsonObject body(RoutingContext ctx) {
     RequestParameter body = request(ctx).getBody();
     return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
+  }
+
+  /** The files a multipart body brought, as {@code [{field, name, path}]} for a verticle to check and take. */
+  static JsonArray uploads(RoutingContext ctx) {
+    JsonArray files = new JsonArray();
+    for (FileUpload upload : ctx.fileUploads()) {
+      files.add(new JsonObject().put("field", upload.name()).put("name", upload.fileName())
+          .put("path", upload.uploadedFileName()));
+    }
+    return files;
   }
 
   /** Asks the verticle at {@code address}; its coded failures reach the failure handler as they are. */

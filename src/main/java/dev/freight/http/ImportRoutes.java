@@ -1,9 +1,7 @@
 package dev.freight.http;
 
 import dev.freight.imports.ImportVerticle;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
@@ -50,12 +48,8 @@ final class ImportRoutes {
     if (!ctx.request().isExpectMultipart()) {
       throw new HttpException(415, "Upload files as multipart/form-data in the field 'files'.");
     }
-    JsonArray files = new JsonArray();
-    for (FileUpload upload : ctx.fileUploads()) {
-      files.add(new JsonObject().put("field", upload.name()).put("name", upload.fileName())
-          .put("path", upload.uploadedFileName()));
-    }
-    JsonObject request = new JsonObject().put("user_id", Api.caller(ctx).getInteger("id")).put("files", files);
+    JsonObject request = new JsonObject().put("user_id", Api.caller(ctx).getInteger("id"))
+        .put("files", Api.uploads(ctx));
     Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportVerticle.CREATE, request, SLOW_MS));
   }
 

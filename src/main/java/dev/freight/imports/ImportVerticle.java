@@ -55,7 +55,7 @@ public final class ImportVerticle extends VerticleBase {
   private final Worker worker;
   private final Streams streams;
   private final Path spool;
-  private final RunningJobs running = new RunningJobs();
+  private final RunningJobs<Long> running = new RunningJobs<>();
   private BlobStore blobs;
   private ImportJobs jobs;
   private DiffTask diffTask;

@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The jobs a verticle is running right now, so that a cancel message can reach them. Only control
- * lives here; every job's state is in PostgreSQL.
+ * lives here; every job's state is in PostgreSQL. {@code K} is the type of the job ids.
  */
-public final class RunningJobs {
+public final class RunningJobs<K> {
 
   /** One running job: work checks {@link #checkpoint()} between batches. */
   public static final class Run {
@@ -29,17 +29,17 @@ public final class RunningJobs {
     }
   }
 
-  private final Map<Long, Run> runs = new ConcurrentHashMap<>();
+  private final Map<K, Run> runs = new ConcurrentHashMap<>();
   private volatile boolean stopping;
 
   /** Registers a run, or returns empty when this job is already running. */
-  public Optional<Run> begin(long id) {
+  public Optional<Run> begin(K id) {
     Run run = new Run();
     return runs.putIfAbsent(id, run) == null ? Optional.of(run) : Optional.empty();
   }
 
   /** Marks the run over, waking whoever waits for it to stop. */
-  public void end(long id) {
+  public void end(K id) {
     Run run = runs.remove(id);
     if (run != null) {
       run.done.tryComplete();
@@ -62,7 +62,7 @@ public final class RunningJobs {
   }
 
   /** Asks the run to stop; the future completes once it has. Empty when the job is not running here. */
-  public Optional<Future<Void>> cancel(long id) {
+  public Optional<Future<Void>> cancel(K id) {
     Run run = runs.get(id);
     if (run == null) {
       return Optional.empty();

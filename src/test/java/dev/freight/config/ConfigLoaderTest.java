@@ -24,6 +24,8 @@ class ConfigLoaderTest {
     assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
     assertThat(config.admin().email()).isEqualTo("admin@example.com");
     assertThat(config.admin().token()).isEmpty();
+    assertThat(config.exportsV1().pageSize()).isEqualTo(10_000);
+    assertThat(config.exportsV1().partPauseMs()).isZero();
   }
 
   @Test
@@ -32,12 +34,14 @@ class ConfigLoaderTest {
     FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of(
         "FREIGHT_HTTP_PORT", "0",
         "FREIGHT_DB_URL", "postgresql://u:p@db.internal:5433/freight",
-        "FREIGHT_ADMIN_TOKEN", "secret"));
+        "FREIGHT_ADMIN_TOKEN", "secret",
+        "FREIGHT_EXPORTS_V1_PAGE_SIZE", "500"));
     assertThat(config.http().port()).isZero();
     assertThat(config.http().host()).isEqualTo("127.0.0.1");
     assertThat(config.admin().email()).isEqualTo("a@b.c");
     assertThat(config.admin().token()).isEqualTo("secret");
     assertThat(config.db().embedded()).isFalse();
+    assertThat(config.exportsV1().pageSize()).isEqualTo(500);
   }
 
   @Test
