@@ -116,7 +116,9 @@ public final class ConfigLoader {
             number("http.max_upload_bytes", 1, Long.MAX_VALUE)),
         Path.of(nonEmpty("data_dir")).toAbsolutePath().normalize(),
         new FreightConfig.Db(dbUrl(), (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
-        new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")));
+        new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")),
+        new FreightConfig.Exports(number("exports.retention_hours", 0, 100_000),
+            number("exports.purge_interval_seconds", 1, 86_400)));
   }
 
   private String text(String key) {

@@ -72,6 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     UserRoutes.bind(builder);
     LibraryRoutes.bind(builder);
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
+    ExportRoutes.bind(builder);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {
