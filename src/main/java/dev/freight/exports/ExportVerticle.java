@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +47,6 @@ public final class ExportVerticle extends VerticleBase {
   /** Each run holds a connection for its cursor and writes on the worker pool; more at once would not be faster. */
   static final int MAX_RUNNING = 2;
   private static final long CANCEL_WAIT_S = 30;
-  private static final long STOP_WAIT_S = 10;
   private static final List<String> TYPES = List.of("full", "template");
   private static final System.Logger LOG = System.getLogger(ExportVerticle.class.getName());
 
@@ -58,9 +56,9 @@ public final class ExportVerticle extends VerticleBase {
   private final Path spool;
   private final FreightConfig.Exports config;
   private final RunningJobs running = new RunningJobs();
-  private final Set<Long> active = new HashSet<>();
+  /** Runs under way; touched only on this verticle's event loop. */
+  private int active;
   private final Deque<Long> waiting = new ArrayDeque<>();
-  private boolean stopping;
   private long purgeTimer;
   private BlobStore blobs;
   private ExportJobs jobs;
@@ -86,17 +84,15 @@ public final class ExportVerticle extends VerticleBase {
             Endpoints.bind(vertx, UPDATE, this::update),
             Endpoints.bind(vertx, DOWNLOAD, this::download)))
         .compose(bound -> resumeUnfinished())
-        .onSuccess(resumed -> purgeTimer = vertx.setPeriodic(1, config.purgeIntervalSeconds() * 1000, tick -> purge()));
+        .onSuccess(resumed -> purgeTimer = vertx.setPeriodic(1, config.purgeIntervalSeconds() * 1000,
+            tick -> purge()));
   }
 
   /** Running work stops between batches and is left unfinished, to start again with the next server. */
   @Override
   public Future<?> stop() {
-    stopping = true;
     vertx.cancelTimer(purgeTimer);
-    return Future.join(active.stream().map(id -> running.cancel(id).orElse(Future.succeededFuture())).toList())
-        .timeout(STOP_WAIT_S, TimeUnit.SECONDS)
-        .otherwiseEmpty();
+    return running.stopAll().timeout(CANCEL_WAIT_S, TimeUnit.SECONDS);
   }
 
   /** PostgreSQL says which jobs a stopped server left pending or in progress: they start again from scratch. */
@@ -168,14 +164,14 @@ public final class ExportVerticle extends VerticleBase {
   }
 
   private void startWaiting() {
-    while (!stopping && active.size() < MAX_RUNNING && !waiting.isEmpty()) {
+    while (!running.stopping() && active < MAX_RUNNING && !waiting.isEmpty()) {
       long id = waiting.poll();
       running.begin(id).ifPresent(run -> {
-        active.add(id);
+        active++;
         task.run(id, run)
             .recover(failure -> settle(id, failure))
             .onComplete(done -> {
-              active.remove(id);
+              active--;
               running.end(id);
               startWaiting();
             });
@@ -185,7 +181,7 @@ public final class ExportVerticle extends VerticleBase {
 
   /** A stopped run ends cancelled, a broken one failed with what broke it; one stopped by shutdown stays as it is. */
   private Future<Void> settle(long id, Throwable failure) {
-    if (stopping) {
+    if (running.stopping()) {
       return Future.succeededFuture();
     }
     if (failure instanceof Cancelled) {
