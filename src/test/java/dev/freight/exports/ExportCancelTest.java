@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
 import dev.freight.TestServer;
+import dev.freight.imports.Imports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -31,7 +32,7 @@ class ExportCancelTest {
       csv.append(String.format("BULK-%06d,Standard number %d,\"Some text, with a comma, for row %d\",%d%n", i, i, i,
           1 + i % 10));
     }
-    Library.load(admin, "standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+    Imports.load(admin, "standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   @AfterAll

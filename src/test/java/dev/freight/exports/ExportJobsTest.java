@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
 import dev.freight.TestServer;
+import dev.freight.imports.Imports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +34,7 @@ class ExportJobsTest {
     for (int i = 0; i < ROWS; i++) {
       csv.append("S").append(i).append(",Standard ").append(i).append(",3\n");
     }
-    Library.load(admin, "standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+    Imports.load(admin, "standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   @AfterAll

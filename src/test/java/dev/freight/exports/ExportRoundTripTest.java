@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
 import dev.freight.TestServer;
+import dev.freight.imports.Imports;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
 import dev.freight.formats.RowReader;
@@ -61,7 +62,7 @@ class ExportRoundTripTest {
           ""));
     }
     seeded = SEED.size();
-    Library.load(admin, "standard.json", SEED.toBuffer().getBytes());
+    Imports.load(admin, "standard.json", SEED.toBuffer().getBytes());
   }
 
   @AfterAll
