@@ -6,6 +6,7 @@ import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
 import dev.freight.bus.Streams;
+import dev.freight.exports.ExportVerticle;
 import dev.freight.exports.v1.ExportV1Verticle;
 import dev.freight.http.ApiVerticle;
 import dev.freight.imports.ImportVerticle;
@@ -74,6 +75,7 @@ public final class Freight {
     deploy(new UsersVerticle(pool, effective.admin()));
     deploy(new LibraryVerticle(pool));
     deploy(new ImportVerticle(pool, worker, streams, config.dataDir().resolve("spool")));
+    deploy(new ExportVerticle(pool, worker, streams, config.dataDir().resolve("spool"), config.exports()));
     deploy(new ExportV1Verticle(pool, worker, streams, effective.exportsV1(), config.dataDir().resolve("spool")));
     api = new ApiVerticle(effective.http(), config.dataDir().resolve("uploads"), pool);
     deploy(api);

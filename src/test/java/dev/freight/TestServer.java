@@ -70,6 +70,11 @@ public final class TestServer implements AutoCloseable {
     return database;
   }
 
+  /** Where this server keeps its spool files. */
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
   public Client client(String token) {
     return new Client(port(), token);
   }

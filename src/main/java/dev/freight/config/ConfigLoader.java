@@ -117,6 +117,8 @@ public final class ConfigLoader {
         Path.of(nonEmpty("data_dir")).toAbsolutePath().normalize(),
         new FreightConfig.Db(dbUrl(), (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
         new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")),
+        new FreightConfig.Exports(number("exports.retention_hours", 0, 100_000),
+            number("exports.purge_interval_seconds", 1, 86_400)),
         new FreightConfig.ExportsV1((int) number("exports_v1.page_size", 1, 1_000_000),
             number("exports_v1.part_pause_ms", 0, 60_000)));
   }

@@ -20,7 +20,10 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Owns HTTP: builds the router from {@code openapi.yaml}, authenticates, validates, and hands each
@@ -72,6 +75,7 @@ public final class ApiVerticle extends VerticleBase {
     UserRoutes.bind(builder);
     LibraryRoutes.bind(builder);
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
+    ExportRoutes.bind(builder);
     ExportV1Routes.bind(builder, uploads);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
@@ -134,6 +138,9 @@ public final class ApiVerticle extends VerticleBase {
     if (http.getStatusCode() == 401 && ctx.request().getHeader("Authorization") == null) {
       return "Authentication credentials were not provided.";
     }
+    if (http.getCause() instanceof SchemaValidationException invalid) {
+      return schemaDetail(invalid);
+    }
     String payload = http.getPayload();
     if (payload != null && !payload.isBlank()) {
       return payload;
@@ -142,6 +149,29 @@ public final class ApiVerticle extends VerticleBase {
     return cause instanceof HttpException inner && inner.getPayload() != null
         ? inner.getPayload()
         : defaultDetail(http.getStatusCode());
+  }
+
+  /** Keywords whose findings only say that something beneath them failed. */
+  private static final Set<String> WRAPPERS = Set.of("properties", "additionalProperties", "patternProperties",
+      "items", "prefixItems", "$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "then", "else");
+
+  /**
+   * The validator gives the last of its findings as the reason, often a wrapper such as "Property x does
+   * not match additional properties schema"; the first concrete one (e.g. "Instance does not match any of
+   * [...]") tells the client what is allowed.
+   */
+  private static String schemaDetail(SchemaValidationException invalid) {
+    String message = invalid.getMessage();
+    int reason = message.indexOf("Reason: ");
+    OutputUnit concrete = invalid.getOutputUnit().getErrors().stream()
+        .filter(unit -> !WRAPPERS.contains(unit.getKeywordLocation().replaceFirst(".*/", "")))
+        .findFirst().orElse(null);
+    if (reason < 0 || concrete == null) {
+      return message;
+    }
+    String location = concrete.getInstanceLocation();
+    return message.substring(0, reason + "Reason: ".length()) + concrete.getError()
+        + (location.length() > 1 ? " at " + location : "");
   }
 
   private static String defaultDetail(int status) {

@@ -10,11 +10,18 @@ import java.util.Optional;
 
 /**
  * A kind of content in the library: its table and its fields. The field order is the export
- * column order; the first field is the key that identifies a row.
+ * column order; the first field is the key that identifies a row. {@code example} is a row that
+ * passes validation, which export templates show so that users see how to fill in every field.
  */
-public record ContentModel(String name, String table, List<Field> fields) {
+public record ContentModel(String name, String table, List<Field> fields, Map<String, Object> example) {
+
+  /** A model without an example row. */
+  public ContentModel(String name, String table, List<Field> fields) {
+    this(name, table, fields, Map.of());
+  }
 
   public ContentModel {
+    example = Map.copyOf(example);
     if (!Field.SQL_NAME.matcher(table).matches()) {
       throw new IllegalArgumentException("not a plain SQL name: " + table);
     }
@@ -28,6 +35,15 @@ public record ContentModel(String name, String table, List<Field> fields) {
         throw new IllegalArgumentException(name + ": duplicate field " + field.name());
       }
     }
+  }
+
+  /** The example row: every field in model order, defaults filled in. */
+  public List<Object> exampleRow() {
+    RowResult result = coerce(example);
+    if (!result.ok()) {
+      throw new IllegalStateException(name + ": the example row is not valid: " + result.errors());
+    }
+    return new ArrayList<>(result.values().values());
   }
 
   /** The key field, which identifies a row. */

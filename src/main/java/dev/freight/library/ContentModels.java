@@ -5,6 +5,7 @@ import static dev.freight.library.FieldType.INTEGER;
 import static dev.freight.library.FieldType.STRING;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,7 +35,11 @@ public final class ContentModels {
       Field.optional("active", BOOLEAN, true, Validator.none()),
       Field.optional("mark_delete", BOOLEAN, false, Validator.none()).notStored(),
       Field.optional("match_conditions", STRING, "", value -> MatchConditions.check((String) value)),
-      Field.optional("tags", STRING, "", Validator.none())));
+      Field.optional("tags", STRING, "", Validator.none())),
+      Map.of("id", "EXAMPLE-1", "title", "Example: use parameterised queries",
+          "text", "Build SQL statements with bound parameters, never by concatenating user input.",
+          "problem", "P1", "priority", 8, "phase", "D1", "active", true, "mark_delete", false,
+          "match_conditions", "A1 AND !A2;A3", "tags", "example"));
 
   private static final List<ContentModel> ALL = List.of(STANDARD);
 

@@ -2,6 +2,7 @@ package dev.freight.exports.v1;
 
 import dev.freight.exports.v1.ExportSource.Column;
 import dev.freight.exports.v1.ExportSource.Filter;
+import dev.freight.exports.ExportStatus;
 import dev.freight.imports.ImportStatus;
 import java.util.Arrays;
 import java.util.List;
@@ -57,7 +58,30 @@ public final class ExportSources {
           Column.of("bytes_read", "j.bytes_read", "Bytes read", "Gelesene Bytes"),
           Column.of("bytes_total", "j.bytes_total", "Bytes total", "Bytes gesamt")));
 
-  private static final List<ExportSource> ALL = List.of(STANDARDS, IMPORT_JOBS);
+  private static final List<String> EXPORT_STATUSES = Arrays.stream(ExportStatus.values()).map(ExportStatus::wire)
+      .toList();
+
+  /** {@code GET /api/v2/library/export/}; users are exported by e-mail. */
+  static final ExportSource EXPORT_JOBS = new ExportSource("exportLibraryExportJobs", "/api/v2/library/export/export/",
+      "LibraryExportJobViewSet", "export_library_export_jobs", true,
+      "export_jobs j JOIN users t ON t.id = j.triggered_by", "j.id", "j.id",
+      List.of(
+          Filter.oneOf("status", "j.status", EXPORT_STATUSES),
+          Filter.anyOf("status__in", "j.status", EXPORT_STATUSES)),
+      List.of(
+          Column.of("id", "j.id", "ID", "ID"),
+          Column.of("status", "j.status", "Status", "Status"),
+          Column.of("type", "j.type", "Type", "Art"),
+          Column.of("file_format", "j.file_format", "File format", "Dateiformat"),
+          Column.of("content_models", "array_to_string(j.content_models, ',')", "Content models", "Inhaltsmodelle"),
+          Column.of("triggered", "j.triggered", "Triggered", "Ausgelöst"),
+          Column.of("triggered_by", "t.email", "Triggered by", "Ausgelöst von"),
+          Column.of("completed", "j.completed", "Completed", "Abgeschlossen"),
+          Column.of("errors", "j.errors::text", "Errors", "Fehler"),
+          Column.of("rows_written", "j.rows_written", "Rows written", "Geschriebene Zeilen"),
+          Column.of("rows_total", "j.rows_total", "Rows total", "Zeilen gesamt")));
+
+  private static final List<ExportSource> ALL = List.of(STANDARDS, IMPORT_JOBS, EXPORT_JOBS);
 
   private ExportSources() {}
 

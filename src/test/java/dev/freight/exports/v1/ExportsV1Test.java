@@ -249,6 +249,22 @@ class ExportsV1Test {
   }
 
   @Test
+  void superusersExportLibraryExportJobsWithTheirFilters() {
+    JsonObject job = admin.post("/api/v2/library/export/", new JsonObject().put("file_format", "csv"))
+        .bodyAsJsonObject();
+    admin.awaitStatus("/api/v2/library/export/" + job.getLong("id") + "/", "success");
+    JsonObject done = awaitCompleted(admin, start(admin, "/api/v2/library/export/export/?status=success",
+        new JsonObject().put("fields", new JsonArray().add("id").add("file_format").add("content_models"))));
+    assertThat(done.getString("viewset")).isEqualTo("LibraryExportJobViewSet");
+    assertThat(done.getString("action_name")).isEqualTo("export_library_export_jobs");
+    assertThat(rows(download(admin, done), Format.CSV)).containsExactly(Map.of(
+        "ID", String.valueOf(job.getLong("id")), "File format", "csv", "Content models", "standard"));
+    assertBadRequest(admin.post("/api/v2/library/export/export/?status__in=success,done", new JsonObject()), "'done'");
+    Client user = admin.createUser("export-lister@example.com", false);
+    assertThat(user.post("/api/v2/library/export/export/", new JsonObject()).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void createdDateLookupsFilterTheList() {
     JsonObject export = awaitCompleted(admin, start(admin, STANDARDS, new JsonObject().put("fields",
         new JsonArray().add("id"))));
