@@ -13,6 +13,7 @@ import dev.freight.imports.ImportVerticle;
 import dev.freight.jobs.Worker;
 import dev.freight.library.LibraryVerticle;
 import dev.freight.users.UsersVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -20,6 +21,8 @@ import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A running server: its database, its pool and its verticles, started in order and stopped in reverse. */
@@ -77,8 +80,15 @@ public final class Freight {
     deploy(new ImportVerticle(pool, worker, streams, config.dataDir().resolve("spool")));
     deploy(new ExportVerticle(pool, worker, streams, config.dataDir().resolve("spool"), config.exports()));
     deploy(new ExportV1Verticle(pool, worker, streams, effective.exportsV1(), config.dataDir().resolve("spool")));
-    api = new ApiVerticle(effective.http(), config.dataDir().resolve("uploads"), pool);
-    deploy(api);
+    // One HTTP verticle per core, so that request handling is not held to one event loop.
+    List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
+    FreightConfig.Http http = effective.http();
+    deployments.push(await(vertx.deployVerticle(() -> {
+      ApiVerticle api = new ApiVerticle(http, config.dataDir().resolve("uploads"), pool);
+      apis.add(api);
+      return api;
+    }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))));
+    api = apis.get(0);
     LOG.log(System.Logger.Level.INFO, "Freight serving http://" + effective.http().host() + ":" + port()
         + " - PostgreSQL " + (embedded != null ? "embedded" : "external") + " at " + where
         + " - data dir " + effective.dataDir());

@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
+import dev.freight.users.UsersVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -57,7 +58,8 @@ public final class ApiVerticle extends VerticleBase {
         .compose(text -> OpenAPIContract.from(vertx, CONTRACT).map(contract -> router(contract, text)))
         .compose(router -> vertx.createHttpServer()
             .requestHandler(router)
-            .listen(config.port(), config.host()))
+            // Every instance serves the same port; a negative port is Vert.x's "random, but shared".
+            .listen(config.port() == 0 ? -1 : config.port(), config.host()))
         .onSuccess(listening -> server = listening);
   }
 
@@ -67,7 +69,9 @@ public final class ApiVerticle extends VerticleBase {
         ? Future.failedFuture(new HttpException(415, "This endpoint takes application/json."))
         : jsonOnly.extractValidatableRequest(ctx, operation));
     builder.rootHandler(this::readJsonBody);
-    builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(new TokenAuth(vertx.eventBus())));
+    TokenAuth auth = new TokenAuth(vertx.eventBus());
+    vertx.eventBus().<Integer>consumer(UsersVerticle.TOKEN_CHANGED, changed -> auth.forget(changed.body()));
+    builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(auth));
 
     builder.getRoute("getHealth").addHandler(this::health);
     builder.getRoute("getOpenApi").addHandler(ctx ->

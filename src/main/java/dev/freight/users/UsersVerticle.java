@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Pool;
  *   <li>{@link #GET} {id} → user, or 404</li>
  *   <li>{@link #LIST} {limit, offset} → {count, results}</li>
  *   <li>{@link #CREATE} {email, first_name, last_name, is_superuser} → user with its token</li>
- *   <li>{@link #ROTATE_TOKEN} {id} → {token}</li>
+ *   <li>{@link #ROTATE_TOKEN} {id} → {token}; then publishes {@link #TOKEN_CHANGED} with the id</li>
  * </ul>
  */
 public final class UsersVerticle extends VerticleBase {
@@ -23,6 +23,8 @@ public final class UsersVerticle extends VerticleBase {
   public static final String LIST = "users.list";
   public static final String CREATE = "users.create";
   public static final String ROTATE_TOKEN = "users.rotate-token";
+  /** Published with the user's id whenever a user's token changes, so that nobody keeps trusting the old one. */
+  public static final String TOKEN_CHANGED = "users.token-changed";
 
   private final UserStore store;
   private final FreightConfig.Admin admin;
@@ -39,7 +41,8 @@ public final class UsersVerticle extends VerticleBase {
         Endpoints.bind(vertx, GET, req -> store.get(req.getInteger("id"))),
         Endpoints.bind(vertx, LIST, req -> store.list(req.getInteger("limit"), req.getLong("offset"))),
         Endpoints.bind(vertx, CREATE, this::create),
-        Endpoints.bind(vertx, ROTATE_TOKEN, req -> store.rotateToken(req.getInteger("id")))));
+        Endpoints.bind(vertx, ROTATE_TOKEN, req -> store.rotateToken(req.getInteger("id"))
+            .onSuccess(rotated -> vertx.eventBus().publish(TOKEN_CHANGED, req.getInteger("id"))))));
   }
 
   private Future<JsonObject> create(JsonObject req) {
