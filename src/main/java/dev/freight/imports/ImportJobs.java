@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The import_jobs table: every state change is a conditional UPDATE, so concurrent requests cannot both win. */
 final class ImportJobs {
@@ -28,18 +30,40 @@ final class ImportJobs {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
+  private final Map<Long, JsonObject> recent = new ConcurrentHashMap<>();
+  private final AtomicLong changes = new AtomicLong();
 
   ImportJobs(Pool pool) {
     this.pool = pool;
   }
 
+  /**
+   * A job as the API shows it. Clients poll jobs hard, so the last answer is kept until the next
+   * change this server makes to any job; an answer read while a change was under way is not kept.
+   * (One server runs the jobs of a database, so no change escapes this.)
+   */
   Future<JsonObject> get(long id) {
+    JsonObject kept = recent.get(id);
+    if (kept != null) {
+      return Future.succeededFuture(kept.copy());
+    }
+    long generation = changes.get();
     return pool.preparedQuery(SELECT + " WHERE j.id = $1").execute(Tuple.of(id)).map(rows -> {
       if (rows.size() == 0) {
         throw Failure.notFound("No import job with id " + id + ".");
       }
-      return toJson(rows.iterator().next());
+      JsonObject job = toJson(rows.iterator().next());
+      if (changes.get() == generation) {
+        recent.put(id, job.copy());
+      }
+      return job;
     });
+  }
+
+  /** Forgets kept answers; called before and after every change, and when a transaction that made one ends. */
+  void changed() {
+    changes.incrementAndGet();
+    recent.clear();
   }
 
   Future<JsonObject> current() {
@@ -99,8 +123,10 @@ final class ImportJobs {
     List<Object> all = new ArrayList<>(List.of(id, to.wire(), ImportStatus.wires(from).toArray(String[]::new)));
     all.addAll(Arrays.asList(params));
     String extra = alsoSet.isEmpty() ? "" : ", " + alsoSet;
+    changed();
     return client.preparedQuery("UPDATE import_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
         .execute(Tuple.from(all))
+        .onComplete(done -> changed())
         .map(rows -> rows.rowCount() == 1)
         .recover(this::activeConflict);
   }
@@ -115,8 +141,11 @@ final class ImportJobs {
   }
 
   Future<Void> progress(long id, long rows, long bytesRead, long bytesTotal) {
+    changed();
     return pool.preparedQuery("UPDATE import_jobs SET rows_read = $2, bytes_read = $3, bytes_total = $4 WHERE id = $1")
-        .execute(Tuple.of(id, rows, bytesRead, bytesTotal)).mapEmpty();
+        .execute(Tuple.of(id, rows, bytesRead, bytesTotal))
+        .onComplete(done -> changed())
+        .mapEmpty();
   }
 
   /** Records the size of the job's stored files as the bytes to read. */

@@ -215,7 +215,11 @@ public final class ImportVerticle extends VerticleBase {
               .put("message", "The import stopped unexpectedly: " + failure.getMessage())));
           return jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.FAIL, errors).<Void>mapEmpty();
         })
-        .onComplete(done -> running.end(id));
+        .onComplete(done -> {
+          // The apply's transaction has ended: what it changed is visible now.
+          jobs.changed();
+          running.end(id);
+        });
   }
 
   /** Cancels an active job; a cancelled job keeps no diff. */
