@@ -1,6 +1,7 @@
 package dev.freight.db;
 
 import dev.freight.bus.ChunkSource;
+import dev.freight.jobs.Loop;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,21 +41,26 @@ public final class BlobStore {
         .preparedQuery("INSERT INTO stored_files (name) VALUES ($1) RETURNING id").execute(Tuple.of(name))
         .compose(rows -> {
           long id = rows.iterator().next().getLong(0);
-          return copyChunks(conn, in, id, 0, 0).map(id);
+          return copyChunks(conn, in, id).map(id);
         })
         .eventually(in::close));
   }
 
-  private static Future<Void> copyChunks(SqlConnection conn, AsyncFile in, long id, int seq, long position) {
-    return in.read(Buffer.buffer(CHUNK_BYTES), 0, position, CHUNK_BYTES).compose(chunk -> {
-      if (chunk.length() == 0) {
-        return conn.preparedQuery("UPDATE stored_files SET size = $2 WHERE id = $1").execute(Tuple.of(id, position))
-            .mapEmpty();
-      }
-      return conn.preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
-          .execute(Tuple.of(id, seq, chunk))
-          .compose(done -> copyChunks(conn, in, id, seq + 1, position + chunk.length()));
-    });
+  /** Where a copy has got to. */
+  private record Position(int seq, long offset) {
+    Position after(Buffer chunk) {
+      return new Position(seq + 1, offset + chunk.length());
+    }
+  }
+
+  private static Future<Void> copyChunks(SqlConnection conn, AsyncFile in, long id) {
+    return Loop.run(new Position(0, 0), at -> in.read(Buffer.buffer(CHUNK_BYTES), 0, at.offset(), CHUNK_BYTES)
+        .compose(chunk -> chunk.length() == 0
+            ? conn.preparedQuery("UPDATE stored_files SET size = $2 WHERE id = $1").execute(Tuple.of(id, at.offset()))
+                .map((Position) null)
+            : conn.preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(id, at.seq(), chunk))
+                .map(at.after(chunk))));
   }
 
   public Future<Info> info(long id) {
@@ -100,13 +106,13 @@ public final class BlobStore {
   public Future<Void> restore(long id, Path target) {
     return vertx.fileSystem()
         .open(target.toString(), new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
-        .compose(out -> writeChunks(id, 0, 0, out).eventually(out::close));
+        .compose(out -> writeChunks(id, out).eventually(out::close));
   }
 
-  private Future<Void> writeChunks(long id, int seq, long position, AsyncFile out) {
-    return chunk(id, seq).compose(data -> data == null
+  private Future<Void> writeChunks(long id, AsyncFile out) {
+    return Loop.run(new Position(0, 0), at -> chunk(id, at.seq()).compose(data -> data == null
         ? Future.succeededFuture()
-        : out.write(data, position).compose(done -> writeChunks(id, seq + 1, position + data.length(), out)));
+        : out.write(data, at.offset()).map(at.after(data))));
   }
 
   public Future<Void> delete(long id) {

@@ -2,6 +2,7 @@ package dev.freight.exports;
 
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
+import dev.freight.jobs.Loop;
 import dev.freight.jobs.RunningJobs;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
@@ -153,12 +154,17 @@ final class ExportTask {
     String sql = "SELECT " + columns + " FROM " + model.table() + " ORDER BY " + model.key().name();
     return pool.withTransaction(conn -> conn.prepare(sql).compose(statement -> {
       Cursor cursor = statement.cursor();
-      return batches(jobId, cursor, cursor.read(BATCH_ROWS), file, progress, run).eventually(statement::close);
+      return Loop.run(cursor.read(BATCH_ROWS), pending -> batch(jobId, cursor, pending, file, progress, run))
+          .eventually(statement::close);
     }));
   }
 
-  /** Writes one batch on the worker while the cursor reads the next. */
-  private Future<Void> batches(long jobId, Cursor cursor, Future<RowSet<Row>> pending, ModelFile file,
+  /**
+   * Writes one batch on the worker while the cursor reads the next; completes with that next read,
+   * or null after the last batch. A read still running when writing fails is waited for, since the
+   * transaction ends next.
+   */
+  private Future<Future<RowSet<Row>>> batch(long jobId, Cursor cursor, Future<RowSet<Row>> pending, ModelFile file,
       Progress progress, RunningJobs.Run run) {
     return pending.compose(rows -> {
       run.checkpoint();
@@ -166,11 +172,10 @@ final class ExportTask {
       Future<Void> written = worker.run(() -> file.write(rows))
           .compose(count -> jobs.progress(jobId, progress.written += count, progress.total));
       if (next == null) {
-        return written;
+        return written.map((Future<RowSet<Row>>) null);
       }
-      // Never leave a read running on the connection when giving up: the transaction ends after this.
       return written.transform(result -> result.succeeded()
-          ? batches(jobId, cursor, next, file, progress, run)
+          ? Future.succeededFuture(next)
           : next.transform(ignored -> Future.failedFuture(result.cause())));
     });
   }

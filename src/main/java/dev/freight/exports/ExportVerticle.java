@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -166,16 +167,21 @@ public final class ExportVerticle extends VerticleBase {
   private void startWaiting() {
     while (!running.stopping() && active < MAX_RUNNING && !waiting.isEmpty()) {
       long id = waiting.poll();
-      running.begin(id).ifPresent(run -> {
-        active++;
-        task.run(id, run)
-            .recover(failure -> settle(id, failure))
-            .onComplete(done -> {
-              active--;
-              running.end(id);
-              startWaiting();
-            });
-      });
+      Optional<RunningJobs.Run> started = running.begin(id);
+      if (started.isEmpty()) {
+        // Its previous run is still cleaning up (a retry right after a failure): queue it again after that.
+        running.idle(id).onComplete(idle -> enqueue(id));
+        continue;
+      }
+      RunningJobs.Run run = started.get();
+      active++;
+      task.run(id, run)
+          .recover(failure -> settle(id, failure))
+          .onComplete(done -> {
+            active--;
+            running.end(id);
+            startWaiting();
+          });
     }
   }
 

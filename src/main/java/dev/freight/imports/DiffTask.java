@@ -2,6 +2,7 @@ package dev.freight.imports;
 
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
+import dev.freight.jobs.Loop;
 import dev.freight.jobs.RunningJobs;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
@@ -137,7 +138,8 @@ final class DiffTask {
     return staging.create()
         .compose(created -> local(jobId, upload))
         .compose(file -> worker.run(() -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
-        .compose(reader -> batches(jobId, reader, worker.run(reader::read), staging, insert, problems, progress, run)
+        .compose(reader -> Loop.run(worker.run(reader::read),
+                pending -> batch(jobId, reader, pending, staging, insert, problems, progress, run))
             .eventually(() -> worker.run(() -> {
               reader.close();
               return null;
@@ -145,23 +147,29 @@ final class DiffTask {
         .onSuccess(done -> progress.bytesDone += upload.size());
   }
 
-  /** Stages one batch while the worker reads the next. */
-  private Future<Void> batches(long jobId, StagedFile reader, Future<Staging.Batch> pending, Staging staging,
-      String insert, Problems problems, Progress progress, RunningJobs.Run run) {
+  /**
+   * Stages one batch while the worker reads the next; completes with that next read, or null after
+   * the last batch. A read still running when staging fails is waited for, since the reader is
+   * closed next.
+   */
+  private Future<Future<Staging.Batch>> batch(long jobId, StagedFile reader, Future<Staging.Batch> pending,
+      Staging staging, String insert, Problems problems, Progress progress, RunningJobs.Run run) {
     return pending.compose(batch -> {
       run.checkpoint();
       Future<Staging.Batch> next = reader.finished() ? null : worker.run(reader::read);
-      Future<Void> stored = problems.any() || batch.size() == 0
-          ? Future.succeededFuture()
-          : staging.insert(insert, batch.tuple(staging.model()));
-      Future<Void> recorded = stored.compose(done -> jobs.progress(jobId, progress.rows + reader.rows(),
-          progress.bytesDone + reader.bytesRead(), progress.bytesTotal));
+      Future<Void> stored = (problems.any() || batch.size() == 0
+          ? Future.<Void>succeededFuture()
+          : staging.insert(insert, batch.tuple(staging.model())))
+          .compose(done -> jobs.progress(jobId, progress.rows + reader.rows(), progress.bytesDone + reader.bytesRead(),
+              progress.bytesTotal));
       if (next == null) {
-        return recorded.onSuccess(done -> progress.rows += reader.rows());
+        return stored.map(done -> {
+          progress.rows += reader.rows();
+          return null;
+        });
       }
-      // Never leave a read running on the worker when giving up: the reader is closed after this.
-      return recorded.transform(result -> result.succeeded()
-          ? batches(jobId, reader, next, staging, insert, problems, progress, run)
+      return stored.transform(result -> result.succeeded()
+          ? Future.succeededFuture(next)
           : next.transform(ignored -> Future.failedFuture(result.cause())));
     });
   }

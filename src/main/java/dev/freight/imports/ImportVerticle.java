@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
@@ -187,13 +188,17 @@ public final class ImportVerticle extends VerticleBase {
   // ---- run
 
   private void startDiff(long id) {
-    running.begin(id).ifPresent(run -> finishRun(id, run, diffTask.run(id, run)
-        .eventually(() -> vertx.fileSystem().deleteRecursive(DiffTask.spoolDir(spool, id).toString())
-            .recover(missing -> Future.succeededFuture()))));
+    start(id, run -> diffTask.run(id, run).eventually(() -> vertx.fileSystem()
+        .deleteRecursive(DiffTask.spoolDir(spool, id).toString()).recover(missing -> Future.succeededFuture())));
   }
 
   private void startApply(long id) {
-    running.begin(id).ifPresent(run -> finishRun(id, run, applyTask.run(id, run)));
+    start(id, run -> applyTask.run(id, run));
+  }
+
+  /** Runs the work once the job's previous run, if any, has finished cleaning up. */
+  private void start(long id, Function<RunningJobs.Run, Future<Void>> work) {
+    running.idle(id).onComplete(idle -> running.begin(id).ifPresent(run -> finishRun(id, run, work.apply(run))));
   }
 
   /**

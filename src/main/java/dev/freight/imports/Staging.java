@@ -89,29 +89,29 @@ final class Staging {
   Future<JsonObject> diff() {
     List<Field> compared = model.storedFields().stream().filter(f -> f != model.key()).toList();
     String key = model.key().name();
+    String join = " FROM " + table + " s LEFT JOIN " + model.table() + " l ON l." + key + " = s." + key;
+    String known = "l." + key + " IS NOT NULL";
     String differs = "(" + list(compared, "s.%s") + ") IS DISTINCT FROM (" + list(compared, "l.%s") + ")";
-    String sql = "WITH d AS (SELECT s.entry, s.mark_delete, (l." + key + " IS NOT NULL) AS known, "
-        + "CASE WHEN l." + key + " IS NULL THEN CASE WHEN s.mark_delete THEN 0 ELSE " + ADD + " END"
-        + " WHEN s.mark_delete THEN " + DELETE
-        + " WHEN " + differs + " THEN " + UPDATE + " ELSE 0 END AS op, "
-        + jsonOf("l", "false") + " AS original, " + jsonOf("s", "s.mark_delete") + " AS new, "
-        + "array_remove(ARRAY[" + compared.stream()
+    String op = "CASE WHEN NOT " + known + " THEN " + ADD + " WHEN s.mark_delete THEN " + DELETE + " ELSE " + UPDATE
+        + " END";
+    // Only added, updated and deleted rows get their JSON built; unchanged ones are merely counted.
+    String sql = "WITH stored AS (INSERT INTO import_diffs (job_id, content_model, op, entry, original, new,"
+        + " changed_fields) SELECT $1, $2, " + op + ", s.entry,"
+        + " CASE WHEN " + known + " THEN " + jsonOf("l", "false") + " ELSE '{}'::json END,"
+        + " CASE WHEN s.mark_delete THEN '{}'::json ELSE " + jsonOf("s", "s.mark_delete") + " END,"
+        + " CASE WHEN " + known + " AND NOT s.mark_delete THEN array_remove(ARRAY[" + compared.stream()
             .map(f -> "CASE WHEN s." + f.name() + " IS DISTINCT FROM l." + f.name() + " THEN '" + f.name() + "' END")
-            .collect(Collectors.joining(", ")) + "], NULL) AS changed"
-        + " FROM " + table + " s LEFT JOIN " + model.table() + " l ON l." + key + " = s." + key + "),"
-        + " stored AS (INSERT INTO import_diffs (job_id, content_model, op, entry, original, new, changed_fields)"
-        + " SELECT $1, $2, op, entry,"
-        + " CASE WHEN op = " + ADD + " THEN '{}'::json ELSE original END,"
-        + " CASE WHEN op = " + DELETE + " THEN '{}'::json ELSE new END,"
-        + " CASE WHEN op = " + UPDATE + " THEN changed END"
-        + " FROM d WHERE op > 0)"
+            .collect(Collectors.joining(", ")) + "], NULL) END"
+        + join + " WHERE (NOT " + known + " AND NOT s.mark_delete) OR (" + known + " AND (s.mark_delete OR "
+        + differs + ")) RETURNING op)"
         + " SELECT count(*) FILTER (WHERE op = " + ADD + ") AS add, count(*) FILTER (WHERE op = " + UPDATE
         + ") AS update, count(*) FILTER (WHERE op = " + DELETE + ") AS delete,"
-        + " count(*) FILTER (WHERE known AND op = 0 AND NOT mark_delete) AS unchanged FROM d";
+        + " (SELECT count(*)" + join + " WHERE " + known + " AND NOT s.mark_delete) AS kept FROM stored";
     return pool.preparedQuery(sql).execute(Tuple.of(jobId, model.name())).map(rows -> {
       Row row = rows.iterator().next();
-      return new JsonObject().put("add", row.getLong("add")).put("update", row.getLong("update"))
-          .put("delete", row.getLong("delete")).put("unchanged", row.getLong("unchanged"));
+      long updated = row.getLong("update");
+      return new JsonObject().put("add", row.getLong("add")).put("update", updated)
+          .put("delete", row.getLong("delete")).put("unchanged", row.getLong("kept") - updated);
     });
   }
 

@@ -38,6 +38,15 @@ public final class RunningJobs<K> {
     return runs.putIfAbsent(id, run) == null ? Optional.of(run) : Optional.empty();
   }
 
+  /**
+   * Completes once the job has no run here. A run ends a little after its job's last state change
+   * (it still cleans up), so work a user starts from that state must wait for it.
+   */
+  public Future<Void> idle(K id) {
+    Run run = runs.get(id);
+    return run == null ? Future.succeededFuture() : run.done.future();
+  }
+
   /** Marks the run over, waking whoever waits for it to stop. */
   public void end(K id) {
     Run run = runs.remove(id);

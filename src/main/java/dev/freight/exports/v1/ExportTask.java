@@ -4,6 +4,7 @@ import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.exports.v1.ExportStore.Job;
 import dev.freight.exports.v1.ExportStore.Part;
+import dev.freight.jobs.Loop;
 import dev.freight.jobs.RunningJobs;
 import dev.freight.jobs.Worker;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
@@ -60,16 +62,29 @@ final class ExportTask {
         .eventually(() -> vertx.fileSystem().deleteRecursive(dir.toString()).recover(gone -> Future.succeededFuture()));
   }
 
+  /** A page being fetched, and the export's checkpoint before it. */
+  private record Ahead(Job job, Future<RowSet<Row>> fetched) {}
+
   /** Stores {@code fetched} and the pages after it; true once all are stored, false when stopped before. */
   private Future<Boolean> pages(Job job, Future<RowSet<Row>> fetched, Path dir, RunningJobs.Run run,
       BooleanSupplier stopping) {
-    return fetched.compose(page -> {
+    AtomicBoolean collected = new AtomicBoolean();
+    return Loop.run(new Ahead(job, fetched), ahead -> page(ahead, dir, run, stopping, collected))
+        .map(done -> collected.get());
+  }
+
+  /** Stores one page while the next is fetched; completes with that next page, or null at the end. */
+  private Future<Ahead> page(Ahead current, Path dir, RunningJobs.Run run, BooleanSupplier stopping,
+      AtomicBoolean collected) {
+    Job job = current.job();
+    return current.fetched().compose(page -> {
       run.checkpoint();
       if (page.size() == 0) {
-        return Future.succeededFuture(true);
+        collected.set(true);
+        return Future.succeededFuture();
       }
       if (stopping.getAsBoolean()) {
-        return Future.succeededFuture(false);
+        return Future.succeededFuture();
       }
       boolean last = page.size() < config.pageSize();
       Job next = job.next(lastKey(page));
@@ -80,8 +95,11 @@ final class ExportTask {
           .compose(rendered -> storeIfCurrent(job, name, file, (conn, fileId) -> store.checkpoint(conn, job, fileId,
               name, next.lastKey(), rendered.rows(), rendered.failed())))
           .compose(stored -> vertx.fileSystem().delete(file.toString()).map(stored))
-          .compose(stored -> !stored || last ? Future.succeededFuture(stored)
-              : pause().compose(paused -> pages(next, ahead, dir, run, stopping)));
+          .compose(stored -> {
+            collected.set(stored && last);
+            return !stored || last ? Future.<Ahead>succeededFuture()
+                : pause().map(paused -> new Ahead(next, ahead));
+          });
     });
   }
 
