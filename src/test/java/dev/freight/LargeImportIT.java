@@ -12,13 +12,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A 200,000-row CSV goes all the way through the packaged server held to a 256 MB heap. */
+/**
+ * A 200,000-row CSV (65 MB) goes all the way through the packaged server held to an 80 MB heap,
+ * well under the 256 MB the issue asks for: the server keeps about 40 MB live, and memory that grew
+ * with the file (as it once did, holding every chunk and batch until the end) fails this test.
+ */
 class LargeImportIT {
   private static final int ROWS = 200_000;
   private static final String TOKEN = "large-import-token-0123456789abcdefghijklmnop";
 
   @Test
-  void twoHundredThousandRowsImportWithA256MegabyteHeap() throws Exception {
+  void twoHundredThousandRowsImportInAnEightyMegabyteHeap() throws Exception {
     Path data = TestServer.tempDir();
     Path csv = data.resolve("standard.csv");
     try (BufferedWriter out = Files.newBufferedWriter(csv)) {
@@ -29,7 +33,7 @@ class LargeImportIT {
             + "," + (i % 3 == 0) + ",false,A" + i % 9 + " AND !A" + i % 5 + ";A" + i % 11 + ",\"web,api\"\n");
       }
     }
-    JarServer server = new JarServer(List.of("-Xmx256m"), Map.of("FREIGHT_DATA_DIR", data.toString(),
+    JarServer server = new JarServer(List.of("-Xmx80m"), Map.of("FREIGHT_DATA_DIR", data.toString(),
         "FREIGHT_HTTP_PORT", "0", "FREIGHT_HTTP_HOST", "127.0.0.1", "FREIGHT_ADMIN_TOKEN", TOKEN));
     try {
       Client admin = server.client(TOKEN);
