@@ -3,8 +3,7 @@ package dev.freight.exports;
 import static dev.freight.exports.Library.EXPORTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.freight.Client;
-import dev.freight.TestServer;
+import dev.freight.ServerTest;
 import dev.freight.imports.Imports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -12,32 +11,22 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.OffsetDateTime;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Stopping and starting exports of a library large enough to catch them running. */
-class ExportCancelTest {
+class ExportCancelTest extends ServerTest {
   /** About two seconds of XLSX writing here: time enough to act while an export runs. */
   private static final int ROWS = 100_000;
-  private static TestServer server;
-  private static Client admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.admin();
+  static void seed() {
     StringBuilder csv = new StringBuilder("id,title,text,priority\n");
     for (int i = 0; i < ROWS; i++) {
       csv.append(String.format("BULK-%06d,Standard number %d,\"Some text, with a comma, for row %d\",%d%n", i, i, i,
           1 + i % 10));
     }
     Imports.load(admin, "standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static HttpResponse<Buffer> patch(long id, JsonObject body) {

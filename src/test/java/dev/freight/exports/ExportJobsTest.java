@@ -4,6 +4,7 @@ import static dev.freight.exports.Library.EXPORTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
+import dev.freight.ServerTest;
 import dev.freight.TestServer;
 import dev.freight.imports.Imports;
 import io.vertx.core.buffer.Buffer;
@@ -16,30 +17,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Export jobs as users see them: their shape, downloads, validation, who sees what, lists, failures. */
-class ExportJobsTest {
+class ExportJobsTest extends ServerTest {
   private static final int ROWS = 5;
-  private static TestServer server;
-  private static Client admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.admin();
+  static void seed() {
     StringBuilder csv = new StringBuilder("id,title,priority\n");
     for (int i = 0; i < ROWS; i++) {
       csv.append("S").append(i).append(",Standard ").append(i).append(",3\n");
     }
     Imports.load(admin, "standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static void assertError(HttpResponse<Buffer> response, int status, String... detailParts) {

@@ -2,8 +2,7 @@ package dev.freight.exports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.freight.Client;
-import dev.freight.TestServer;
+import dev.freight.ServerTest;
 import dev.freight.imports.Imports;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
@@ -21,13 +20,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The promise users test first: what one exports imports back unchanged, and edits show as exactly those edits. */
-class ExportRoundTripTest {
+class ExportRoundTripTest extends ServerTest {
   private static final List<String> COLUMNS = List.of("id", "title", "text", "problem", "priority", "phase", "active",
       "mark_delete", "match_conditions", "tags");
   private static final String LONG_TEXT = "Ünïcödé, \"quoted\", 'single'\r\nand =formula-like; 東京 ".repeat(300)
@@ -49,25 +47,16 @@ class ExportRoundTripTest {
       .add(item("EDIT-2", "Second", "Text to edit", "", 5, "", true, "", ""))
       .add(item("DEL-1", "Row to delete", "", "", 5, "", true, "", ""));
 
-  private static TestServer server;
-  private static Client admin;
   private static int seeded;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.admin();
+  static void seed() {
     for (int i = 0; i < 20; i++) {
       SEED.add(item(String.format("STD-%03d", i), "Standard " + i, "Text " + i, "", 1 + i % 10, "", i % 2 == 0, "",
           ""));
     }
     seeded = SEED.size();
     Imports.load(admin, "standard.json", SEED.toBuffer().getBytes());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static JsonObject item(String id, String title, String text, String problem, int priority, String phase,

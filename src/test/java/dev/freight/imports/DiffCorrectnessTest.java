@@ -2,8 +2,7 @@ package dev.freight.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.freight.Client;
-import dev.freight.TestServer;
+import dev.freight.ServerTest;
 import dev.freight.formats.Format;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,26 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The server's diff of a few thousand random rows equals one computed here, independently. */
-class DiffCorrectnessTest {
+class DiffCorrectnessTest extends ServerTest {
   private static final int LIBRARY = 3_000;
-  private static TestServer server;
-  private static Client admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void theDiffMatchesAnIndependentComputation() {

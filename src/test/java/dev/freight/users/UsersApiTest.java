@@ -3,29 +3,15 @@ package dev.freight.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
+import dev.freight.ServerTest;
 import dev.freight.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class UsersApiTest {
-  private static TestServer server;
-  private static Client admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class UsersApiTest extends ServerTest {
 
   private static void assertError(HttpResponse<Buffer> response, int status, String detailPart) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
