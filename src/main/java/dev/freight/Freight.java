@@ -87,7 +87,9 @@ public final class Freight {
       ApiVerticle api = new ApiVerticle(http, config.dataDir().resolve("uploads"), pool);
       apis.add(api);
       return api;
-    }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))));
+    }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+        .recover(failure -> Future.failedFuture(new ConfigException("cannot listen on " + http.host() + ":"
+            + http.port() + ": " + failure.getMessage())))));
     api = apis.get(0);
     LOG.log(System.Logger.Level.INFO, "Freight serving http://" + effective.http().host() + ":" + port()
         + " - PostgreSQL " + (embedded != null ? "embedded" : "external") + " at " + where

@@ -21,7 +21,8 @@ public final class Main {
       System.err.println("freight: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Futures rethrow what failed as it is, checked exceptions (a BindException, say) included.
       System.err.println("freight: start-up failed: " + e.getMessage());
       System.exit(1);
       return;
