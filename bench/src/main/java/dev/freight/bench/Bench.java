@@ -72,18 +72,23 @@ public final class Bench {
     try (FreightServer started = new FreightServer(repo.resolve("target/freight.jar"), work.resolve("run"))) {
       server = started;
       api = new FreightApi(server.httpPort, server.token);
-      importAndAccept(files.file(Version.V1, "csv"));
-      measureLimit(v2csv);
-      for (String format : FORMATS) {
-        if (format.equals("xlsx") && !xlsxFits) {
-          report.missing(format, Op.UPLOAD, String.format("n/a: version 2 has %,d rows, an XLSX sheet holds %,d",
-              files.rowCount(Version.V2), LibraryFiles.XLSX_MAX_ROWS));
-          continue;
+      try {
+        importAndAccept(files.file(Version.V1, "csv"));
+        measureLimit(v2csv);
+        for (String format : FORMATS) {
+          if (format.equals("xlsx") && !xlsxFits) {
+            report.missing(format, Op.UPLOAD, String.format("n/a: version 2 has %,d rows, an XLSX sheet holds %,d",
+                files.rowCount(Version.V2), LibraryFiles.XLSX_MAX_ROWS));
+            continue;
+          }
+          measureFormat(format);
+          importAndAccept(files.file(Version.RESET, "csv")); // back to version 1 for the next one
         }
-        measureFormat(format);
-        importAndAccept(files.file(Version.RESET, "csv")); // back to version 1 for the next one
+        measureLoad();
+      } catch (Exception e) {
+        System.err.println("run failed; server log " + server.log() + ", its threads " + server.dumpThreads());
+        throw e;
       }
-      measureLoad();
       report.line(server.blockedWarnings() + " blocked-thread warnings in the server log over the whole run.");
     }
     if (exportMissing) {

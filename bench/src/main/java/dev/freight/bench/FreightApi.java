@@ -21,6 +21,8 @@ final class FreightApi {
   static final String EXPORTS = "/api/v2/library/export/";
   /** Fine enough for operations of a second and more, light enough not to load the server. */
   private static final long POLL_MS = 50;
+  /** Longer than any one step of a million-row job takes without reporting progress. */
+  private static final long STALL_MS = 10 * 60_000;
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ObjectMapper mapper = new ObjectMapper();
@@ -81,18 +83,28 @@ final class FreightApi {
     }
   }
 
-  /** Polls a job ({@link #IMPORTS} or {@link #EXPORTS} + id) until it reaches one of {@code statuses}. */
+  /**
+   * Polls a job ({@link #IMPORTS} or {@link #EXPORTS} + id) until it reaches one of {@code statuses}; gives up
+   * when neither its status nor its progress has moved for {@link #STALL_MS}.
+   */
   JsonNode await(String jobPath, String... statuses) throws IOException, InterruptedException {
     List<String> wanted = List.of(statuses);
+    String last = "";
+    long lastChange = System.currentTimeMillis();
     while (true) {
       JsonNode job = send(request(jobPath).GET().build());
       String now = job.get("status").asText();
       if (wanted.contains(now)) {
         return job;
       }
-      if (now.equals("fail") || now.equals("cancel")) {
-        throw new IllegalStateException(jobPath + " ended " + now + " waiting for " + wanted + ": "
+      if (now.equals("fail") || now.equals("cancel") || System.currentTimeMillis() - lastChange > STALL_MS) {
+        throw new IllegalStateException(jobPath + " is " + now + " waiting for " + wanted + ": "
             + job.toString().substring(0, Math.min(1000, job.toString().length())));
+      }
+      String state = now + job.get("progress");
+      if (!state.equals(last)) {
+        last = state;
+        lastChange = System.currentTimeMillis();
       }
       Thread.sleep(POLL_MS);
     }

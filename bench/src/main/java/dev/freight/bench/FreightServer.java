@@ -145,6 +145,14 @@ final class FreightServer implements AutoCloseable {
     return log;
   }
 
+  /** Writes the server's threads next to its log: what a hung job was doing, since its data dir goes. */
+  Path dumpThreads() throws IOException, InterruptedException {
+    Path dump = log.resolveSibling("threads.txt");
+    new ProcessBuilder("jcmd", Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+        .redirectOutput(dump.toFile()).start().waitFor(60, TimeUnit.SECONDS);
+    return dump;
+  }
+
   @Override
   public void close() throws IOException, InterruptedException {
     process.destroy(); // SIGTERM: Freight stops its PostgreSQL on the way out
