@@ -86,7 +86,7 @@ public final class Bench {
         }
         measureLoad();
       } catch (Exception e) {
-        System.err.println("run failed; server log " + server.log() + ", its threads " + server.dumpThreads());
+        System.err.println("run failed. " + server.postMortem());
         throw e;
       }
       report.line(server.blockedWarnings() + " blocked-thread warnings in the server log over the whole run.");

@@ -141,16 +141,15 @@ final class FreightServer implements AutoCloseable {
     }
   }
 
-  Path log() {
-    return log;
-  }
-
-  /** Writes the server's threads next to its log: what a hung job was doing, since its data dir goes. */
-  Path dumpThreads() throws IOException, InterruptedException {
+  /** Why the run may have failed: the server's exit, or a dump of its threads next to its log. */
+  String postMortem() throws IOException, InterruptedException {
+    if (!process.isAlive()) {
+      return "Freight exited with " + process.exitValue() + " (137: killed, 143: terminated), see " + log;
+    }
     Path dump = log.resolveSibling("threads.txt");
     new ProcessBuilder("jcmd", Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
         .redirectOutput(dump.toFile()).start().waitFor(60, TimeUnit.SECONDS);
-    return dump;
+    return "Freight is running; its log " + log + ", its threads " + dump;
   }
 
   @Override
