@@ -3,6 +3,10 @@ package dev.freight.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -141,7 +145,10 @@ final class FreightServer implements AutoCloseable {
     }
   }
 
-  /** Why the run may have failed: the server's exit, or a dump of its threads next to its log. */
+  /**
+   * Why the run may have failed: the server's exit; or, while it runs, what its PostgreSQL sessions are
+   * doing and a dump of its threads next to its log (its jobs wait on PostgreSQL, not on a Java stack).
+   */
   String postMortem() throws IOException, InterruptedException {
     if (!process.isAlive()) {
       return "Freight exited with " + process.exitValue() + " (137: killed, 143: terminated), see " + log;
@@ -149,7 +156,21 @@ final class FreightServer implements AutoCloseable {
     Path dump = log.resolveSibling("threads.txt");
     new ProcessBuilder("jcmd", Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
         .redirectOutput(dump.toFile()).start().waitFor(60, TimeUnit.SECONDS);
-    return "Freight is running; its log " + log + ", its threads " + dump;
+    StringBuilder sessions = new StringBuilder();
+    try (Connection conn = DriverManager.getConnection(
+            "jdbc:postgresql://" + pgHost + ":" + pgPort + "/postgres", "postgres", "");
+        ResultSet rs = conn.createStatement().executeQuery("SELECT state, wait_event_type, wait_event,"
+            + " round(extract(epoch FROM now() - query_start)), left(query, 300) FROM pg_stat_activity"
+            + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'")) {
+      while (rs.next()) {
+        sessions.append(String.format("%n  %s, waiting on %s/%s, for %s s: %s", rs.getString(1), rs.getString(2),
+            rs.getString(3), rs.getString(4), rs.getString(5)));
+      }
+    } catch (SQLException e) {
+      sessions.append(" (unreadable: ").append(e.getMessage()).append(')');
+    }
+    return "Freight is running; its log " + log + ", its threads " + dump + "; PostgreSQL sessions at work:"
+        + sessions;
   }
 
   @Override
