@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -190,7 +191,8 @@ public final class Bench {
         : String.format(Locale.ROOT, "for %.1f s of the %d s", (readyAt - loadStart) / 1e9, loadSeconds);
     boolean met = r.requestsPerSecond() >= 10_000 && r.p99Ms() < 50 && r.errors() == 0 && blocked == 0;
     report.line(String.format(Locale.ROOT, "Load: %d connections polled `GET %s{id}/` for %d s (wrk) while a"
-            + " %,d-row %s import generated its diff (%s; that import took %.2f s under load, %.2f s alone): **%,.0f requests/s, p50 %.1f ms, p99 %.1f ms, %,d errors** (%,d requests),"
+            + " %,d-row %s import generated its diff (%s; that import took %.2f s under load, %.2f s alone):"
+            + " **%,.0f requests/s, p50 %.1f ms, p99 %.1f ms, %,d errors** (%,d requests),"
             + " %d blocked-thread warnings during the load. %s.",
         Load.CONNECTIONS, FreightApi.IMPORTS, loadSeconds, files.rowCount(Version.V2), format.toUpperCase(Locale.ROOT),
         running, (readyAt - start) / 1e9, report.seconds(format, Op.UPLOAD), r.requestsPerSecond(),
@@ -240,7 +242,7 @@ public final class Bench {
   }
 
   private String git(String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of("git"));
+    List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
     Process git = new ProcessBuilder(command).directory(repo.toFile()).start();
     String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
