@@ -87,8 +87,8 @@ final class Report {
 
   String section(String heading, String preamble) {
     StringBuilder md = new StringBuilder("## ").append(heading).append("\n\n").append(preamble).append("\n\n");
-    md.append("| operation | Freight | limit (PostgreSQL) | × limit | × CSV | target | peak heap / after GC | peak RSS |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
+    md.append(cells("operation", "Freight", "limit (PostgreSQL)", "× limit", "× CSV", "target",
+        "peak heap / after GC", "peak RSS")).append("\n|---|---|---|---|---|---|---|---|\n");
     for (String format : formats) {
       for (Op op : Op.values()) {
         md.append(row(format, op)).append('\n');
