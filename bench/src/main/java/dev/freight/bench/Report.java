@@ -150,7 +150,7 @@ final class Report {
       String text = Files.readString(file);
       int first = text.indexOf("\n## ");
       if (first >= 0) {
-        header = text.substring(0, first + 1);
+        header = text.substring(0, first).stripTrailing() + "\n";
         for (String s : text.substring(first + 1).split("\n(?=## )")) {
           sections.put(s.substring(3, s.indexOf('\n')), s.strip() + "\n");
         }
