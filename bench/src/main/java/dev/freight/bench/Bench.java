@@ -1,0 +1,252 @@
+package dev.freight.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.freight.bench.LibraryFiles.Version;
+import dev.freight.bench.Report.LimitTime;
+import dev.freight.bench.Report.Measure;
+import dev.freight.bench.Report.Op;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Issue 6's benchmark: Freight's imports and exports of N rows in every format over HTTP, side by side
+ * with what PostgreSQL itself does with the same data, plus a polling load during an import. Run from
+ * the repository root by {@code bench/run.sh [--rows N] [--load-seconds S]}; prints the table and
+ * writes it to BENCHMARKS.md.
+ */
+public final class Bench {
+  private static final List<String> FORMATS = List.of("csv", "json", "yaml", "xlsx");
+
+  private final int rows;
+  private final int loadSeconds;
+  private final Path repo = Path.of("").toAbsolutePath();
+  private final Path work = repo.resolve("bench/work");
+  private final LibraryFiles files;
+  private final Report report = new Report(FORMATS);
+  private FreightServer server;
+  private FreightApi api;
+  private boolean exportMissing;
+
+  private Bench(int rows, int loadSeconds) {
+    this.rows = rows;
+    this.loadSeconds = loadSeconds;
+    this.files = new LibraryFiles(rows, work);
+  }
+
+  public static void main(String[] args) throws Exception {
+    int rows = 1_000_000;
+    Integer loadSeconds = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--rows" -> rows = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
+        case "--load-seconds" -> loadSeconds = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println("usage: bench/run.sh [--rows N] [--load-seconds S]");
+          System.exit(2);
+        }
+      }
+    }
+    // 30 s as the issue asks at a million rows; small runs keep well under their import's length.
+    new Bench(rows, loadSeconds != null ? loadSeconds : Math.max(5, Math.min(30, rows / 10_000))).run();
+  }
+
+  private void run() throws Exception {
+    Path v2csv = files.file(Version.V2, "csv");
+    boolean xlsxFits = files.rowCount(Version.V2) <= LibraryFiles.XLSX_MAX_ROWS;
+    for (String format : FORMATS) {
+      if (!format.equals("xlsx") || xlsxFits) {
+        files.file(Version.V2, format);
+      }
+    }
+    try (FreightServer started = new FreightServer(repo.resolve("target/freight.jar"), work.resolve("run"))) {
+      server = started;
+      api = new FreightApi(server.httpPort, server.token);
+      try {
+        importAndAccept(files.file(Version.V1, "csv"));
+        measureLimit(v2csv);
+        for (String format : FORMATS) {
+          if (format.equals("xlsx") && !xlsxFits) {
+            report.missing(format, Op.UPLOAD, String.format("n/a: version 2 has %,d rows, an XLSX sheet holds %,d",
+                files.rowCount(Version.V2), LibraryFiles.XLSX_MAX_ROWS));
+            continue;
+          }
+          measureFormat(format);
+          importAndAccept(files.file(Version.RESET, "csv")); // back to version 1 for the next one
+        }
+        measureLoad();
+      } catch (Exception e) {
+        System.err.println("run failed. " + server.postMortem());
+        throw e;
+      }
+      report.line(server.blockedWarnings() + " blocked-thread warnings in the server log over the whole run.");
+    }
+    if (exportMissing) {
+      report.notMeasured("Exports and downloads: `POST " + FreightApi.EXPORTS + "` answered 404, the v2 export"
+          + " API (issue 4) is not in this build yet.");
+    }
+    report.notMeasured("A 1 GiB CSV upload: this run uploads " + Report.mb(Files.size(v2csv)) + "; about"
+        + " 2,800,000 rows make 1 GiB.");
+    String heading = String.format("N = %,d rows", rows);
+    String section = report.section(heading, preamble());
+    System.out.println("\n" + section);
+    Report.write(repo.resolve("BENCHMARKS.md"), heading, section);
+  }
+
+  private void importAndAccept(Path csv) throws Exception {
+    long id = api.upload(csv, "csv");
+    String job = FreightApi.IMPORTS + id + "/";
+    api.await(job, "ready_for_review");
+    api.accept(id);
+    api.await(job, "success");
+  }
+
+  /** COPY + SQL diff, SQL apply and COPY TO, while the library holds version 1 as Freight's imports see it. */
+  private void measureLimit(Path v2csv) throws Exception {
+    try (Limit limit = new Limit(server.pgHost, server.pgPort)) {
+      double copy = limit.copyIn(v2csv);
+      double diff = limit.diff();
+      check("the SQL diff", limit.diffCounts());
+      report.limit(Op.UPLOAD, new LimitTime(String.format("COPY %.2f + SQL diff %.2f", copy, diff), copy + diff, 1.5));
+      report.limit(Op.ACCEPT, new LimitTime("SQL apply", limit.apply(), 1.5));
+      report.limit(Op.EXPORT, new LimitTime("COPY TO", limit.copyOut(), 2));
+    }
+  }
+
+  private void measureFormat(String format) throws Exception {
+    Path file = files.file(Version.V2, format);
+    long[] id = new long[1];
+    report.measured(format, Op.UPLOAD, measure(() -> {
+      id[0] = api.upload(file, format);
+      api.await(FreightApi.IMPORTS + id[0] + "/", "ready_for_review");
+    }));
+    JsonNode counts = api.diffCounts(id[0]);
+    check("Freight's " + format + " diff", new LibraryFiles.Diff(counts.get("add").asLong(),
+        counts.get("update").asLong(), counts.get("delete").asLong()));
+    report.measured(format, Op.ACCEPT, measure(() -> {
+      api.accept(id[0]);
+      api.await(FreightApi.IMPORTS + id[0] + "/", "success");
+    }));
+    OptionalLong[] export = new OptionalLong[1];
+    Measure exported = measure(() -> {
+      export[0] = api.export(format);
+      if (export[0].isPresent()) {
+        api.await(FreightApi.EXPORTS + export[0].getAsLong() + "/", "success");
+      }
+    });
+    if (export[0].isEmpty()) {
+      report.missing(format, Op.EXPORT, "n/a (export API missing)");
+      report.missing(format, Op.DOWNLOAD, "n/a (export API missing)");
+      exportMissing = true;
+      return;
+    }
+    report.measured(format, Op.EXPORT, exported);
+    long[] bytes = new long[1];
+    report.measured(format, Op.DOWNLOAD, measure(() -> bytes[0] = api.download(export[0].getAsLong())));
+    report.downloaded(format, bytes[0]);
+  }
+
+  /**
+   * 256 connections poll the import job while it generates its diff. The slowest format's import is
+   * used: it keeps the job running for the largest part of the load window.
+   */
+  private void measureLoad() throws Exception {
+    if (!Load.available()) {
+      report.line("Load: n/a (wrk is not installed; bench/run.sh installs it with apt-get when it can).");
+      return;
+    }
+    String format = FORMATS.stream()
+        .filter(f -> report.seconds(f, Op.UPLOAD) > 0)
+        .max(Comparator.comparingDouble(f -> report.seconds(f, Op.UPLOAD))).orElseThrow();
+    long start = System.nanoTime();
+    long id = api.upload(files.file(Version.V2, format), format);
+    String job = FreightApi.IMPORTS + id + "/";
+    api.await(job, "generating_diff", "ready_for_review");
+    CompletableFuture<Long> ready = CompletableFuture.supplyAsync(() -> {
+      try {
+        api.await(job, "ready_for_review");
+        return System.nanoTime();
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
+    long blockedBefore = server.blockedWarnings();
+    long loadStart = System.nanoTime();
+    Load.Result r = Load.run(api.url(job), server.token, loadSeconds);
+    long loadEnd = System.nanoTime();
+    long blocked = server.blockedWarnings() - blockedBefore;
+    long readyAt = ready.join();
+    String running = readyAt >= loadEnd ? "all through the load"
+        : String.format(Locale.ROOT, "for %.1f s of the %d s", (readyAt - loadStart) / 1e9, loadSeconds);
+    boolean met = r.requestsPerSecond() >= 10_000 && r.p99Ms() < 50 && r.errors() == 0 && blocked == 0;
+    report.line(String.format(Locale.ROOT, "Load: %d connections polled `GET %s{id}/` for %d s (wrk) while a"
+            + " %,d-row %s import generated its diff (%s; that import took %.2f s under load, %.2f s alone):"
+            + " **%,.0f requests/s, p50 %.1f ms, p99 %.1f ms, %,d errors** (%,d requests),"
+            + " %d blocked-thread warnings during the load. %s.",
+        Load.CONNECTIONS, FreightApi.IMPORTS, loadSeconds, files.rowCount(Version.V2), format.toUpperCase(Locale.ROOT),
+        running, (readyAt - start) / 1e9, report.seconds(format, Op.UPLOAD), r.requestsPerSecond(),
+        r.p50Ms(), r.p99Ms(), r.errors(), r.requests(), blocked,
+        Report.verdict("Target ≥ 10,000 requests/s, p99 < 50 ms, 0 errors, no blocked thread", met)));
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** Times a step and takes the server's peaks while it ran. */
+  private Measure measure(Step step) throws Exception {
+    long from = System.currentTimeMillis();
+    long start = System.nanoTime();
+    step.run();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long to = System.currentTimeMillis();
+    return new Measure(seconds, server.heap(from, to), server.peakRss(from, to));
+  }
+
+  /** A benchmark of the wrong diff would be worthless: both sides must find exactly the generated changes. */
+  private void check(String what, LibraryFiles.Diff diff) {
+    if (!diff.equals(files.expectedDiff())) {
+      throw new IllegalStateException(what + " found " + diff + ", expected " + files.expectedDiff());
+    }
+  }
+
+  private String preamble() throws IOException, InterruptedException {
+    String when = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+    String commit = git("rev-parse", "--short", "HEAD")
+        + (git("status", "--porcelain", "--", ".", ":!BENCHMARKS.md").isEmpty() ? "" : " (with uncommitted changes)");
+    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+        .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+    long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+    LibraryFiles.Diff diff = files.expectedDiff();
+    return String.format(Locale.ROOT, "%s, commit %s, %d cores (%s), %.1f GiB memory: `bench/run.sh --rows %d"
+            + " --load-seconds %d`. Server `java -Xmx256m -jar target/freight.jar` on its embedded PostgreSQL."
+            + " Version 2 of the library: %,d rows, %s as CSV; its diff against version 1 adds %,d, updates %,d"
+            + " and deletes %,d. Peak heap: the most in use before a collection during the operation, and the most"
+            + " left after one (\"no GC\": none happened); peak RSS: the most sampled every 100 ms, of the server's"
+            + " JVM (PostgreSQL's processes not included).",
+        when, commit, Runtime.getRuntime().availableProcessors(), cpu, memKb / 1024.0 / 1024.0, rows, loadSeconds,
+        files.rowCount(Version.V2), Report.mb(Files.size(files.file(Version.V2, "csv"))), diff.add(), diff.update(),
+        diff.delete());
+  }
+
+  private String git(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process git = new ProcessBuilder(command).directory(repo.toFile()).start();
+    String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    git.waitFor();
+    return out;
+  }
+}

@@ -1,0 +1,170 @@
+package dev.freight.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The figures of one run, as one Markdown section: the table, the load line and what was not measured. */
+final class Report {
+  enum Op {
+    UPLOAD("upload → ready_for_review"),
+    ACCEPT("accept_changes → success"),
+    EXPORT("export full → success"),
+    DOWNLOAD("download");
+
+    final String label;
+
+    Op(String label) {
+      this.label = label;
+    }
+  }
+
+  /** A Freight operation: its time and the server's memory while it ran (-1: none seen). */
+  record Measure(double seconds, FreightServer.Heap heap, long rssBytes) {}
+
+  /** PostgreSQL's time for what an operation does, and the issue's target ratio to it. */
+  record LimitTime(String what, double seconds, double target) {}
+
+  /** The issue's targets as ratios to the CSV time, for reading and writing files. */
+  private static final Map<String, Double> VS_CSV = Map.of("json", 1.3, "yaml", 3.0, "xlsx", 3.0);
+
+  private final List<String> formats;
+  private final Map<String, Measure> measures = new HashMap<>();
+  private final Map<String, String> missing = new HashMap<>();
+  private final Map<String, Long> downloaded = new HashMap<>();
+  private final Map<Op, LimitTime> limits = new HashMap<>();
+  private final List<String> lines = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  Report(List<String> formats) {
+    this.formats = formats;
+  }
+
+  void measured(String format, Op op, Measure measure) {
+    measures.put(format + op, measure);
+    System.out.printf("%s %s: %.2f s%n", format, op.label, measure.seconds());
+  }
+
+  /** Seconds measured for an operation, or -1. */
+  double seconds(String format, Op op) {
+    Measure m = measures.get(format + op);
+    return m == null ? -1 : m.seconds();
+  }
+
+  void downloaded(String format, long bytes) {
+    downloaded.put(format, bytes);
+  }
+
+  /** An operation that could not be measured, and why. */
+  void missing(String format, Op op, String why) {
+    missing.put(format + op, why);
+  }
+
+  void limit(Op op, LimitTime limit) {
+    limits.put(op, limit);
+    System.out.printf("limit %s: %.2f s%n", limit.what(), limit.seconds());
+  }
+
+  /** A paragraph under the table. */
+  void line(String line) {
+    lines.add(line);
+    System.out.println(line);
+  }
+
+  /** Something this run did not measure, and why. */
+  void notMeasured(String note) {
+    notes.add(note);
+  }
+
+  String section(String heading, String preamble) {
+    StringBuilder md = new StringBuilder("## ").append(heading).append("\n\n").append(preamble).append("\n\n");
+    md.append(cells("operation", "Freight", "limit (PostgreSQL)", "× limit", "× CSV", "target",
+        "peak heap / after GC", "peak RSS")).append("\n|---|---|---|---|---|---|---|---|\n");
+    for (String format : formats) {
+      for (Op op : Op.values()) {
+        md.append(row(format, op)).append('\n');
+      }
+    }
+    lines.forEach(line -> md.append('\n').append(line).append('\n'));
+    if (!notes.isEmpty()) {
+      md.append("\nNot measured in this run:\n");
+      notes.forEach(n -> md.append("- ").append(n).append('\n'));
+    }
+    return md.toString();
+  }
+
+  private String row(String format, Op op) {
+    String name = format.toUpperCase(Locale.ROOT) + " " + op.label
+        + (op == Op.DOWNLOAD && downloaded.containsKey(format) ? " (" + mb(downloaded.get(format)) + ")" : "");
+    Measure m = measures.get(format + op);
+    if (m == null) {
+      return cells(name, missing.getOrDefault(format + op, "n/a"), "", "", "", "", "", "");
+    }
+    LimitTime limit = format.equals("csv") ? limits.get(op) : null;
+    String limitCell = limit == null ? "" : String.format("%.2f s (%s)", limit.seconds(), limit.what());
+    String ratio = limit == null ? "" : String.format("%.1f", m.seconds() / limit.seconds());
+    Measure csv = measures.get("csv" + op);
+    String vsCsv = format.equals("csv") || csv == null ? "" : String.format("%.2f", m.seconds() / csv.seconds());
+    String target = "";
+    if (limit != null) {
+      target = verdict("≤ " + limit.target() + " × limit", m.seconds() / limit.seconds() <= limit.target());
+    } else if (csv != null && (op == Op.UPLOAD || op == Op.EXPORT)) {
+      double max = VS_CSV.get(format);
+      target = verdict("≤ " + max + " × CSV", m.seconds() / csv.seconds() <= max);
+    }
+    return cells(name, String.format("%.2f s", m.seconds()), limitCell, ratio, vsCsv, target,
+        m.heap().peakBytes() < 0 ? "no GC" : mb(m.heap().peakBytes()) + " / " + mb(m.heap().afterGcBytes()),
+        m.rssBytes() < 0 ? "" : mb(m.rssBytes()));
+  }
+
+  static String verdict(String target, boolean met) {
+    return target + (met ? ": met" : ": **missed**");
+  }
+
+  private static String cells(String... cells) {
+    return "| " + String.join(" | ", cells) + " |";
+  }
+
+  static String mb(long bytes) {
+    return String.format("%.0f MB", bytes / 1e6);
+  }
+
+  /** Puts {@code section} into BENCHMARKS.md in place of the one with the same heading, sections ordered by N. */
+  static void write(Path file, String heading, String section) throws IOException {
+    String header = "# Benchmarks\n\nFigures written by `bench/run.sh` (see the README), one section per row count;"
+        + " each replaces the previous run for that count. Ratios are computed within one run: other work on the"
+        + " same machine moves absolute times, much less their ratios. \"Limit\" is PostgreSQL itself doing the"
+        + " same work on the same server (COPY, one set-based SQL diff and apply, COPY TO); targets are those of"
+        + " issue 6.\n";
+    Map<String, String> sections = new LinkedHashMap<>();
+    if (Files.exists(file)) {
+      String text = Files.readString(file);
+      int first = text.indexOf("\n## ");
+      if (first >= 0) {
+        header = text.substring(0, first).stripTrailing() + "\n";
+        for (String s : text.substring(first + 1).split("\n(?=## )")) {
+          sections.put(s.substring(3, s.indexOf('\n')), s.strip() + "\n");
+        }
+      }
+    }
+    sections.put(heading, section);
+    StringBuilder out = new StringBuilder(header);
+    sections.entrySet().stream().sorted(Comparator.comparingLong(e -> rowsOf(e.getKey())))
+        .forEach(e -> out.append('\n').append(e.getValue()));
+    Files.writeString(file, out.toString());
+  }
+
+  private static long rowsOf(String heading) {
+    Matcher m = Pattern.compile("[\\d,]+").matcher(heading);
+    return m.find() ? Long.parseLong(m.group().replace(",", "")) : Long.MAX_VALUE;
+  }
+}
