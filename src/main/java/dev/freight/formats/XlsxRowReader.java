@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipException;
 import org.dhatim.fastexcel.reader.Cell;
@@ -21,17 +22,23 @@ import org.dhatim.fastexcel.reader.Sheet;
 /**
  * XLSX: one sheet whose first non-empty row names the columns. Opened from the file (random access into the
  * zip) rather than a stream, which fastexcel would buffer whole; rows are parsed one at a time.
- * Error "lines" are sheet row numbers as shown by spreadsheet applications.
+ * Error "lines" are sheet row numbers as shown by spreadsheet applications. A sheet found by name
+ * continues on sheets {@code NAME_2}, {@code NAME_3}, ... (as {@link XlsxRowWriter} writes more rows
+ * than one sheet holds), each with the same header; row numbers run on across them.
  */
 final class XlsxRowReader implements RowReader {
 
   private final long fileSize;
   private final int maxFieldChars;
   private final ReadableWorkbook workbook;
-  private final Stream<Row> stream;
-  private final Iterator<Row> rows;
+  /** The name continuation sheets are named after; null when the sheet was not found by name. */
+  private final String continuedAs;
+  private Stream<Row> stream;
+  private Iterator<Row> rows;
   private final List<String> header = new ArrayList<>();
   private int headerRowNum;
+  private int part = 1;
+  private long rowsBefore;
   private long rowNumber;
   private boolean done;
 
@@ -51,16 +58,41 @@ final class XlsxRowReader implements RowReader {
       throw e;
     }
     try {
-      Sheet sheet = (sheetName == null ? workbook.getSheets().findFirst() : workbook.findSheet(sheetName))
-          .or(() -> workbook.getSheets().findFirst())
+      Optional<Sheet> named = sheetName == null ? Optional.empty() : workbook.findSheet(sheetName);
+      continuedAs = named.isPresent() ? sheetName : null;
+      Sheet sheet = named.or(() -> workbook.getSheets().findFirst())
           .orElseThrow(() -> new FileFormatException("the workbook has no sheets", 0));
-      stream = sheet.openStream();
-      rows = stream.iterator();
+      open(sheet);
       readHeader();
     } catch (IOException | RuntimeException e) {
       workbook.close();
       throw e;
     }
+  }
+
+  private void open(Sheet sheet) throws IOException {
+    stream = sheet.openStream();
+    rows = stream.iterator();
+  }
+
+  /** Moves on to the next continuation sheet, if there is one; its header must be the same. */
+  private boolean continueOnNextSheet() throws IOException {
+    Optional<Sheet> next = continuedAs == null ? Optional.empty() : workbook.findSheet(continuedAs + "_" + (part + 1));
+    if (next.isEmpty()) {
+      return false;
+    }
+    part++;
+    rowsBefore = rowNumber;
+    stream.close();
+    open(next.get());
+    List<String> previous = List.copyOf(header);
+    header.clear();
+    readHeader();
+    if (!header.equals(previous)) {
+      throw new FileFormatException("sheet " + next.get().getName() + " has other columns than " + continuedAs,
+          headerRowNum);
+    }
+    return true;
   }
 
   private void readHeader() throws IOException {
@@ -88,6 +120,9 @@ final class XlsxRowReader implements RowReader {
   @Override
   public Map<String, Object> next() throws IOException {
     Row row = done ? null : nextNonEmptyRow();
+    while (row == null && !done && continueOnNextSheet()) {
+      row = nextNonEmptyRow();
+    }
     if (row == null) {
       done = true;
       return null;
@@ -101,7 +136,7 @@ final class XlsxRowReader implements RowReader {
         throw new FileFormatException("a value in column " + (i + 1) + " has no header", row.getRowNum());
       }
     }
-    rowNumber = row.getRowNum() - (long) headerRowNum;
+    rowNumber = rowsBefore + row.getRowNum() - headerRowNum;
     return values;
   }
 

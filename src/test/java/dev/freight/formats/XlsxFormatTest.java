@@ -43,9 +43,16 @@ class XlsxFormatTest {
       }
     }
 
-    assertThat(ids(file, "data")).containsExactly(decimal(1), decimal(2));
+    // Read by name, the sheet continues on data_2 and data_3, with row numbers running on.
+    assertThat(ids(file, "data")).containsExactly(decimal(1), decimal(2), decimal(3), decimal(4), decimal(5));
+    try (RowReader reader = Format.XLSX.openReader(file, "data", ReadLimits.DEFAULT)) {
+      List<Long> numbers = new java.util.ArrayList<>();
+      while (reader.next() != null) {
+        numbers.add(reader.rowNumber());
+      }
+      assertThat(numbers).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
     assertThat(ids(file, "data_2")).containsExactly(decimal(3), decimal(4));
-    assertThat(ids(file, "data_3")).containsExactly(decimal(5));
     assertThat(Samples.readAll(Format.XLSX, file, "data_3"))
         .containsExactly(Map.of("id", decimal(5), "name", "row 5"));
   }
