@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * job success. A cancel is noticed between batches; the spool directory goes in every case.
  */
 final class ExportTask {
-  static final int BATCH_ROWS = 1_000;
+  static final int BATCH_ROWS = 5_000;
   static final String ZIP_TYPE = "application/zip";
 
   private final Vertx vertx;
