@@ -10,7 +10,6 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,19 +18,17 @@ import java.util.List;
 import java.util.Map;
 
 /** CSV (RFC 4180, UTF-8, optional BOM) with a header record naming the columns. */
-final class CsvRowReader implements RowReader {
+final class CsvRowReader extends TextRowReader {
 
   private static final char BOM = '\uFEFF';
 
-  private final CountingInputStream in;
   private final FieldHandler handler;
   private final CsvReader<List<String>> csv;
   private final Iterator<List<String>> records;
   private final List<String> header;
-  private long rowNumber;
 
   CsvRowReader(Path file, ReadLimits limits) throws IOException {
-    in = new CountingInputStream(Files.newInputStream(file));
+    super(file);
     handler = new FieldHandler(limits.maxFieldChars());
     try {
       // A strict decoder, so a file in another encoding is rejected instead of silently garbled.
@@ -103,16 +100,6 @@ final class CsvRowReader implements RowReader {
       root = root.getCause();
     }
     return root.getMessage();
-  }
-
-  @Override
-  public long rowNumber() {
-    return rowNumber;
-  }
-
-  @Override
-  public long bytesRead() {
-    return in.count();
   }
 
   @Override

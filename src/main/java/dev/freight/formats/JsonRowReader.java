@@ -10,20 +10,18 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** JSON: a top-level array of flat objects, one object per row, parsed token by token. */
-final class JsonRowReader implements RowReader {
+final class JsonRowReader extends TextRowReader {
 
-  private final CountingInputStream in;
   private final JsonParser parser;
-  private long rowNumber;
   private boolean done;
 
   JsonRowReader(Path file, ReadLimits limits) throws IOException {
+    super(file);
     JsonFactory factory = new JsonFactoryBuilder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxStringLength(limits.maxFieldChars())
@@ -31,7 +29,6 @@ final class JsonRowReader implements RowReader {
             .build())
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
-    in = new CountingInputStream(Files.newInputStream(file));
     try {
       parser = factory.createParser(in);
       if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -101,16 +98,6 @@ final class JsonRowReader implements RowReader {
 
   private FileFormatException error(String message) {
     return new FileFormatException(message, Math.max(0, parser.currentTokenLocation().getLineNr()));
-  }
-
-  @Override
-  public long rowNumber() {
-    return rowNumber;
-  }
-
-  @Override
-  public long bytesRead() {
-    return in.count();
   }
 
   @Override

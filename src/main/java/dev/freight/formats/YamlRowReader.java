@@ -2,7 +2,6 @@ package dev.freight.formats;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,23 +24,21 @@ import org.yaml.snakeyaml.reader.UnicodeReader;
  * node tree is built; anchors, aliases and non-standard tags are refused so a file cannot expand or
  * instantiate anything.
  */
-final class YamlRowReader implements RowReader {
+final class YamlRowReader extends TextRowReader {
 
   private static final String STANDARD_TAG = "tag:yaml.org,2002:";
 
-  private final CountingInputStream in;
   private final Parser parser;
   private final ReadLimits limits;
   private int depth;
-  private long rowNumber;
   private boolean done;
 
   YamlRowReader(Path file, ReadLimits limits) throws IOException {
+    super(file);
     this.limits = limits;
     LoaderOptions options = new LoaderOptions();
     // The whole file is one document, and the default 3 MB per document would refuse large files.
     options.setCodePointLimit(Integer.MAX_VALUE);
-    in = new CountingInputStream(Files.newInputStream(file));
     parser = new ParserImpl(new StreamReader(new UnicodeReader(in)), options);
     try {
       nextEvent(); // stream start
@@ -163,16 +160,6 @@ final class YamlRowReader implements RowReader {
 
   private static FileFormatException error(String message, Event at) {
     return new FileFormatException(message, at.getStartMark() == null ? 0 : at.getStartMark().getLine() + 1L);
-  }
-
-  @Override
-  public long rowNumber() {
-    return rowNumber;
-  }
-
-  @Override
-  public long bytesRead() {
-    return in.count();
   }
 
   @Override
