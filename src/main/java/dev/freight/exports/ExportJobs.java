@@ -3,6 +3,7 @@ package dev.freight.exports;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
 import dev.freight.db.Timestamps;
+import dev.freight.users.UserReference;
 import dev.freight.formats.Format;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -183,11 +184,7 @@ final class ExportJobs {
         .put("id", row.getLong("id"))
         .put("status", status)
         .put("triggered", Timestamps.format(row.getOffsetDateTime("triggered")))
-        .put("triggered_by", new JsonObject()
-            .put("id", row.getInteger("triggered_by"))
-            .put("email", row.getString("email"))
-            .put("first_name", row.getString("first_name"))
-            .put("last_name", row.getString("last_name")))
+        .put("triggered_by", UserReference.of(row, "triggered_by", ""))
         .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
         .put("type", row.getString("type"))
         .put("file_format", row.getString("file_format"))

@@ -3,6 +3,7 @@ package dev.freight.imports;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
 import dev.freight.db.Timestamps;
+import dev.freight.users.UserReference;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -171,9 +172,9 @@ final class ImportJobs {
         .put("id", row.getLong("id"))
         .put("status", row.getString("status"))
         .put("triggered", Timestamps.format(row.getOffsetDateTime("triggered")))
-        .put("triggered_by", user(row, "triggered_by", "t_"))
+        .put("triggered_by", UserReference.of(row, "triggered_by", "t_"))
         .put("accepted", Timestamps.format(row.getOffsetDateTime("accepted")))
-        .put("accepted_by", user(row, "accepted_by", "a_"))
+        .put("accepted_by", UserReference.of(row, "accepted_by", "a_"))
         .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
         .put("errors", row.getJsonObject("errors"))
         .put("file_format", row.getString("file_format"))
@@ -181,14 +182,5 @@ final class ImportJobs {
             .put("rows_read", row.getLong("rows_read"))
             .put("bytes_read", row.getLong("bytes_read"))
             .put("bytes_total", row.getLong("bytes_total")));
-  }
-
-  private static JsonObject user(Row row, String idColumn, String prefix) {
-    Integer id = row.getInteger(idColumn);
-    return id == null ? null : new JsonObject()
-        .put("id", id)
-        .put("email", row.getString(prefix + "email"))
-        .put("first_name", row.getString(prefix + "first_name"))
-        .put("last_name", row.getString(prefix + "last_name"));
   }
 }
