@@ -81,10 +81,10 @@ final class ApplyTask {
     String record = "json_populate_record(NULL::" + table + ", d.new) r";
     return List.of(
         "INSERT INTO " + table + " (" + columns + ") SELECT " + values + " FROM import_diffs d, " + record
-            + " WHERE" + slice + Staging.ADD,
+            + " WHERE" + slice + BatchDiff.ADD,
         "UPDATE " + table + " t SET " + assignments + " FROM import_diffs d, " + record
-            + " WHERE" + slice + Staging.UPDATE + " AND t." + key + " = r." + key,
-        "DELETE FROM " + table + " t USING import_diffs d WHERE" + slice + Staging.DELETE
+            + " WHERE" + slice + BatchDiff.UPDATE + " AND t." + key + " = r." + key,
+        "DELETE FROM " + table + " t USING import_diffs d WHERE" + slice + BatchDiff.DELETE
             + " AND t." + key + " = d.original ->> '" + key + "'");
   }
 }

@@ -19,12 +19,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiFunction;
 
 /**
  * pending → generating_diff → ready_for_review (or fail): restores each uploaded file to the spool
  * directory if it is not there, parses it in batches on the worker pool while the previous batch is
- * being staged, checks for duplicate ids, and stores the diff.
+ * compared with the library, and keeps the diff only if no file has a problem.
  */
 final class DiffTask {
   /** One stored upload of the job. */
@@ -66,32 +65,25 @@ final class DiffTask {
         .compose(cleared -> uploads(jobId))
         .compose(uploads -> {
           progress.bytesTotal = uploads.stream().mapToLong(Upload::size).sum();
-          List<Staging> stagings = uploads.stream().map(u -> new Staging(pool, jobId, u.model())).toList();
-          Future<Void> chain = eachFile(uploads, stagings, (upload, staging) ->
-                  stage(jobId, upload, staging, problems, progress, run))
-              .compose(staged -> eachFile(uploads, stagings, (upload, staging) ->
-                  checkDuplicates(upload, staging, problems)))
-              .compose(checked -> eachFile(uploads, stagings, (upload, staging) ->
-                  problems.any() ? Future.succeededFuture() : diff(jobId, upload, staging, run)));
+          List<BatchDiff> diffs = uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = 0; i < uploads.size(); i++) {
+            Upload upload = uploads.get(i);
+            BatchDiff diff = diffs.get(i);
+            chain = chain.compose(done -> compare(jobId, upload, diff, problems, progress, run))
+                .compose(compared -> checkDuplicates(upload, diff, problems));
+          }
           return chain
               .compose(done -> problems.any()
-                  ? jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF), ImportStatus.FAIL, problems.toJson())
-                  : jobs.transition(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF), ImportStatus.READY_FOR_REVIEW, ""))
+                  ? forgetDiff(jobId).compose(forgotten -> jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF),
+                      ImportStatus.FAIL, problems.toJson()))
+                  : Future.all(diffs.stream().map(diff -> diff.storeCounts(jobId)).toList())
+                      .compose(counted -> jobs.transition(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF),
+                          ImportStatus.READY_FOR_REVIEW, "")))
               .<Void>mapEmpty()
-              .eventually(() -> Future.all(stagings.stream().map(Staging::drop).toList()));
+              .onFailure(failed -> forgetDiff(jobId))
+              .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
         });
-  }
-
-  /** Runs {@code step} for each upload in turn. */
-  private static Future<Void> eachFile(List<Upload> uploads, List<Staging> stagings,
-      BiFunction<Upload, Staging, Future<Void>> step) {
-    Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < uploads.size(); i++) {
-      Upload upload = uploads.get(i);
-      Staging staging = stagings.get(i);
-      chain = chain.compose(done -> step.apply(upload, staging));
-    }
-    return chain;
   }
 
   /** A retried or resumed job starts from nothing. */
@@ -131,15 +123,14 @@ final class DiffTask {
                 .compose(dir -> blobs.restore(upload.fileId(), file)).map(file));
   }
 
-  private Future<Void> stage(long jobId, Upload upload, Staging staging, Problems problems, Progress progress,
+  private Future<Void> compare(long jobId, Upload upload, BatchDiff diff, Problems problems, Progress progress,
       RunningJobs.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
-    String insert = staging.insertSql();
-    return staging.create()
+    return diff.create()
         .compose(created -> local(jobId, upload))
         .compose(file -> worker.run(() -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
-        .compose(reader -> Loop.run(worker.run(reader::read),
-                pending -> batch(jobId, reader, pending, staging, insert, problems, progress, run))
+        .compose(reader -> Loop.run(new Step(worker.run(reader::read), Future.succeededFuture()),
+                step -> batch(jobId, reader, step, diff, problems, progress, run))
             .eventually(() -> worker.run(() -> {
               reader.close();
               return null;
@@ -147,39 +138,43 @@ final class DiffTask {
         .onSuccess(done -> progress.bytesDone += upload.size());
   }
 
+  /** The loop's state: the batch being read, and the comparison of the one before it. */
+  private record Step(Future<BatchDiff.Batch> read, Future<Void> previous) {}
+
   /**
-   * Stages one batch while the worker reads the next; completes with that next read, or null after
-   * the last batch. A read still running when staging fails is waited for, since the reader is
-   * closed next.
+   * Starts comparing one batch with the library while the worker reads the next and the previous
+   * batch's comparison finishes on another connection (PostgreSQL's share of the work is the larger
+   * one: two comparisons keep it busy on two cores). Completes, once that previous comparison is
+   * done, with the next step, or null after the last batch. On a failure, work still running is
+   * waited for, since the reader is closed next.
    */
-  private Future<Future<Staging.Batch>> batch(long jobId, StagedFile reader, Future<Staging.Batch> pending,
-      Staging staging, String insert, Problems problems, Progress progress, RunningJobs.Run run) {
-    return pending.compose(batch -> {
+  private Future<Step> batch(long jobId, StagedFile reader, Step step, BatchDiff diff, Problems problems,
+      Progress progress, RunningJobs.Run run) {
+    return step.read().compose(batch -> {
       run.checkpoint();
-      Future<Staging.Batch> next = reader.finished() ? null : worker.run(reader::read);
-      Future<Void> stored = (problems.any() || batch.size() == 0
-          ? Future.<Void>succeededFuture()
-          : staging.insert(insert, batch.tuple(staging.model())))
-          .compose(done -> jobs.progress(jobId, progress.rows + reader.rows(), progress.bytesDone + reader.bytesRead(),
-              progress.bytesTotal));
+      Future<BatchDiff.Batch> next = reader.finished() ? null : worker.run(reader::read);
+      long rowsRead = progress.rows + reader.rows();
+      long bytesRead = progress.bytesDone + reader.bytesRead();
+      Future<Void> compared = batch.size() == 0
+          ? Future.succeededFuture()
+          : diff.compare(jobId, batch, !problems.any());
+      Future<Void> previous = step.previous()
+          .compose(done -> jobs.progress(jobId, rowsRead, bytesRead, progress.bytesTotal));
       if (next == null) {
-        return stored.map(done -> {
+        return Future.join(previous, compared).map(done -> {
           progress.rows += reader.rows();
           return null;
         });
       }
-      return stored.transform(result -> result.succeeded()
-          ? Future.succeededFuture(next)
-          : next.transform(ignored -> Future.failedFuture(result.cause())));
+      return previous.transform(result -> result.succeeded()
+          ? Future.succeededFuture(new Step(next, compared))
+          : Future.join(next, compared).transform(ignored -> Future.failedFuture(result.cause())));
     });
   }
 
-  private Future<Void> checkDuplicates(Upload upload, Staging staging, Problems problems) {
-    if (problems.any()) {
-      return Future.succeededFuture();
-    }
+  private Future<Void> checkDuplicates(Upload upload, BatchDiff diff, Problems problems) {
     String key = upload.model().key().name();
-    return staging.duplicates(Problems.CAP).map(rows -> {
+    return diff.duplicates(Problems.CAP).map(rows -> {
       for (Row row : rows) {
         Long[] entries = row.getArrayOfLongs("entries");
         for (int i = 1; i < entries.length; i++) {
@@ -189,15 +184,6 @@ final class DiffTask {
       }
       return null;
     });
-  }
-
-  private Future<Void> diff(long jobId, Upload upload, Staging staging, RunningJobs.Run run) {
-    run.checkpoint();
-    return staging.diff().compose(counts -> pool.preparedQuery("INSERT INTO import_diff_counts"
-            + " (job_id, content_model, added, updated, deleted, unchanged) VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(jobId, upload.model().name(), counts.getLong("add"), counts.getLong("update"),
-            counts.getLong("delete"), counts.getLong("unchanged")))
-        .mapEmpty());
   }
 
   static String extension(String fileName) {

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What is wrong with a job's files, per content model: the first {@value #CAP} problems in full and
- * the total, as the job's {@code errors}. Filled by one worker task at a time.
+ * the total, as the job's {@code errors}. Filled from the worker reading a file, read from the event
+ * loop, hence synchronized.
  */
 final class Problems {
   static final int CAP = 1000;
@@ -17,12 +18,12 @@ final class Problems {
   private final Map<String, JsonArray> listed = new LinkedHashMap<>();
   private final Map<String, Long> totals = new LinkedHashMap<>();
 
-  boolean any() {
+  synchronized boolean any() {
     return !totals.isEmpty();
   }
 
   /** A bad value in one row. */
-  void row(String model, String file, long entry, FieldError error) {
+  synchronized void row(String model, String file, long entry, FieldError error) {
     Object value = error.value() instanceof String text && text.length() > MAX_VALUE_CHARS
         ? text.substring(0, MAX_VALUE_CHARS) + "…"
         : error.value();
@@ -31,7 +32,7 @@ final class Problems {
   }
 
   /** A problem with the file as a whole; {@code line} is 0 when unknown. */
-  void file(String model, String file, long line, String message) {
+  synchronized void file(String model, String file, long line, String message) {
     JsonObject problem = new JsonObject().put("file", file);
     if (line > 0) {
       problem.put("line", line);
@@ -46,7 +47,7 @@ final class Problems {
     }
   }
 
-  JsonObject toJson() {
+  synchronized JsonObject toJson() {
     JsonObject json = new JsonObject();
     listed.forEach(json::put);
     json.put("totals", new JsonObject(new LinkedHashMap<>(totals)));

@@ -16,8 +16,7 @@ import java.util.Set;
 
 /**
  * Reads one uploaded file in batches on a worker thread: coerces and validates each row, records
- * problems, and hands back the rows to stage. Once a problem is found rows are still checked (to
- * report them) but no longer staged, since the job will fail anyway.
+ * problems, and hands back the valid rows to compare with the library.
  */
 final class StagedFile implements AutoCloseable {
   static final int BATCH_ROWS = 5_000;
@@ -61,8 +60,8 @@ final class StagedFile implements AutoCloseable {
   }
 
   /** The next batch of valid rows (possibly empty); {@link #finished()} tells whether the file is done. */
-  Staging.Batch read() throws IOException {
-    Staging.Batch batch = new Staging.Batch(model);
+  BatchDiff.Batch read() throws IOException {
+    BatchDiff.Batch batch = new BatchDiff.Batch(model);
     while (!finished && batch.size() < BATCH_ROWS) {
       Map<String, Object> raw;
       try {
@@ -97,7 +96,7 @@ final class StagedFile implements AutoCloseable {
     return true;
   }
 
-  private void check(Map<String, Object> raw, Staging.Batch batch) {
+  private void check(Map<String, Object> raw, BatchDiff.Batch batch) {
     long entry = reader.rowNumber();
     RowResult result = model.coerce(raw);
     for (FieldError error : result.errors()) {
@@ -107,7 +106,7 @@ final class StagedFile implements AutoCloseable {
         problems.row(model.name(), fileName, entry, error);
       }
     }
-    if (result.ok() && !problems.any()) {
+    if (result.ok()) {
       batch.add(entry, new ArrayList<>(result.values().values()));
     }
   }

@@ -125,6 +125,21 @@ class ImportErrorsTest {
   }
 
   @Test
+  void aDuplicateInALaterBatchIsFoundAlongWithBadValuesAndNothingOfTheDiffIsKept() {
+    long diffRowsBefore = TestServerTables.diffRows(server);
+    StringBuilder csv = new StringBuilder("id,title,priority\n");
+    for (int i = 1; i <= 6000; i++) {
+      String id = i == 5601 ? "R8" : "R" + i;
+      csv.append(id).append(",T,").append(i == 2 ? "high" : "1").append('\n');
+    }
+    JsonObject errors = failed("standard.csv", LibraryFiles.csv(csv.toString()));
+    assertThat(errors.getJsonArray("standard")).containsExactly(
+        problem(2, "priority", "high", "expected an integer"),
+        problem(5601, "id", "R8", "duplicate id: also given at entry 8"));
+    assertThat(TestServerTables.diffRows(server)).isEqualTo(diffRowsBefore);
+  }
+
+  @Test
   void errorsAreCappedAtAThousandWithTheTotal() {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 0; i < 1500; i++) {
