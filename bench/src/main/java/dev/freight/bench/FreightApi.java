@@ -55,6 +55,10 @@ final class FreightApi {
     send(json(IMPORTS + importId + "/", "PATCH", "{\"status\": \"accept_changes\"}"));
   }
 
+  void cancel(long importId) throws IOException, InterruptedException {
+    send(json(IMPORTS + importId + "/", "PATCH", "{\"status\": \"cancel\"}"));
+  }
+
   /** {"add", "update", "delete", "unchanged"} of the import's diff of the standards. */
   JsonNode diffCounts(long importId) throws IOException, InterruptedException {
     return send(request(IMPORTS + importId + "/diff/").GET().build()).get("results").get(0);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -116,6 +117,52 @@ final class LibraryFiles {
     System.out.printf("generated %s (%,d bytes) in %.1f s%n", file, Files.size(file),
         (System.nanoTime() - start) / 1e9);
     return file;
+  }
+
+  /** A CSV of version-1-like rows 0, 1, 2, ... up to {@code maxBytes}, and how many rows it holds. */
+  record Sized(Path file, long rows) {}
+
+  /** The big-upload file: as many rows as fit in {@code maxBytes}; generated on every call, in a few seconds. */
+  Sized csvOfSize(long maxBytes) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("standard-" + maxBytes + "-bytes.csv");
+    long written = 0;
+    long count = 0;
+    try (CountingStream counting = new CountingStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+      CsvWriter csv = CsvWriter.builder().build(new OutputStreamWriter(counting, StandardCharsets.UTF_8));
+      csv.writeRecord(COLUMNS);
+      // Rows are ~380 bytes: stopping 4 KiB short never passes the size.
+      for (int i = 0; counting.count + 4096 < maxBytes; i++) {
+        csv.writeRecord(standard(i, SEED).values().stream().map(String::valueOf).toList());
+        csv.flush();
+        count++;
+      }
+    }
+    return new Sized(file, count);
+  }
+
+  /** Counts the bytes written through it; a flush stops here, the buffer below writes in large blocks. */
+  private static final class CountingStream extends FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void flush() {}
   }
 
   /** Row {@code i} of a version, or null where that version has no row. */

@@ -122,8 +122,12 @@ final class Report {
       target = verdict("≤ " + max + " × CSV", m.seconds() / csv.seconds() <= max);
     }
     return cells(name, String.format("%.2f s", m.seconds()), limitCell, ratio, vsCsv, target,
-        m.heap().peakBytes() < 0 ? "no GC" : mb(m.heap().peakBytes()) + " / " + mb(m.heap().afterGcBytes()),
-        m.rssBytes() < 0 ? "" : mb(m.rssBytes()));
+        heap(m.heap()), m.rssBytes() < 0 ? "" : mb(m.rssBytes()));
+  }
+
+  /** Peak heap in use / after a collection, or "no GC". */
+  static String heap(FreightServer.Heap heap) {
+    return heap.peakBytes() < 0 ? "no GC" : mb(heap.peakBytes()) + " / " + mb(heap.afterGcBytes());
   }
 
   static String verdict(String target, boolean met) {
