@@ -141,11 +141,22 @@ final class ImportJobs {
     return transition(id, from, to, "completed = now(), errors = $4", errors);
   }
 
+  /**
+   * Records how far a running job has got. Written every batch while clients poll the job, so the
+   * kept answer is brought up to date rather than dropped: polling a running job stays off the database.
+   */
   Future<Void> progress(long id, long rows, long bytesRead, long bytesTotal) {
-    changed();
+    changes.incrementAndGet();
     return pool.preparedQuery("UPDATE import_jobs SET rows_read = $2, bytes_read = $3, bytes_total = $4 WHERE id = $1")
         .execute(Tuple.of(id, rows, bytesRead, bytesTotal))
-        .onComplete(done -> changed())
+        .onComplete(done -> {
+          changes.incrementAndGet();
+          if (done.succeeded()) {
+            recent.computeIfPresent(id, (key, job) -> job.put("progress", progress(rows, bytesRead, bytesTotal)));
+          } else {
+            recent.remove(id);
+          }
+        })
         .mapEmpty();
   }
 
@@ -178,9 +189,10 @@ final class ImportJobs {
         .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
         .put("errors", row.getJsonObject("errors"))
         .put("file_format", row.getString("file_format"))
-        .put("progress", new JsonObject()
-            .put("rows_read", row.getLong("rows_read"))
-            .put("bytes_read", row.getLong("bytes_read"))
-            .put("bytes_total", row.getLong("bytes_total")));
+        .put("progress", progress(row.getLong("rows_read"), row.getLong("bytes_read"), row.getLong("bytes_total")));
+  }
+
+  private static JsonObject progress(long rows, long bytesRead, long bytesTotal) {
+    return new JsonObject().put("rows_read", rows).put("bytes_read", bytesRead).put("bytes_total", bytesTotal);
   }
 }

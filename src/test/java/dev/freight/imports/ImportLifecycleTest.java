@@ -14,6 +14,8 @@ import io.vertx.ext.web.multipart.MultipartForm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,26 @@ class ImportLifecycleTest {
     assertThat(cancelled.getString("completed")).isNotNull();
     assertThat(Imports.libraryCount(admin)).isZero();
     assertThat(admin.get(Imports.PATH + id + "/diff/").statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void pollingARunningJobShowsItsProgressGrowing() {
+    long id = Imports.upload(admin, "standard.csv", big("R", 150_000)).bodyAsJsonObject().getLong("id");
+    admin.awaitStatus(Imports.PATH + id + "/", "generating_diff");
+    Set<Long> seen = new TreeSet<>();
+    long last = -1;
+    JsonObject job;
+    do {
+      job = admin.get(Imports.PATH + id + "/").bodyAsJsonObject();
+      long rows = job.getJsonObject("progress").getLong("rows_read");
+      assertThat(rows).as("rows_read never goes back").isGreaterThanOrEqualTo(last);
+      last = rows;
+      seen.add(rows);
+    } while (job.getString("status").equals("generating_diff"));
+    assertThat(job.getString("status")).isEqualTo("ready_for_review");
+    assertThat(last).isEqualTo(150_000);
+    assertThat(seen.stream().filter(rows -> rows > 0 && rows < 150_000)).as("values seen while running: " + seen)
+        .hasSizeGreaterThanOrEqualTo(2);
   }
 
   @Test

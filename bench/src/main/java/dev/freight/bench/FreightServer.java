@@ -113,6 +113,27 @@ final class FreightServer implements AutoCloseable {
     }
   }
 
+  /** Forces a full collection (jcmd GC.run): what the heap holds after it is live. */
+  void fullGc() throws IOException, InterruptedException {
+    new ProcessBuilder("jcmd", Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+  }
+
+  /** The most live heap the forced full collections between two moments (epoch ms) left, or -1; and how many. */
+  long[] liveHeap(long fromMs, long toMs) throws IOException {
+    long live = -1;
+    long collections = 0;
+    for (String line : Files.readAllLines(gcLog)) {
+      Matcher m = GC.matcher(line);
+      if (line.contains("Pause Full") && m.find() && Long.parseLong(m.group(1)) >= fromMs
+          && Long.parseLong(m.group(1)) <= toMs) {
+        live = Math.max(live, bytes(m.group(4), m.group(5)));
+        collections++;
+      }
+    }
+    return new long[] {live, collections};
+  }
+
   /** Heap in use between two moments (epoch ms): the most before a collection, and the most left after one. */
   record Heap(long peakBytes, long afterGcBytes) {}
 

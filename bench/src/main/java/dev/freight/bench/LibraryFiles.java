@@ -44,7 +44,6 @@ final class LibraryFiles {
   static final List<String> COLUMNS = List.of("id", "title", "text", "problem", "priority", "phase", "active",
       "mark_delete", "match_conditions", "tags");
   /** Data rows an XLSX sheet holds below its header; Freight reads one sheet. */
-  static final int XLSX_MAX_ROWS = Worksheet.MAX_ROWS - 1;
 
   private static final long SEED = 6;
   private static final String[] WORDS = ("access account admin audit authenticate authorize backup browser cache"
@@ -282,33 +281,41 @@ final class LibraryFiles {
     return new ScalarEvent(null, null, implicit, String.valueOf(value), null, null, DumperOptions.ScalarStyle.PLAIN);
   }
 
+  /** Like Freight's own exports: a full sheet continues on "standard_2", "standard_3", ..., each with the header. */
   private void xlsx(Version version, OutputStream out) throws IOException {
-    if (rowCount(version) > XLSX_MAX_ROWS) {
-      throw new IllegalStateException(rowCount(version) + " rows do not fit in an XLSX sheet");
-    }
     Workbook workbook = new Workbook(out, "freight-bench", null);
-    Worksheet sheet = workbook.newWorksheet("standard");
-    for (int c = 0; c < COLUMNS.size(); c++) {
-      sheet.inlineString(0, c, COLUMNS.get(c));
-    }
-    int[] next = {1};
+    Worksheet[] sheet = {null};
+    int[] next = {Worksheet.MAX_ROWS};
+    int[] sheets = {0};
     each(version, s -> {
+      if (next[0] == Worksheet.MAX_ROWS) {
+        if (sheet[0] != null) {
+          sheet[0].finish();
+        }
+        sheets[0]++;
+        sheet[0] = workbook.newWorksheet(sheets[0] == 1 ? "standard" : "standard_" + sheets[0]);
+        for (int c = 0; c < COLUMNS.size(); c++) {
+          sheet[0].inlineString(0, c, COLUMNS.get(c));
+        }
+        next[0] = 1;
+      }
       int r = next[0]++;
       List<Object> values = s.values();
       for (int c = 0; c < values.size(); c++) {
         Object value = values.get(c);
         if (value instanceof String text) {
-          sheet.inlineString(r, c, text); // the shared-string table would hold every text until the end
+          sheet[0].inlineString(r, c, text); // the shared-string table would hold every text until the end
         } else if (value instanceof Boolean b) {
-          sheet.value(r, c, b);
+          sheet[0].value(r, c, b);
         } else {
-          sheet.value(r, c, (Number) value);
+          sheet[0].value(r, c, (Number) value);
         }
       }
       if (r % 1000 == 0) {
-        sheet.flush(); // fastexcel keeps unflushed rows in memory
+        sheet[0].flush(); // fastexcel keeps unflushed rows in memory
       }
     });
     workbook.finish();
   }
+
 }
