@@ -98,6 +98,16 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** A count from this server's database, for what the API cannot show (work tables, stored files). */
+  public long count(String sql) {
+    Pool pool = Database.pool(adminVertx(), url(database()), 1);
+    try {
+      return pool.query(sql).execute().await().iterator().next().getLong(0);
+    } finally {
+      pool.close().await();
+    }
+  }
+
   public static synchronized String url(String database) {
     if (postgres == null) {
       postgres = EmbeddedPostgres.start(tempDir().resolve("postgres"), "nobody");

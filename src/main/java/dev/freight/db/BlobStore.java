@@ -3,6 +3,7 @@ package dev.freight.db;
 import dev.freight.bus.ChunkSource;
 import dev.freight.jobs.Loop;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -10,6 +11,7 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
@@ -37,30 +39,116 @@ public final class BlobStore {
    * file commits together with what refers to it; completes with its id.
    */
   public Future<Long> store(SqlConnection conn, String name, Path file) {
-    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)).compose(in -> conn
-        .preparedQuery("INSERT INTO stored_files (name) VALUES ($1) RETURNING id").execute(Tuple.of(name))
-        .compose(rows -> {
-          long id = rows.iterator().next().getLong(0);
-          return copyChunks(conn, in, id).map(id);
-        })
-        .eventually(in::close));
+    return create(conn, name).compose(id -> open(file).compose(in -> copyChunks(conn, in, id, Position.START, -1)
+        .compose(end -> setSize(conn, id, end))
+        .eventually(in::close))
+        .map(id));
+  }
+
+  /**
+   * Starts storing a file that is still being written, as a new stored file created in the caller's
+   * transaction (so that what refers to it can commit with it).
+   */
+  public Future<Growing> grow(SqlClient conn, String name, Path file) {
+    return create(conn, name).map(id -> new Growing(id, file));
+  }
+
+  /**
+   * A stored file that is written while its content is still being produced: its whole chunks are
+   * stored, one at a time and each in its own transaction, as the file grows; the last part and the
+   * size are stored by {@link #finish} in the transaction that makes the file count. Until then it
+   * is incomplete, and whoever refers to it must not offer it.
+   */
+  public final class Growing {
+    private final long id;
+    private final Path file;
+    private AsyncFile in;
+    private Position stored = Position.START;
+    private long written;
+    private Future<Void> storing = Future.succeededFuture();
+
+    private Growing(long id, Path file) {
+      this.id = id;
+      this.file = file;
+    }
+
+    public long id() {
+      return id;
+    }
+
+    /** The file now holds {@code size} bytes that will not change: stores its new whole chunks in the background. */
+    public void grew(long size) {
+      written = size;
+      if (storing.succeeded()) {
+        storing = input().compose(file -> copyChunks(pool, file, id, stored, written))
+            .map(end -> {
+              stored = end;
+              return null;
+            });
+      }
+    }
+
+    /** Once the file is complete: stores the rest, and the size, in the caller's transaction. */
+    public Future<Void> finish(SqlConnection conn) {
+      return storing.compose(caughtUp -> input())
+          .compose(file -> copyChunks(conn, file, id, stored, -1))
+          .compose(end -> setSize(conn, id, end));
+    }
+
+    public Future<Void> close() {
+      return in == null ? Future.succeededFuture() : storing.transform(done -> in.close());
+    }
+
+    private Future<AsyncFile> input() {
+      return in != null ? Future.succeededFuture(in) : open(file).onSuccess(opened -> in = opened);
+    }
+  }
+
+  private Future<Long> create(SqlClient conn, String name) {
+    return conn.preparedQuery("INSERT INTO stored_files (name) VALUES ($1) RETURNING id").execute(Tuple.of(name))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private Future<AsyncFile> open(Path file) {
+    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true));
+  }
+
+  private static Future<Void> setSize(SqlClient client, long id, Position end) {
+    return client.preparedQuery("UPDATE stored_files SET size = $2 WHERE id = $1").execute(Tuple.of(id, end.offset()))
+        .mapEmpty();
   }
 
   /** Where a copy has got to. */
   private record Position(int seq, long offset) {
+    static final Position START = new Position(0, 0);
+
     Position after(Buffer chunk) {
       return new Position(seq + 1, offset + chunk.length());
     }
   }
 
-  private static Future<Void> copyChunks(SqlConnection conn, AsyncFile in, long id) {
-    return Loop.run(new Position(0, 0), at -> in.read(Buffer.buffer(CHUNK_BYTES), 0, at.offset(), CHUNK_BYTES)
-        .compose(chunk -> chunk.length() == 0
-            ? conn.preparedQuery("UPDATE stored_files SET size = $2 WHERE id = $1").execute(Tuple.of(id, at.offset()))
-                .map((Position) null)
-            : conn.preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
-                .execute(Tuple.of(id, at.seq(), chunk))
-                .map(at.after(chunk))));
+  /**
+   * Copies chunks from {@code from} on: the whole ones that end by {@code limit}, or, with a limit of -1,
+   * up to the end of the file. Completes with where it stopped.
+   */
+  private static Future<Position> copyChunks(SqlClient client, AsyncFile in, long id, Position from, long limit) {
+    Promise<Position> end = Promise.promise();
+    Loop.run(from, at -> {
+      if (limit >= 0 && at.offset() + CHUNK_BYTES > limit) {
+        end.tryComplete(at);
+        return Future.succeededFuture();
+      }
+      return in.read(Buffer.buffer(CHUNK_BYTES), 0, at.offset(), CHUNK_BYTES).compose(chunk -> {
+        if (chunk.length() == 0) {
+          end.tryComplete(at);
+          return Future.succeededFuture();
+        }
+        return client.preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
+            .execute(Tuple.of(id, at.seq(), chunk))
+            .map(at.after(chunk));
+      });
+    }).onFailure(end::tryFail);
+    return end.future();
   }
 
   public Future<Info> info(long id) {
@@ -110,7 +198,7 @@ public final class BlobStore {
   }
 
   private Future<Void> writeChunks(long id, AsyncFile out) {
-    return Loop.run(new Position(0, 0), at -> chunk(id, at.seq()).compose(data -> data == null
+    return Loop.run(Position.START, at -> chunk(id, at.seq()).compose(data -> data == null
         ? Future.succeededFuture()
         : out.write(data, at.offset()).map(at.after(data))));
   }

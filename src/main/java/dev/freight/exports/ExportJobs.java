@@ -163,11 +163,27 @@ final class ExportJobs {
    * download of them then answers 410. Completes with how many were purged.
    */
   Future<Integer> purge(long retentionHours) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE export_jobs j SET file_id = NULL, purged = now()"
-            + " FROM (SELECT id, file_id FROM export_jobs WHERE file_id IS NOT NULL"
-            + " AND completed <= now() - make_interval(hours => $1) FOR UPDATE) e"
+    return deleteFiles("purged = now()", "completed <= now() - make_interval(hours => $1)", (int) retentionHours);
+  }
+
+  /** Records the file the job's run is storing; it counts once the job is success. */
+  Future<Void> attachFile(SqlClient conn, long id, long fileId) {
+    return conn.preparedQuery("UPDATE export_jobs SET file_id = $2 WHERE id = $1").execute(Tuple.of(id, fileId))
+        .mapEmpty();
+  }
+
+  /** Deletes what an unsuccessful run of the job stored. */
+  Future<Void> dropFile(long id) {
+    return deleteFiles("", "id = $1 AND status <> 'success'", id).mapEmpty();
+  }
+
+  /** Detaches and deletes the files of the jobs matching {@code where} (with one parameter, $1). */
+  private Future<Integer> deleteFiles(String alsoSet, String where, Object param) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE export_jobs j SET file_id = NULL"
+            + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
+            + " FROM (SELECT id, file_id FROM export_jobs WHERE file_id IS NOT NULL AND " + where + " FOR UPDATE) e"
             + " WHERE j.id = e.id RETURNING e.file_id")
-        .execute(Tuple.of((int) retentionHours))
+        .execute(Tuple.of(param))
         .compose(rows -> {
           List<Long> files = new ArrayList<>();
           rows.forEach(row -> files.add(row.getLong(0)));

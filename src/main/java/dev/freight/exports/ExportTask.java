@@ -17,13 +17,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 /**
  * pending → in_progress → success: writes each content model's file into the job's spool directory
  * (rows read through a cursor in key order, one batch written on the worker pool while the next is
- * read), zips them when there are several, and stores the result in the transaction that marks the
- * job success. A cancel is noticed between batches; the spool directory goes in every case.
+ * read), zips them when there are several, and stores the result: a single file while it is being
+ * written, its last part in the transaction that marks the job success. A cancel is noticed between
+ * batches; the spool directory goes in every case, and so does the stored file of a run that fails.
  */
 final class ExportTask {
   static final int BATCH_ROWS = 5_000;
@@ -86,26 +88,30 @@ final class ExportTask {
 
   private Future<Void> write(long jobId, ExportJobs.Spec spec, Path dir, RunningJobs.Run run) {
     Progress progress = new Progress();
-    return total(spec).compose(total -> {
-      progress.total = total;
-      return jobs.progress(jobId, 0, total);
-    }).compose(counted -> {
-      List<Path> files = new ArrayList<>();
-      Future<Void> chain = Future.succeededFuture();
-      for (ContentModel model : spec.models()) {
-        Path file = dir.resolve(modelFileName(model, spec.format()));
-        files.add(file);
-        chain = chain.compose(done -> writeModel(jobId, spec, model, file, progress, run));
-      }
-      String name = fileName(jobId, spec);
-      return chain.compose(written -> files.size() == 1 ? Future.succeededFuture(files.get(0))
-          : worker.run(() -> {
-            Path zip = dir.resolve(name);
-            ModelFile.zip(files, zip);
-            return zip;
+    String name = fileName(jobId, spec);
+    return jobs.dropFile(jobId)
+        .compose(dropped -> pool.withTransaction(conn -> blobs.grow(conn, name, dir.resolve(name))
+            .compose(growing -> jobs.attachFile(conn, jobId, growing.id()).map(growing))))
+        .compose(growing -> total(spec).compose(total -> {
+          progress.total = total;
+          return jobs.progress(jobId, 0, total);
+        }).compose(counted -> {
+          List<Path> files = new ArrayList<>();
+          // A single model's file is the download itself: it is stored as it grows.
+          LongConsumer grew = spec.models().size() == 1 ? growing::grew : size -> { };
+          Future<Void> chain = Future.succeededFuture();
+          for (ContentModel model : spec.models()) {
+            Path file = dir.resolve(modelFileName(model, spec.format()));
+            files.add(file);
+            chain = chain.compose(done -> writeModel(jobId, spec, model, file, progress, grew, run));
+          }
+          return chain.compose(written -> files.size() == 1 ? Future.succeededFuture() : worker.run(() -> {
+            ModelFile.zip(files, dir.resolve(name));
+            return null;
           }))
-          .compose(result -> store(jobId, name, result, progress, run));
-    });
+              .compose(result -> store(jobId, growing, progress, run));
+        }).eventually(growing::close))
+        .onFailure(failed -> jobs.dropFile(jobId));
   }
 
   /** Rows to write: the library's for a full export, the example rows for a template. */
@@ -119,12 +125,12 @@ final class ExportTask {
   }
 
   private Future<Void> writeModel(long jobId, ExportJobs.Spec spec, ContentModel model, Path path, Progress progress,
-      RunningJobs.Run run) {
+      LongConsumer grew, RunningJobs.Run run) {
     run.checkpoint();
     return worker.run(() -> new ModelFile(path, spec.format(), model)).compose(file -> {
       Future<Void> written = spec.template()
           ? example(jobId, spec, file, progress)
-          : rows(jobId, model, file, progress, run);
+          : rows(jobId, model, file, progress, grew, run);
       return written.eventually(() -> worker.run(() -> {
         file.close();
         return null;
@@ -149,15 +155,19 @@ final class ExportTask {
   }
 
   /** The model's rows in key order, from one snapshot: a cursor inside a read-only transaction. */
-  private Future<Void> rows(long jobId, ContentModel model, ModelFile file, Progress progress, RunningJobs.Run run) {
+  private Future<Void> rows(long jobId, ContentModel model, ModelFile file, Progress progress, LongConsumer grew,
+      RunningJobs.Run run) {
     String columns = model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "));
     String sql = "SELECT " + columns + " FROM " + model.table() + " ORDER BY " + model.key().name();
     return pool.withTransaction(conn -> conn.prepare(sql).compose(statement -> {
       Cursor cursor = statement.cursor();
-      return Loop.run(cursor.read(BATCH_ROWS), pending -> batch(jobId, cursor, pending, file, progress, run))
+      return Loop.run(cursor.read(BATCH_ROWS), pending -> batch(jobId, cursor, pending, file, progress, grew, run))
           .eventually(statement::close);
     }));
   }
+
+  /** Rows a batch wrote, and the bytes the file then holds on disk (which will not change). */
+  private record Written(int rows, long fileBytes) {}
 
   /**
    * Writes one batch on the worker while the cursor reads the next; completes with that next read,
@@ -165,12 +175,15 @@ final class ExportTask {
    * transaction ends next.
    */
   private Future<Future<RowSet<Row>>> batch(long jobId, Cursor cursor, Future<RowSet<Row>> pending, ModelFile file,
-      Progress progress, RunningJobs.Run run) {
+      Progress progress, LongConsumer grew, RunningJobs.Run run) {
     return pending.compose(rows -> {
       run.checkpoint();
       Future<RowSet<Row>> next = cursor.hasMore() ? cursor.read(BATCH_ROWS) : null;
-      Future<Void> written = worker.run(() -> file.write(rows))
-          .compose(count -> jobs.progress(jobId, progress.written += count, progress.total));
+      Future<Void> written = worker.run(() -> new Written(file.write(rows), file.bytesOnDisk()))
+          .compose(batch -> {
+            grew.accept(batch.fileBytes());
+            return jobs.progress(jobId, progress.written += batch.rows(), progress.total);
+          });
       if (next == null) {
         return written.map((Future<RowSet<Row>>) null);
       }
@@ -180,12 +193,15 @@ final class ExportTask {
     });
   }
 
-  /** Stores the file and marks the job success in one transaction: a job is success exactly when its file is there. */
-  private Future<Void> store(long jobId, String name, Path file, Progress progress, RunningJobs.Run run) {
+  /**
+   * Stores the rest of the file and marks the job success in one transaction: a job is success exactly
+   * when its whole file is there.
+   */
+  private Future<Void> store(long jobId, BlobStore.Growing file, Progress progress, RunningJobs.Run run) {
     run.checkpoint();
-    return pool.withTransaction(conn -> blobs.store(conn, name, file)
-        .compose(fileId -> jobs.transition(conn, jobId, EnumSet.of(ExportStatus.IN_PROGRESS), ExportStatus.SUCCESS,
-            "completed = now(), file_id = $4, rows_written = $5, rows_total = $5", fileId, progress.written))
+    return pool.withTransaction(conn -> file.finish(conn)
+        .compose(stored -> jobs.transition(conn, jobId, EnumSet.of(ExportStatus.IN_PROGRESS), ExportStatus.SUCCESS,
+            "completed = now(), rows_written = $4, rows_total = $4", progress.written))
         .compose(succeeded -> succeeded ? Future.<Void>succeededFuture()
             : Future.failedFuture(new IllegalStateException("export job " + jobId + " left in_progress"))));
   }

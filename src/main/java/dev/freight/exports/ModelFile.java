@@ -22,11 +22,13 @@ import java.util.zip.ZipOutputStream;
  */
 final class ModelFile implements AutoCloseable {
   private final ContentModel model;
+  private final Path file;
   private final OutputStream out;
   private final RowWriter writer;
 
   ModelFile(Path file, Format format, ContentModel model) throws IOException {
     this.model = model;
+    this.file = file;
     this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     RowWriter opened;
     try {
@@ -50,6 +52,11 @@ final class ModelFile implements AutoCloseable {
       written++;
     }
     return written;
+  }
+
+  /** The bytes that have reached the file so far: written in order, they never change. */
+  long bytesOnDisk() throws IOException {
+    return Files.size(file);
   }
 
   /** Writes the model's example record, which shows every field with a value that passes validation. */

@@ -47,9 +47,15 @@ class ExportCancelTest extends ServerTest {
     throw new AssertionError("export job " + id + " never started writing");
   }
 
+  private static long storedFiles() {
+    return server.count("SELECT count(*) FROM stored_files");
+  }
+
   @Test
   void cancellingARunningExportWaitsForItToStopAndKeepsNothing() {
+    long filesBefore = storedFiles();
     long id = running();
+    assertThat(storedFiles()).as("the file is stored while it is written").isEqualTo(filesBefore + 1);
     HttpResponse<Buffer> download = Library.download(admin, id);
     assertThat(download.statusCode()).isEqualTo(409);
     assertThat(download.bodyAsJsonObject().getString("detail")).contains("in_progress");
@@ -64,6 +70,7 @@ class ExportCancelTest extends ServerTest {
     assertThat(Library.download(admin, id).statusCode()).isEqualTo(409);
     assertThat(Files.exists(server.dataDir().resolve("spool").resolve("export-" + id)))
         .as("partial output is discarded").isFalse();
+    assertThat(storedFiles()).as("and so is what was stored of it").isEqualTo(filesBefore);
   }
 
   @Test
