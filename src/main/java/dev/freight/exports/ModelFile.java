@@ -40,13 +40,17 @@ final class ModelFile implements AutoCloseable {
     this.writer = opened;
   }
 
-  /** Writes rows holding the model's stored fields; completes with how many. */
+  /**
+   * Writes rows holding the model's stored fields, in order: read by position, as a lookup by name
+   * searches the columns for every value. Returns how many.
+   */
   int write(Iterable<Row> rows) throws IOException {
     int written = 0;
     for (Row row : rows) {
       List<Object> values = new ArrayList<>(model.fields().size());
+      int column = 0;
       for (Field field : model.fields()) {
-        values.add(field.stored() ? row.getValue(field.name()) : field.defaultValue());
+        values.add(field.stored() ? row.getValue(column++) : field.defaultValue());
       }
       writer.write(values);
       written++;
