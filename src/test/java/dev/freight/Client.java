@@ -15,7 +15,8 @@ import java.util.function.Predicate;
 
 /** A user's HTTP session with the server: blocking calls, as a test reads best. */
 public final class Client {
-  private static final WebClient WEB = WebClient.create(Vertx.vertx(), new WebClientOptions());
+  /** A server that stops answering fails the test after a minute instead of hanging the build. */
+  private static final WebClient WEB = WebClient.create(Vertx.vertx(), new WebClientOptions().setIdleTimeout(60));
 
   private final int port;
   private final String token;

@@ -169,14 +169,26 @@ public final class BlobStore {
         .map(BlobStore::data);
   }
 
-  /** The stored file as a source of chunks, for a download. */
-  public ChunkSource chunks(long id) {
+  /**
+   * The stored file as a source of chunks, for a download. A file deleted while it is read (an export
+   * purged meanwhile) ends short of its size: that is a failure, not an end, so that the download is
+   * cut off instead of leaving the client waiting for the bytes its Content-Length promised.
+   */
+  public ChunkSource chunks(Info file) {
     return new ChunkSource() {
       private int seq;
+      private long delivered;
 
       @Override
       public Future<Buffer> next() {
-        return chunk(id, seq++);
+        return chunk(file.id(), seq++).map(data -> {
+          if (data == null && delivered < file.size()) {
+            throw new IllegalStateException("stored file " + file.id() + " ended at " + delivered + " of "
+                + file.size() + " bytes; it was deleted while being read");
+          }
+          delivered += data == null ? 0 : data.length();
+          return data;
+        });
       }
 
       @Override

@@ -275,7 +275,7 @@ public final class ExportVerticle extends VerticleBase {
             + config.retentionHours() + " hours after the job completed; export again for a fresh one."));
       }
       return blobs.info(file.fileId()).map(info -> new JsonObject()
-          .put("stream", streams.open(blobs.chunks(info.id())))
+          .put("stream", streams.open(blobs.chunks(info)))
           .put("content_type", ExportTask.mediaType(info.name()))
           .put("filename", info.name())
           .put("length", info.size()));

@@ -297,7 +297,7 @@ public final class ExportV1Verticle extends VerticleBase {
       }
       String type = ExportFormat.of(export.getString("format_type")).orElseThrow().format.mediaType();
       return store.resultFile(id).compose(blobs::info).map(file -> new JsonObject()
-          .put("stream", streams.open(blobs.chunks(file.id())))
+          .put("stream", streams.open(blobs.chunks(file)))
           .put("content_type", type)
           .put("filename", file.name())
           .put("length", file.size()));
