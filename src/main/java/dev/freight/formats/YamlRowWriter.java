@@ -6,79 +6,159 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.DumperOptions.FlowStyle;
-import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
-import org.yaml.snakeyaml.emitter.Emitter;
-import org.yaml.snakeyaml.events.DocumentEndEvent;
-import org.yaml.snakeyaml.events.DocumentStartEvent;
-import org.yaml.snakeyaml.events.ImplicitTuple;
-import org.yaml.snakeyaml.events.MappingEndEvent;
-import org.yaml.snakeyaml.events.MappingStartEvent;
-import org.yaml.snakeyaml.events.ScalarEvent;
-import org.yaml.snakeyaml.events.SequenceEndEvent;
-import org.yaml.snakeyaml.events.SequenceStartEvent;
-import org.yaml.snakeyaml.events.StreamEndEvent;
-import org.yaml.snakeyaml.events.StreamStartEvent;
 
-/** YAML: a block sequence of mappings, emitted event by event. */
+/**
+ * YAML: a block sequence of mappings, one per row, written by hand (SnakeYAML's emitter made YAML exports
+ * several times slower than CSV). Identifier-like strings are plain; every other string is double-quoted with
+ * escapes for anything that is not printable or would break the line, so each value is one line and reads
+ * back exactly. null, booleans and numbers are plain and resolve back to their type.
+ */
 final class YamlRowWriter implements RowWriter {
 
-  /** Plain without a tag, as null, booleans and numbers resolve back to their type from plain text. */
-  private static final ImplicitTuple PLAIN = new ImplicitTuple(true, false);
+  /** Rows collect in a buffer that goes to the writer once it holds about this many chars. */
+  private static final int FLUSH_CHARS = 1 << 16;
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final Writer writer;
-  private final Emitter emitter;
-  private final List<String> columns;
+  private final int columnCount;
+  /** What precedes each value: "- key: " for the first column, "  key: " for the others. */
+  private final String[] keyPrefixes;
+  private final StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 4096);
+  private char[] chunk = new char[FLUSH_CHARS + 4096];
+  private boolean anyRow;
   private boolean closed;
 
   YamlRowWriter(OutputStream out, List<String> columns) throws IOException {
-    this.columns = List.copyOf(columns);
-    DumperOptions options = new DumperOptions();
-    options.setAllowUnicode(true);
-    options.setSplitLines(false); // folded long lines are easy to get subtly wrong; one line per value is exact
     writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-    emitter = new Emitter(writer, options);
-    emitter.emit(new StreamStartEvent(null, null));
-    emitter.emit(new DocumentStartEvent(null, null, false, null, null));
-    emitter.emit(new SequenceStartEvent(null, null, true, null, null, FlowStyle.BLOCK));
+    columnCount = columns.size();
+    keyPrefixes = new String[columnCount];
+    for (int i = 0; i < columnCount; i++) {
+      buffer.append(i == 0 ? "- " : "  ");
+      appendString(columns.get(i));
+      keyPrefixes[i] = buffer.append(": ").toString();
+      buffer.setLength(0);
+    }
   }
 
   @Override
   public void write(List<?> values) throws IOException {
-    Rows.checkRow(values, columns.size());
-    emitter.emit(new MappingStartEvent(null, null, true, null, null, FlowStyle.BLOCK));
-    for (int i = 0; i < columns.size(); i++) {
-      emitter.emit(string(columns.get(i)));
-      Object value = values.get(i);
-      emitter.emit(value instanceof String s ? string(s)
-          : new ScalarEvent(null, null, PLAIN, value == null ? "null" : Rows.text(value), null, null,
-              ScalarStyle.PLAIN));
+    Rows.checkRow(values, columnCount);
+    if (columnCount == 0) {
+      buffer.append("- {}\n"); // a block mapping needs at least one key
     }
-    emitter.emit(new MappingEndEvent(null, null));
+    for (int i = 0; i < columnCount; i++) {
+      buffer.append(keyPrefixes[i]);
+      Object value = values.get(i);
+      if (value instanceof String s) {
+        appendString(s);
+      } else {
+        buffer.append(value == null ? "null" : Rows.text(value));
+      }
+      buffer.append('\n');
+    }
+    anyRow = true;
+    if (buffer.length() >= FLUSH_CHARS) {
+      drain();
+    }
+  }
+
+  private void appendString(String s) {
+    if (isPlain(s)) {
+      buffer.append(s);
+    } else {
+      appendQuoted(s);
+    }
   }
 
   /**
-   * A string scalar. Strings that would resolve to another type are double-quoted, and so are those with
-   * line breaks, which keeps every value on one line with exact escapes instead of folded quoted lines.
-   * Otherwise the emitter picks plain or single quotes as the content requires.
+   * Whether a string can be written plain: it starts with an ASCII letter and holds only ASCII letters, digits,
+   * '_', '-' and '.', so no indicator, comment or escape can be in it, and it resolves back to that same string.
    */
-  private static ScalarEvent string(String s) {
-    boolean quote = YamlScalars.needsQuotes(s)
-        || s.chars().anyMatch(c -> c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029');
-    return new ScalarEvent(null, null, new ImplicitTuple(!quote, true), s, null, null,
-        quote ? ScalarStyle.DOUBLE_QUOTED : ScalarStyle.PLAIN);
+  private static boolean isPlain(String s) {
+    if (s.isEmpty() || !isAsciiLetter(s.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(isAsciiLetter(c) || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.')) {
+        return false;
+      }
+    }
+    return !YamlScalars.needsQuotes(s); // true, null and the like
   }
 
+  private static boolean isAsciiLetter(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+  }
+
+  /** A double-quoted scalar; runs of characters that need no escape are copied in one go. */
+  private void appendQuoted(String s) {
+    buffer.append('"');
+    int unescaped = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (isRaw(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++; // a valid pair (emoji and the like) is written as UTF-8
+        continue;
+      }
+      buffer.append(s, unescaped, i);
+      appendEscape(c);
+      unescaped = i + 1;
+    }
+    buffer.append(s, unescaped, s.length()).append('"');
+  }
+
+  /**
+   * Whether a char can be written as it is between double quotes: printable to YAML (no C0 or C1 control,
+   * DEL, U+FFFE or U+FFFF), no quote or backslash, no line break (U+0085, U+2028 and U+2029 are breaks too),
+   * no U+FEFF, which readers may take for a byte order mark, and no surrogate: the caller lets valid pairs
+   * through, and a lone one would not survive UTF-8.
+   */
+  private static boolean isRaw(char c) {
+    if (c < 0x7F) {
+      return c >= 0x20 && c != '"' && c != '\\';
+    }
+    return c >= 0xA0 && c != '\u2028' && c != '\u2029' && c != '\uFEFF' && c < '\uFFFE'
+        && !Character.isSurrogate(c);
+  }
+
+  private void appendEscape(char c) {
+    switch (c) {
+      case '"' -> buffer.append("\\\"");
+      case '\\' -> buffer.append("\\\\");
+      case '\n' -> buffer.append("\\n");
+      case '\r' -> buffer.append("\\r");
+      case '\t' -> buffer.append("\\t");
+      default -> buffer.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+          .append(HEX[c & 0xF]);
+    }
+  }
+
+  /** Hands the buffer to the writer through a reused array; Writer.append would copy it to a new String. */
+  private void drain() throws IOException {
+    int length = buffer.length();
+    if (chunk.length < length) {
+      chunk = new char[length];
+    }
+    buffer.getChars(0, length, chunk, 0);
+    writer.write(chunk, 0, length);
+    buffer.setLength(0);
+  }
+
+  /** Flushes but leaves the caller's stream open. */
   @Override
   public void close() throws IOException {
     if (closed) {
       return;
     }
     closed = true;
-    emitter.emit(new SequenceEndEvent(null, null));
-    emitter.emit(new DocumentEndEvent(null, null, false));
-    emitter.emit(new StreamEndEvent(null, null));
+    if (!anyRow) {
+      buffer.append("[]\n"); // an empty block sequence has no form of its own
+    }
+    drain();
     writer.flush();
   }
 }

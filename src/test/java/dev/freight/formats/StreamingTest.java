@@ -20,7 +20,7 @@ class StreamingTest {
   Path dir;
 
   @ParameterizedTest
-  @EnumSource(value = Format.class, names = {"CSV", "JSON"})
+  @EnumSource(value = Format.class, names = {"CSV", "JSON", "YAML"})
   void streamsManyRows(Format format) throws Exception {
     Path file = dir.resolve("big." + format.extension());
     try (OutputStream out = Files.newOutputStream(file);

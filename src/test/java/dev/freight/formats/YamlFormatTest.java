@@ -29,10 +29,17 @@ class YamlFormatTest {
   }
 
   @Test
-  void quotesStringsThatLookLikeOtherTypes() throws Exception {
+  void roundTripsStringsThatLookLikeOtherTypesOrNeedEscapes() throws Exception {
+    StringBuilder controls = new StringBuilder();
+    for (char c = 0; c < 0x20; c++) {
+      controls.append(c);
+    }
     List<Object> values = Samples.row("true", "False", "123", "-4", "1.5", "1e3", "", "null", "~", "NULL", "yes",
-        "0x1F", ".inf", "3:25", "2024-01-01", " x", "x ", "a #b", "[1]", "{a: 1}", "*ref", "&anchor", "!tag", "%x",
-        "\u0000bell\u0007", "emoji 😀", "\u2028sep");
+        "0x1F", ".inf", "3:25", "2024-01-01", " x", "x ", "  both  ", "a #b", "#c", "[1]", "{a: 1}", "- x", "a: b",
+        "*ref", "&anchor", "!tag", "%x", "%", "@", "`", "'", "say \"hi\"", "back\\slash \\n \\/", "\\",
+        controls.toString(), "\u0000bell\u0007", "\u007F \u0085 \u009F \u00A0", "\u2028sep\u2029",
+        "\uFEFFbom \uFFFE \uFFFF", "lone \uD800 and \uDFFF, reversed \uDE00\uD83D", "emoji 😀 Zürich 東京",
+        "STD-1", "e5", "v1.2_beta-3", "z".repeat(10_000), 42L, -7, new BigDecimal("-1.250"), true, false, null);
     List<String> columns = new java.util.ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
       columns.add("c" + i);
@@ -41,9 +48,30 @@ class YamlFormatTest {
         new Object[values.size()])));
 
     List<Map<String, Object>> rows = Samples.readAll(Format.YAML, file, null);
-    assertThat(rows.get(0).values()).containsExactlyElementsOf(values);
+    assertThat(rows.get(0).values()).containsExactlyElementsOf(values.stream().map(Samples::asJson).toList());
     assertThat(rows.get(1).values()).containsOnlyNulls().hasSize(values.size());
-    assertThat(Files.readString(file)).contains("c0: \"true\"", "c7: \"null\"", "c1: null");
+    assertThat(Files.readString(file)).contains("c0: \"true\"", "c7: \"null\"", "c1: null", ": STD-1\n");
+    assertThat(Files.readAllLines(file)).as("one line per value").hasSize(2 * values.size());
+  }
+
+  @Test
+  void quotesColumnNamesThatAreNotPlainIdentifiers() throws Exception {
+    List<String> columns = List.of("id", "snake_case", "true", "123", "a b", "x: y", "#k", "-", "ü", "q\"uote");
+    Path file = Samples.write(dir, Format.YAML, null, columns, List.of(Samples.row(new Object[columns.size()])));
+
+    assertThat(Samples.readAll(Format.YAML, file, null).get(0).keySet()).containsExactlyElementsOf(columns);
+    assertThat(Files.readString(file)).startsWith("- id: null\n  snake_case: null\n  \"true\": null\n");
+  }
+
+  @Test
+  void writesEmptySequencesAndMappings() throws Exception {
+    Path noRows = Samples.write(dir, Format.YAML, null, List.of("a"), List.of());
+    assertThat(Files.readString(noRows)).isEqualTo("[]\n");
+    assertThat(Samples.readAll(Format.YAML, noRows, null)).isEmpty();
+
+    Path noColumns = Samples.write(dir, Format.YAML, null, List.of(), List.of(List.of(), List.of()));
+    assertThat(Files.readString(noColumns)).isEqualTo("- {}\n- {}\n");
+    assertThat(Samples.readAll(Format.YAML, noColumns, null)).containsExactly(Map.of(), Map.of());
   }
 
   @Test
