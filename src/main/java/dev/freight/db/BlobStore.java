@@ -15,6 +15,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Files kept in PostgreSQL in 1 MiB chunks: stored from disk, restored to disk, or read chunk by
@@ -22,6 +24,7 @@ import java.nio.file.Path;
  */
 public final class BlobStore {
   public static final int CHUNK_BYTES = 1 << 20;
+  private static final int PARALLEL_CHUNKS = 2;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -39,7 +42,7 @@ public final class BlobStore {
    * file commits together with what refers to it; completes with its id.
    */
   public Future<Long> store(SqlConnection conn, String name, Path file) {
-    return create(conn, name).compose(id -> open(file).compose(in -> copyChunks(conn, in, id, Position.START, -1)
+    return create(conn, name).compose(id -> open(file).compose(in -> copyChunks(conn, in, id, Position.START)
         .compose(end -> setSize(conn, id, end))
         .eventually(in::close))
         .map(id));
@@ -80,7 +83,7 @@ public final class BlobStore {
     public void grew(long size) {
       written = size;
       if (storing.succeeded()) {
-        storing = input().compose(file -> copyChunks(pool, file, id, stored, written))
+        storing = input().compose(file -> copyWholeChunks(file, id, stored, written))
             .map(end -> {
               stored = end;
               return null;
@@ -91,7 +94,7 @@ public final class BlobStore {
     /** Once the file is complete: stores the rest, and the size, in the caller's transaction. */
     public Future<Void> finish(SqlConnection conn) {
       return storing.compose(caughtUp -> input())
-          .compose(file -> copyChunks(conn, file, id, stored, -1))
+          .compose(file -> copyChunks(conn, file, id, stored))
           .compose(end -> setSize(conn, id, end));
     }
 
@@ -128,27 +131,50 @@ public final class BlobStore {
   }
 
   /**
-   * Copies chunks from {@code from} on: the whole ones that end by {@code limit}, or, with a limit of -1,
-   * up to the end of the file. Completes with where it stopped.
+   * Copies chunks from {@code from} to the end of the file, one at a time through the caller's
+   * connection. Completes with where it stopped.
    */
-  private static Future<Position> copyChunks(SqlClient client, AsyncFile in, long id, Position from, long limit) {
+  private static Future<Position> copyChunks(SqlClient client, AsyncFile in, long id, Position from) {
+    Promise<Position> end = Promise.promise();
+    Loop.run(from, at -> copyChunk(client, in, id, at).map(chunk -> {
+      if (chunk.length() == 0) {
+        end.tryComplete(at);
+        return null;
+      }
+      return at.after(chunk);
+    })).onFailure(end::tryFail);
+    return end.future();
+  }
+
+  /**
+   * Copies the whole chunks from {@code from} up to {@code limit}, {@value #PARALLEL_CHUNKS} at a time
+   * through the pool (PostgreSQL's work of storing a chunk is the slow part, and it spreads over
+   * cores). Completes with where it stopped.
+   */
+  private Future<Position> copyWholeChunks(AsyncFile in, long id, Position from, long limit) {
     Promise<Position> end = Promise.promise();
     Loop.run(from, at -> {
-      if (limit >= 0 && at.offset() + CHUNK_BYTES > limit) {
+      int whole = (int) Math.min(PARALLEL_CHUNKS, (limit - at.offset()) / CHUNK_BYTES);
+      if (whole <= 0) {
         end.tryComplete(at);
         return Future.succeededFuture();
       }
-      return in.read(Buffer.buffer(CHUNK_BYTES), 0, at.offset(), CHUNK_BYTES).compose(chunk -> {
-        if (chunk.length() == 0) {
-          end.tryComplete(at);
-          return Future.succeededFuture();
-        }
-        return client.preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
-            .execute(Tuple.of(id, at.seq(), chunk))
-            .map(at.after(chunk));
-      });
+      List<Future<Buffer>> copies = new ArrayList<>();
+      for (int i = 0; i < whole; i++) {
+        copies.add(copyChunk(pool, in, id, new Position(at.seq() + i, at.offset() + (long) i * CHUNK_BYTES)));
+      }
+      return Future.all(copies).map(copied -> new Position(at.seq() + whole, at.offset() + (long) whole * CHUNK_BYTES));
     }).onFailure(end::tryFail);
     return end.future();
+  }
+
+  /** Stores the chunk at {@code at}; completes with it (empty past the end of the file). */
+  private static Future<Buffer> copyChunk(SqlClient client, AsyncFile in, long id, Position at) {
+    return in.read(Buffer.buffer(CHUNK_BYTES), 0, at.offset(), CHUNK_BYTES).compose(chunk -> chunk.length() == 0
+        ? Future.succeededFuture(chunk)
+        : client.preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
+            .execute(Tuple.of(id, at.seq(), chunk))
+            .map(chunk));
   }
 
   public Future<Info> info(long id) {

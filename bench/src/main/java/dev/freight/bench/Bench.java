@@ -43,6 +43,7 @@ public final class Bench {
   private final Report report = new Report(FORMATS);
   private FreightServer server;
   private FreightApi api;
+  private Limit limit;
   private boolean exportMissing;
 
   private Bench(int rows, int loadSeconds) {
@@ -73,8 +74,10 @@ public final class Bench {
     for (String format : FORMATS) {
       files.file(Version.V2, format);
     }
-    try (FreightServer started = new FreightServer(repo.resolve("target/freight.jar"), work.resolve("run"))) {
+    try (FreightServer started = new FreightServer(repo.resolve("target/freight.jar"), work.resolve("run"));
+        Limit opened = new Limit(started.pgHost, started.pgPort)) {
       server = started;
+      limit = opened;
       api = new FreightApi(server.httpPort, server.token);
       try {
         importAndAccept(files.file(Version.V1, "csv"));
@@ -118,14 +121,15 @@ public final class Bench {
 
   /** COPY + SQL diff, SQL apply and COPY TO, while the library holds version 1 as Freight's imports see it. */
   private void measureLimit(Path v2csv) throws Exception {
-    try (Limit limit = new Limit(server.pgHost, server.pgPort)) {
-      double copy = limit.copyIn(v2csv);
-      double diff = limit.diff();
-      check("the SQL diff", limit.diffCounts());
-      report.limit(Op.UPLOAD, new LimitTime(String.format("COPY %.2f + SQL diff %.2f", copy, diff), copy + diff, 1.5));
-      report.limit(Op.ACCEPT, new LimitTime("SQL apply", limit.apply(), 1.5));
-      report.limit(Op.EXPORT, new LimitTime("COPY TO", limit.copyOut(), 2));
-    }
+    limit.settle();
+    double copy = limit.copyIn(v2csv);
+    double diff = limit.diff();
+    check("the SQL diff", limit.diffCounts());
+    report.limit(Op.UPLOAD, new LimitTime(String.format("COPY %.2f + SQL diff %.2f", copy, diff), copy + diff, 1.5));
+    report.limit(Op.ACCEPT, new LimitTime("SQL apply", limit.apply(), 1.5));
+    limit.settle();
+    report.limit(Op.EXPORT, new LimitTime("COPY TO", limit.copyOut(), 2));
+    limit.dropTables();
   }
 
   private void measureFormat(String format) throws Exception {
@@ -186,8 +190,8 @@ public final class Bench {
     api.cancel(id);
     long[] live = server.liveHeap(from, System.currentTimeMillis());
     report.line(String.format(Locale.ROOT, "Live heap: while the version-2 CSV (%,d rows) was imported once more,"
-            + " a full collection every second left at most **%s** in use (%d collections).",
-        files.rowCount(Version.V2), live[0] < 0 ? "n/a" : Report.mb(live[0]), live[1]));
+            + " a full collection every second left at most **%s** in use (%d full collection%s).",
+        files.rowCount(Version.V2), live[0] < 0 ? "n/a" : Report.mb(live[0]), live[1], live[1] == 1 ? "" : "s"));
   }
 
   /**
@@ -259,8 +263,9 @@ public final class Bench {
     void run() throws Exception;
   }
 
-  /** Times a step and takes the server's peaks while it ran. */
+  /** Times a step, after letting the database settle, and takes the server's peaks while it ran. */
   private Measure measure(Step step) throws Exception {
+    limit.settle();
     long from = System.currentTimeMillis();
     long start = System.nanoTime();
     step.run();
@@ -286,7 +291,9 @@ public final class Bench {
         .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
     LibraryFiles.Diff diff = files.expectedDiff();
     return String.format(Locale.ROOT, "%s, commit %s, %d cores (%s), %.1f GiB memory: `bench/run.sh --rows %d"
-            + " --load-seconds %d`. Server `java -Xmx256m -jar target/freight.jar` on its embedded PostgreSQL."
+            + " --load-seconds %d`. Server `java -Xmx256m -jar target/freight.jar` on its embedded PostgreSQL;"
+            + " before each timed operation, Freight's or the limit's, the library is vacuumed and analyzed and a"
+            + " checkpoint written, so that none pays for the background work of the one before."
             + " Version 2 of the library: %,d rows, %s as CSV; its diff against version 1 adds %,d, updates %,d"
             + " and deletes %,d. Peak heap: the most in use before a collection during the operation, and the most"
             + " left after one (\"no GC\": none happened; young collections leave the old generation's garbage, so"
