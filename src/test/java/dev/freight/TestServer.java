@@ -10,10 +10,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * The real server for tests: one embedded PostgreSQL per test JVM, a fresh database per server,
@@ -25,6 +29,24 @@ public final class TestServer implements AutoCloseable {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static EmbeddedPostgres postgres;
   private static Vertx adminVertx;
+  private static final List<Path> TEMP_DIRS = new CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(TestServer::cleanUp));
+  }
+
+  private static synchronized void cleanUp() {
+    if (postgres != null) {
+      postgres.close();
+    }
+    for (Path dir : TEMP_DIRS) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+      } catch (IOException | UncheckedIOException gone) {
+        // best effort: what cannot be deleted stays
+      }
+    }
+  }
 
   private final Freight freight;
   private final FreightConfig config;
@@ -111,7 +133,6 @@ public final class TestServer implements AutoCloseable {
   public static synchronized String url(String database) {
     if (postgres == null) {
       postgres = EmbeddedPostgres.start(tempDir().resolve("postgres"), "nobody");
-      Runtime.getRuntime().addShutdownHook(new Thread(postgres::close));
     }
     return "postgresql://" + postgres.user() + "@" + postgres.host() + ":" + postgres.port() + "/" + database;
   }
@@ -123,12 +144,16 @@ public final class TestServer implements AutoCloseable {
     return adminVertx;
   }
 
-  /** Under /tmp: the embedded PostgreSQL's account must be able to reach it. */
+  /**
+   * Under /tmp: the embedded PostgreSQL's account must be able to reach it. Deleted when the JVM
+   * exits (after the shared PostgreSQL stops), or a machine that runs the tests often fills its disk.
+   */
   public static Path tempDir() {
     try {
       Path dir = Files.createTempDirectory(Path.of("/tmp"), "freight-test-");
       dir.toFile().setReadable(true, false);
       dir.toFile().setExecutable(true, false);
+      TEMP_DIRS.add(dir);
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
