@@ -150,7 +150,10 @@ final class DiffTask {
    */
   private Future<Step> batch(long jobId, StagedFile reader, Step step, BatchDiff diff, Problems problems,
       Progress progress, RunningJobs.Run run) {
-    return step.read().compose(batch -> {
+    // A failed read still lets the comparison in flight finish before the loop ends.
+    Future<BatchDiff.Batch> read = step.read()
+        .recover(failed -> step.previous().transform(ignored -> Future.failedFuture(failed)));
+    return read.compose(batch -> {
       run.checkpoint();
       Future<BatchDiff.Batch> next = reader.finished() ? null : worker.run(reader::read);
       long rowsRead = progress.rows + reader.rows();
