@@ -58,7 +58,7 @@ public final class BlobStore {
 
   /**
    * A stored file that is written while its content is still being produced: its whole chunks are
-   * stored, one at a time and each in its own transaction, as the file grows; the last part and the
+   * stored in the background, each in its own transaction, as the file grows; the last part and the
    * size are stored by {@link #finish} in the transaction that makes the file count. Until then it
    * is incomplete, and whoever refers to it must not offer it.
    */
@@ -79,7 +79,7 @@ public final class BlobStore {
       return id;
     }
 
-    /** The file now holds {@code size} bytes that will not change: stores its new whole chunks in the background. */
+    /** The file now holds {@code size} bytes that will not change: its new whole chunks go in the background. */
     public void grew(long size) {
       written = size;
       if (storing.succeeded()) {
