@@ -42,10 +42,10 @@ public final class BlobStore {
    * file commits together with what refers to it; completes with its id.
    */
   public Future<Long> store(SqlConnection conn, String name, Path file) {
-    return create(conn, name).compose(id -> open(file).compose(in -> copyChunks(conn, in, id, Position.START)
-        .compose(end -> setSize(conn, id, end))
-        .eventually(in::close))
-        .map(id));
+    // A complete file is a growing one that has already stopped growing.
+    return grow(conn, name, file).compose(complete -> complete.finish(conn)
+        .eventually(complete::close)
+        .map(complete.id()));
   }
 
   /**
