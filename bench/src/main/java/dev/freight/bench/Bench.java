@@ -201,10 +201,11 @@ public final class Bench {
       collector.awaitTermination(1, TimeUnit.MINUTES);
     }
     api.cancel(id);
-    long[] live = server.liveHeap(from, System.currentTimeMillis());
+    FreightServer.LiveHeap live = server.liveHeap(from, System.currentTimeMillis());
     report.line(String.format(Locale.ROOT, "Live heap: while the version-2 CSV (%,d rows) was imported once more,"
             + " a full collection every second left at most **%s** in use (%d full collection%s).",
-        files.rowCount(Version.V2), live[0] < 0 ? "n/a" : Report.mb(live[0]), live[1], live[1] == 1 ? "" : "s"));
+        files.rowCount(Version.V2), live.bytes() < 0 ? "n/a" : Report.mb(live.bytes()), live.collections(),
+        live.collections() == 1 ? "" : "s"));
   }
 
   /**

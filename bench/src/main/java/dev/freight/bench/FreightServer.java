@@ -119,19 +119,12 @@ final class FreightServer implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
   }
 
-  /** The most live heap the forced full collections between two moments (epoch ms) left, or -1; and how many. */
-  long[] liveHeap(long fromMs, long toMs) throws IOException {
-    long live = -1;
-    long collections = 0;
-    for (String line : Files.readAllLines(gcLog)) {
-      Matcher m = GC.matcher(line);
-      if (line.contains("Pause Full") && m.find() && Long.parseLong(m.group(1)) >= fromMs
-          && Long.parseLong(m.group(1)) <= toMs) {
-        live = Math.max(live, bytes(m.group(4), m.group(5)));
-        collections++;
-      }
-    }
-    return new long[] {live, collections};
+  /** The most the forced full collections between two moments (epoch ms) left in use (-1: none), and their number. */
+  record LiveHeap(long bytes, long collections) {}
+
+  LiveHeap liveHeap(long fromMs, long toMs) throws IOException {
+    List<Matcher> full = collections(fromMs, toMs).stream().filter(m -> m.group().contains("Pause Full")).toList();
+    return new LiveHeap(full.stream().mapToLong(m -> bytes(m.group(4), m.group(5))).max().orElse(-1), full.size());
   }
 
   /** Heap in use between two moments (epoch ms): the most before a collection, and the most left after one. */
@@ -139,16 +132,21 @@ final class FreightServer implements AutoCloseable {
 
   /** The heap over the collections between two moments (epoch ms); -1s when there was none. */
   Heap heap(long fromMs, long toMs) throws IOException {
-    long peak = -1;
-    long afterGc = -1;
+    List<Matcher> all = collections(fromMs, toMs);
+    return new Heap(all.stream().mapToLong(m -> bytes(m.group(2), m.group(3))).max().orElse(-1),
+        all.stream().mapToLong(m -> bytes(m.group(4), m.group(5))).max().orElse(-1));
+  }
+
+  /** The GC log's collections between two moments (epoch ms). */
+  private List<Matcher> collections(long fromMs, long toMs) throws IOException {
+    List<Matcher> found = new ArrayList<>();
     for (String line : Files.readAllLines(gcLog)) {
       Matcher m = GC.matcher(line);
       if (m.find() && Long.parseLong(m.group(1)) >= fromMs && Long.parseLong(m.group(1)) <= toMs) {
-        peak = Math.max(peak, bytes(m.group(2), m.group(3)));
-        afterGc = Math.max(afterGc, bytes(m.group(4), m.group(5)));
+        found.add(m);
       }
     }
-    return new Heap(peak, afterGc);
+    return found;
   }
 
   private static long bytes(String number, String unit) {
