@@ -3,33 +3,19 @@ package dev.freight.imports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
+import dev.freight.ServerPerTest;
 import dev.freight.TestServer;
 import dev.freight.formats.Format;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every format goes through the whole life of an import: upload, diff, review, accept. */
-class ImportFormatsTest {
-  private TestServer server;
-  private Client admin;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start();
-    admin = server.admin();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class ImportFormatsTest extends ServerPerTest {
 
   @ParameterizedTest
   @EnumSource(Format.class)

@@ -3,6 +3,7 @@ package dev.freight.imports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
+import dev.freight.ServerPerTest;
 import dev.freight.TestServer;
 import dev.freight.formats.Format;
 import io.vertx.core.Future;
@@ -16,26 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every state change an import job allows, and the ones it refuses. */
-class ImportLifecycleTest {
+class ImportLifecycleTest extends ServerPerTest {
   private static final byte[] SMALL = LibraryFiles.csv("id,title\nS1,One\nS2,Two\n");
-  private TestServer server;
-  private Client admin;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start();
-    admin = server.admin();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   /** A file big enough that generating its diff, or applying it, takes a moment. */
   private static byte[] big(String prefix, int rows) {
