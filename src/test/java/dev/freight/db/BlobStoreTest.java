@@ -3,6 +3,7 @@ package dev.freight.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.freight.ServerTest;
 import dev.freight.TestServer;
 import dev.freight.bus.ChunkSource;
 import io.vertx.core.Vertx;
@@ -18,24 +19,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Files kept in PostgreSQL: stored while still being written, and read back exactly or not at all. */
-class BlobStoreTest {
-  private static TestServer server;
+class BlobStoreTest extends ServerTest {
   private static Vertx vertx;
   private static Pool pool;
   private static BlobStore blobs;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void connect() {
     vertx = Vertx.vertx();
     pool = Database.pool(vertx, TestServer.url(server.database()), 2);
     blobs = new BlobStore(vertx, pool);
   }
 
   @AfterAll
-  static void stop() {
+  static void disconnect() {
     vertx.close().await();
-    server.close();
   }
 
   private static Buffer readAll(BlobStore.Info info) {
