@@ -6,10 +6,12 @@ import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -122,9 +124,16 @@ public final class TestServer implements AutoCloseable {
 
   /** A count from this server's database, for what the API cannot show (work tables, stored files). */
   public long count(String sql) {
+    return query(sql).get(0).getLong(0);
+  }
+
+  /** Rows from this server's database, for what the API cannot show. */
+  public List<Row> query(String sql) {
     Pool pool = Database.pool(adminVertx(), url(database()), 1);
     try {
-      return pool.query(sql).execute().await().iterator().next().getLong(0);
+      List<Row> rows = new ArrayList<>();
+      pool.query(sql).execute().await().forEach(rows::add);
+      return rows;
     } finally {
       pool.close().await();
     }

@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class BlobStore {
   public static final int CHUNK_BYTES = 1 << 20;
-  private static final int PARALLEL_CHUNKS = 2;
+  private static final int CHUNKS_IN_FLIGHT = 2;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -83,7 +83,7 @@ public final class BlobStore {
     public void grew(long size) {
       written = size;
       if (storing.succeeded()) {
-        storing = input().compose(file -> copyWholeChunks(file, id, stored, written))
+        storing = input().compose(file -> copyChunks(pool, file, id, stored, written - written % CHUNK_BYTES))
             .map(end -> {
               stored = end;
               return null;
@@ -94,7 +94,7 @@ public final class BlobStore {
     /** Once the file is complete: stores the rest, and the size, in the caller's transaction. */
     public Future<Void> finish(SqlConnection conn) {
       return storing.compose(caughtUp -> input())
-          .compose(file -> copyChunks(conn, file, id, stored))
+          .compose(file -> file.size().compose(size -> copyChunks(conn, file, id, stored, size)))
           .compose(end -> setSize(conn, id, end));
     }
 
@@ -131,50 +131,35 @@ public final class BlobStore {
   }
 
   /**
-   * Copies chunks from {@code from} to the end of the file, one at a time through the caller's
-   * connection. Completes with where it stopped.
+   * Copies the chunks from {@code from} up to {@code limit} (the last one may be short), {@value
+   * #CHUNKS_IN_FLIGHT} at a time through {@code client}: through a pool they spread over backends;
+   * through one connection they are pipelined, so that PostgreSQL stores one chunk while the next is
+   * read and sent. Completes with where it stopped.
    */
-  private static Future<Position> copyChunks(SqlClient client, AsyncFile in, long id, Position from) {
-    Promise<Position> end = Promise.promise();
-    Loop.run(from, at -> copyChunk(client, in, id, at).map(chunk -> {
-      if (chunk.length() == 0) {
-        end.tryComplete(at);
-        return null;
-      }
-      return at.after(chunk);
-    })).onFailure(end::tryFail);
-    return end.future();
-  }
-
-  /**
-   * Copies the whole chunks from {@code from} up to {@code limit}, {@value #PARALLEL_CHUNKS} at a time
-   * through the pool (PostgreSQL's work of storing a chunk is the slow part, and it spreads over
-   * cores). Completes with where it stopped.
-   */
-  private Future<Position> copyWholeChunks(AsyncFile in, long id, Position from, long limit) {
+  private static Future<Position> copyChunks(SqlClient client, AsyncFile in, long id, Position from, long limit) {
     Promise<Position> end = Promise.promise();
     Loop.run(from, at -> {
-      int whole = (int) Math.min(PARALLEL_CHUNKS, (limit - at.offset()) / CHUNK_BYTES);
-      if (whole <= 0) {
+      int count = (int) Math.min(CHUNKS_IN_FLIGHT, (limit - at.offset() + CHUNK_BYTES - 1) / CHUNK_BYTES);
+      if (count <= 0) {
         end.tryComplete(at);
         return Future.succeededFuture();
       }
-      List<Future<Buffer>> copies = new ArrayList<>();
-      for (int i = 0; i < whole; i++) {
-        copies.add(copyChunk(pool, in, id, new Position(at.seq() + i, at.offset() + (long) i * CHUNK_BYTES)));
+      List<Future<Void>> copies = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        copies.add(copyChunk(client, in, id, at.seq() + i, at.offset() + (long) i * CHUNK_BYTES));
       }
-      return Future.all(copies).map(copied -> new Position(at.seq() + whole, at.offset() + (long) whole * CHUNK_BYTES));
+      return Future.all(copies).map(copied ->
+          new Position(at.seq() + count, Math.min(limit, at.offset() + (long) count * CHUNK_BYTES)));
     }).onFailure(end::tryFail);
     return end.future();
   }
 
-  /** Stores the chunk at {@code at}; completes with it (empty past the end of the file). */
-  private static Future<Buffer> copyChunk(SqlClient client, AsyncFile in, long id, Position at) {
-    return in.read(Buffer.buffer(CHUNK_BYTES), 0, at.offset(), CHUNK_BYTES).compose(chunk -> chunk.length() == 0
-        ? Future.succeededFuture(chunk)
-        : client.preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
-            .execute(Tuple.of(id, at.seq(), chunk))
-            .map(chunk));
+  /** Stores chunk {@code seq}, which starts at {@code offset}. */
+  private static Future<Void> copyChunk(SqlClient client, AsyncFile in, long id, int seq, long offset) {
+    return in.read(Buffer.buffer(CHUNK_BYTES), 0, offset, CHUNK_BYTES).compose(chunk -> client
+        .preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(id, seq, chunk))
+        .<Void>mapEmpty());
   }
 
   public Future<Info> info(long id) {

@@ -1,6 +1,8 @@
 package dev.freight.imports;
 
+import dev.freight.library.ContentHash;
 import dev.freight.library.ContentModel;
+import dev.freight.library.ContentModels;
 import dev.freight.library.Field;
 import dev.freight.library.FieldType;
 import io.vertx.core.Future;
@@ -9,14 +11,17 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
  * The diff of one job's file for one content model, computed batch by batch while the file is still
- * being read: each batch is compared with the library in one SQL statement that stores its changes
- * and notes its ids in an unlogged table (rebuilt on a retry), searched for duplicates once the file
- * is read. The library cannot change meanwhile: only the one active import changes it. Every
- * statement is derived from the model's fields, so a new model needs no code here.
+ * being read. Each batch is compared with the library in two steps: first only its ids and content
+ * digests ({@link ContentHash}), which finds the unchanged items (most of a typical file) from the
+ * library's key index alone and notes the ids in an unlogged table (rebuilt on a retry), searched
+ * for duplicates once the file is read; then the full rows of the rest, to store their changes. The
+ * library cannot change meanwhile: only the one active import changes it. Every statement is derived
+ * from the model's fields, so a new model needs no code here.
  */
 final class BatchDiff {
   /** Diff operations as stored: the order the API lists them in. */
@@ -25,12 +30,15 @@ final class BatchDiff {
   static final int DELETE = 3;
   /** A known item given again unchanged; counted, not stored. */
   private static final int SAME = 0;
+  /** The import instruction to delete the item with the row's id (see {@link ContentModels#STANDARD}). */
+  private static final String MARK_DELETE = "mark_delete";
 
   private static final String WORK_MEM = "128MB";
 
   private final Pool pool;
   private final ContentModel model;
   private final String keys;
+  private final String probe;
   private final String sql;
   private long add;
   private long update;
@@ -42,6 +50,7 @@ final class BatchDiff {
     this.model = model;
     // Safe to splice: the job id is a number and model names are checked to be plain SQL names.
     this.keys = "import_keys_" + jobId + "_" + model.name();
+    this.probe = probe();
     this.sql = statement();
   }
 
@@ -60,18 +69,26 @@ final class BatchDiff {
 
   /**
    * Compares one batch with the library; its changes are stored unless {@code store} is false (the
-   * job already has problems and will fail: its ids are still checked for duplicates).
+   * job already has problems and will fail: its ids are still noted, to report duplicates).
    */
   Future<Void> compare(long jobId, Batch batch, boolean store) {
-    return pool.preparedQuery(sql).execute(batch.tuple(model).addLong(jobId).addString(model.name()).addBoolean(store))
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          add += row.getLong("add");
-          update += row.getLong("update");
-          delete += row.getLong("delete");
-          unchanged += row.getLong("unchanged");
-          return null;
-        });
+    return pool.preparedQuery(probe).execute(batch.probeTuple()).compose(rows -> {
+      Long[] same = rows.iterator().next().getArrayOfLongs("same");
+      unchanged += same == null ? 0 : same.length;
+      Batch rest = batch.without(same);
+      if (!store || rest.size() == 0) {
+        return Future.succeededFuture();
+      }
+      return pool.preparedQuery(sql).execute(rest.tuple().addLong(jobId).addString(model.name()))
+          .map(counts -> {
+            Row row = counts.iterator().next();
+            add += row.getLong("add");
+            update += row.getLong("update");
+            delete += row.getLong("delete");
+            unchanged += row.getLong("unchanged");
+            return null;
+          });
+    });
   }
 
   /**
@@ -98,9 +115,25 @@ final class BatchDiff {
   }
 
   /**
-   * One batch ($1 entries, then one array per field; then job, model, store): unknown id → add
-   * (unless marked for deletion: then nothing); known id marked for deletion → delete; known id with
-   * a different value → update; otherwise unchanged. Only changed rows get their JSON built.
+   * The first step ($1 entries, $2 ids, $3 content digests, null for rows marked for deletion): notes
+   * the ids, and gives the positions (from 0) of the rows whose item is in the library with the same
+   * content. The digest is read from the key's index; the table is visited only for index pages not
+   * yet marked all-visible.
+   */
+  private String probe() {
+    String key = model.key().name();
+    return "WITH b AS (SELECT * FROM unnest($1::int8[], $2::" + model.key().type().sqlType() + "[], $3::uuid[])"
+        + " WITH ORDINALITY AS b(entry, key, hash, pos)),"
+        + " seen AS (INSERT INTO " + keys + " (key, entry) SELECT key, entry FROM b)"
+        + " SELECT array_agg(b.pos - 1) AS same FROM b JOIN " + model.table() + " o ON o." + key + " = b.key"
+        + " AND o.content_hash = b.hash";
+  }
+
+  /**
+   * The second step, for the rows the first did not find unchanged ($1 entries, then one array per
+   * field; then job, model): unknown id → add (unless marked for deletion: then nothing); known id
+   * marked for deletion → delete; known id with a different value → update; otherwise unchanged
+   * (when digests differ for equal values). Only changed rows get their JSON built.
    */
   private String statement() {
     List<Field> fields = model.fields();
@@ -115,13 +148,11 @@ final class BatchDiff {
     String differs = "(" + list(compared, "b.%s") + ") IS DISTINCT FROM (" + list(compared, "o.%s") + ")";
     String job = "$" + (n + 1);
     String modelName = "$" + (n + 2);
-    String store = "$" + (n + 3);
     return "WITH b AS (SELECT * FROM unnest(" + String.join(", ", arrays) + ") AS b(entry, "
         + list(fields, "%s") + ")),"
-        + " seen AS (INSERT INTO " + keys + " (key, entry) SELECT " + key + ", entry FROM b),"
-        + " j AS (SELECT b AS s, o, CASE WHEN NOT " + known + " THEN CASE WHEN b.mark_delete THEN NULL ELSE " + ADD
-        + " END WHEN b.mark_delete THEN " + DELETE + " WHEN " + differs + " THEN " + UPDATE + " ELSE " + SAME
-        + " END AS op FROM b LEFT JOIN " + model.table() + " o ON o." + key + " = b." + key + "),"
+        + " j AS (SELECT b AS s, o, CASE WHEN NOT " + known + " THEN CASE WHEN b." + MARK_DELETE + " THEN NULL ELSE "
+        + ADD + " END WHEN b." + MARK_DELETE + " THEN " + DELETE + " WHEN " + differs + " THEN " + UPDATE
+        + " ELSE " + SAME + " END AS op FROM b LEFT JOIN " + model.table() + " o ON o." + key + " = b." + key + "),"
         + " stored AS (INSERT INTO import_diffs (job_id, content_model, op, entry, original, new, changed_fields)"
         + " SELECT " + job + ", " + modelName + ", op, (s).entry,"
         + " CASE WHEN op = " + ADD + " THEN '{}'::json ELSE " + jsonOf("o", "false") + " END,"
@@ -129,7 +160,7 @@ final class BatchDiff {
         + " CASE WHEN op = " + UPDATE + " THEN array_remove(ARRAY[" + compared.stream()
             .map(f -> "CASE WHEN (s)." + f.name() + " IS DISTINCT FROM (o)." + f.name() + " THEN '" + f.name() + "' END")
             .collect(Collectors.joining(", ")) + "], NULL) END"
-        + " FROM j WHERE " + store + " AND op > " + SAME + ")"
+        + " FROM j WHERE op > " + SAME + ")"
         + " SELECT count(*) FILTER (WHERE op = " + ADD + ") AS add, count(*) FILTER (WHERE op = " + UPDATE
         + ") AS update, count(*) FILTER (WHERE op = " + DELETE + ") AS delete,"
         + " count(*) FILTER (WHERE op = " + SAME + ") AS unchanged FROM j";
@@ -138,7 +169,7 @@ final class BatchDiff {
   /** The full state of an item as the API shows it: every field of the model, in order. */
   private String jsonOf(String alias, String markDelete) {
     return "json_build_object(" + model.fields().stream()
-        .map(f -> "'" + f.name() + "', " + (f.name().equals("mark_delete") ? markDelete : "(" + alias + ")." + f.name()))
+        .map(f -> "'" + f.name() + "', " + (f.name().equals(MARK_DELETE) ? markDelete : "(" + alias + ")." + f.name()))
         .collect(Collectors.joining(", ")) + ")";
   }
 
@@ -146,38 +177,76 @@ final class BatchDiff {
     return fields.stream().map(f -> String.format(pattern, f.name())).collect(Collectors.joining(", "));
   }
 
-  /** Column arrays of one batch, filled row by row on a worker thread. */
+  /** Column arrays of one batch, filled row by row on a worker thread, with each row's content digest. */
   static final class Batch {
-    final List<Long> entries = new ArrayList<>();
-    final List<List<Object>> columns = new ArrayList<>();
+    private final ContentModel model;
+    private final ContentHash digests;
+    private final int markDelete;
+    private final List<Long> entries = new ArrayList<>();
+    private final List<List<Object>> columns = new ArrayList<>();
+    private final List<UUID> hashes = new ArrayList<>();
 
-    Batch(ContentModel model) {
+    Batch(ContentModel model, ContentHash digests) {
+      this.model = model;
+      this.digests = digests;
+      this.markDelete = model.fields().indexOf(model.field(MARK_DELETE).orElseThrow());
       model.fields().forEach(f -> columns.add(new ArrayList<>()));
     }
 
+    /** A valid row's values, in model order; a row marked for deletion gets no digest, so it never looks unchanged. */
     void add(long entry, List<Object> values) {
       entries.add(entry);
       for (int i = 0; i < values.size(); i++) {
         columns.get(i).add(values.get(i));
       }
+      hashes.add(Boolean.TRUE.equals(values.get(markDelete)) ? null : digests.of(values));
     }
 
     int size() {
       return entries.size();
     }
 
-    Tuple tuple(ContentModel model) {
-      Tuple tuple = Tuple.tuple().addArrayOfLong(entries.toArray(Long[]::new));
-      for (int i = 0; i < columns.size(); i++) {
-        List<Object> column = columns.get(i);
-        FieldType type = model.fields().get(i).type();
-        switch (type) {
-          case STRING -> tuple.addArrayOfString(column.toArray(String[]::new));
-          case INTEGER -> tuple.addArrayOfInteger(column.toArray(Integer[]::new));
-          case BOOLEAN -> tuple.addArrayOfBoolean(column.toArray(Boolean[]::new));
+    /** The rows but those at {@code positions} (null: none). */
+    Batch without(Long[] positions) {
+      if (positions == null) {
+        return this;
+      }
+      boolean[] skip = new boolean[size()];
+      for (Long position : positions) {
+        skip[position.intValue()] = true;
+      }
+      Batch rest = new Batch(model, digests);
+      for (int row = 0; row < skip.length; row++) {
+        if (!skip[row]) {
+          rest.entries.add(entries.get(row));
+          for (int i = 0; i < columns.size(); i++) {
+            rest.columns.get(i).add(columns.get(i).get(row));
+          }
         }
       }
+      return rest;
+    }
+
+    Tuple probeTuple() {
+      Tuple tuple = Tuple.tuple().addArrayOfLong(entries.toArray(Long[]::new));
+      add(tuple, model.key().type(), columns.get(0));
+      return tuple.addArrayOfUUID(hashes.toArray(UUID[]::new));
+    }
+
+    Tuple tuple() {
+      Tuple tuple = Tuple.tuple().addArrayOfLong(entries.toArray(Long[]::new));
+      for (int i = 0; i < columns.size(); i++) {
+        add(tuple, model.fields().get(i).type(), columns.get(i));
+      }
       return tuple;
+    }
+
+    private static void add(Tuple tuple, FieldType type, List<Object> column) {
+      switch (type) {
+        case STRING -> tuple.addArrayOfString(column.toArray(String[]::new));
+        case INTEGER -> tuple.addArrayOfInteger(column.toArray(Integer[]::new));
+        case BOOLEAN -> tuple.addArrayOfBoolean(column.toArray(Boolean[]::new));
+      }
     }
   }
 }

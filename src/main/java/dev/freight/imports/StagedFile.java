@@ -4,6 +4,7 @@ import dev.freight.formats.FileFormatException;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
 import dev.freight.formats.RowReader;
+import dev.freight.library.ContentHash;
 import dev.freight.library.ContentModel;
 import dev.freight.library.FieldError;
 import dev.freight.library.RowResult;
@@ -27,6 +28,7 @@ final class StagedFile implements AutoCloseable {
   private final Problems problems;
   private final RowReader reader;
   private final Set<String> unknownReported = new HashSet<>();
+  private final ContentHash digests;
   private boolean started;
   private boolean finished;
   private long rows;
@@ -36,6 +38,7 @@ final class StagedFile implements AutoCloseable {
     this.fileName = fileName;
     this.format = format;
     this.problems = problems;
+    this.digests = new ContentHash(model);
     RowReader opened;
     try {
       opened = format.openReader(file, model.name(), ReadLimits.DEFAULT);
@@ -61,7 +64,7 @@ final class StagedFile implements AutoCloseable {
 
   /** The next batch of valid rows (possibly empty); {@link #finished()} tells whether the file is done. */
   BatchDiff.Batch read() throws IOException {
-    BatchDiff.Batch batch = new BatchDiff.Batch(model);
+    BatchDiff.Batch batch = new BatchDiff.Batch(model, digests);
     while (!finished && batch.size() < BATCH_ROWS) {
       Map<String, Object> raw;
       try {

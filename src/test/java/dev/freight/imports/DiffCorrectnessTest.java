@@ -38,9 +38,10 @@ class DiffCorrectnessTest extends ServerTest {
       if (dice == 0) {
         continue;
       } else if (dice <= 3) {
-        copy.put("title", "Edited " + random.nextInt(1000));
+        // Any field may change: unchanged rows are found by a digest of all of them.
+        edit(copy, random);
         if (random.nextBoolean()) {
-          copy.put("active", !(Boolean) copy.get("active"));
+          edit(copy, random);
         }
       } else if (dice == 4) {
         copy.put("mark_delete", true);
@@ -70,6 +71,21 @@ class DiffCorrectnessTest extends ServerTest {
     Imports.accept(admin, id);
     assertThat(Imports.libraryCount(admin))
         .isEqualTo(LIBRARY + expected.get("add").size() - expected.get("delete").size());
+  }
+
+  /** Changes one field, picked at random, to a valid value it did not have. */
+  private static void edit(Map<String, Object> row, Random random) {
+    int n = 1000 + random.nextInt(1000);
+    switch (random.nextInt(8)) {
+      case 0 -> row.put("title", "Edited " + n);
+      case 1 -> row.put("text", row.get("text") + " edited");
+      case 2 -> row.put("problem", "Q" + n);
+      case 3 -> row.put("priority", (Integer) row.get("priority") % 10 + 1);
+      case 4 -> row.put("phase", "Y" + n);
+      case 5 -> row.put("active", !(Boolean) row.get("active"));
+      case 6 -> row.put("match_conditions", "B" + n);
+      default -> row.put("tags", row.get("tags") + "e");
+    }
   }
 
   /** The rules of the issue, applied row by row in memory. */

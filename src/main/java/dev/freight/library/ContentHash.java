@@ -1,0 +1,43 @@
+package dev.freight.library;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * The digest of an item's content, equal to the {@code content_hash} column of its model's table
+ * (see migration V9): the MD5 of every stored field but the key, in model order, each written as its
+ * length in characters, ':', and its text. Not thread-safe: one per reader.
+ */
+public final class ContentHash {
+  private final int[] positions;
+  private final MessageDigest md5;
+
+  public ContentHash(ContentModel model) {
+    List<Field> fields = model.fields();
+    positions = IntStream.range(0, fields.size())
+        .filter(i -> fields.get(i).stored() && fields.get(i) != model.key())
+        .toArray();
+    try {
+      md5 = MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has MD5", e);
+    }
+  }
+
+  /** The digest of a valid row's values, in model order (as {@link ContentModel#coerce} gives them). */
+  public UUID of(List<Object> values) {
+    for (int position : positions) {
+      String text = String.valueOf(values.get(position));
+      md5.update(Integer.toString(text.codePointCount(0, text.length())).getBytes(StandardCharsets.US_ASCII));
+      md5.update((byte) ':');
+      md5.update(text.getBytes(StandardCharsets.UTF_8));
+    }
+    ByteBuffer digest = ByteBuffer.wrap(md5.digest());
+    return new UUID(digest.getLong(), digest.getLong());
+  }
+}
