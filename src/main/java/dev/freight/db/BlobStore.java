@@ -49,8 +49,9 @@ public final class BlobStore {
   }
 
   /**
-   * Starts storing a file that is still being written, as a new stored file created in the caller's
-   * transaction (so that what refers to it can commit with it).
+   * Starts storing a file that is still being written (or one to store while other work goes on), as
+   * a new stored file created in the caller's transaction, so that what refers to it can commit with
+   * it. Its size stays unknown (NULL) until {@link Growing#finish}.
    */
   public Future<Growing> grow(SqlClient conn, String name, Path file) {
     return create(conn, name).map(id -> new Growing(id, file));

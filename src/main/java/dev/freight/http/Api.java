@@ -66,7 +66,7 @@ final class Api {
     JsonArray files = new JsonArray();
     for (FileUpload upload : ctx.fileUploads()) {
       files.add(new JsonObject().put("field", upload.name()).put("name", upload.fileName())
-          .put("path", upload.uploadedFileName()));
+          .put("path", upload.uploadedFileName()).put("size", upload.size()));
     }
     return files;
   }

@@ -10,6 +10,8 @@ import dev.freight.library.ContentModels;
 import dev.freight.library.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.file.FileProps;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -26,8 +28,8 @@ import java.util.Locale;
  * compared with the library, and keeps the diff only if no file has a problem.
  */
 final class DiffTask {
-  /** One stored upload of the job. */
-  record Upload(ContentModel model, long fileId, String name, long size) {}
+  /** One stored upload of the job; {@code size} is null until it is completely stored. */
+  record Upload(ContentModel model, long fileId, String name, Long size) {}
 
   private final Vertx vertx;
   private final Pool pool;
@@ -52,38 +54,61 @@ final class DiffTask {
     long bytesTotal;
   }
 
-  Future<Void> run(long jobId, RunningJobs.Run run) {
+  /**
+   * Computes the job's diff. {@code kept} is the storing of the job's files when the request that
+   * created the job is still at it (the diff reads the local copies meanwhile, and the job becomes
+   * ready for review only once they are kept), or null: then files never completely stored mean a
+   * server stopped while storing them, and the job fails.
+   */
+  Future<Void> run(long jobId, RunningJobs.Run run, Future<Void> kept) {
     return jobs.transition(jobId, EnumSet.of(ImportStatus.PENDING, ImportStatus.GENERATING_DIFF),
             ImportStatus.GENERATING_DIFF, "rows_read = 0, bytes_read = 0")
-        .compose(started -> started ? generate(jobId, run) : Future.succeededFuture());
+        .compose(started -> started ? generate(jobId, run, kept) : Future.succeededFuture());
   }
 
-  private Future<Void> generate(long jobId, RunningJobs.Run run) {
-    Problems problems = new Problems();
-    Progress progress = new Progress();
+  private Future<Void> generate(long jobId, RunningJobs.Run run, Future<Void> kept) {
     return forgetDiff(jobId)
         .compose(cleared -> uploads(jobId))
-        .compose(uploads -> {
-          progress.bytesTotal = uploads.stream().mapToLong(Upload::size).sum();
-          List<BatchDiff> diffs = uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
+        .compose(uploads -> kept == null && uploads.stream().anyMatch(upload -> upload.size() == null)
+            ? jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF), ImportStatus.FAIL, new JsonObject()
+                .put("job", new JsonArray().add(new JsonObject().put("message", "The server stopped while the files"
+                    + " of this job were being stored; upload them again in a new job.")))).<Void>mapEmpty()
+            : generate(jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
+  }
+
+  private Future<Void> generate(long jobId, List<Upload> uploads, RunningJobs.Run run, Future<Void> kept) {
+    Problems problems = new Problems();
+    Progress progress = new Progress();
+    List<BatchDiff> diffs = uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
+    return Future.all(uploads.stream().map(upload -> local(jobId, upload)).toList())
+        .compose(located -> {
+          List<Path> files = located.list();
+          return Future.all(files.stream().map(file -> vertx.fileSystem().props(file.toString())).toList())
+              .map(props -> {
+                progress.bytesTotal = props.<FileProps>list().stream().mapToLong(FileProps::size).sum();
+                return files;
+              });
+        })
+        .compose(files -> {
           Future<Void> chain = Future.succeededFuture();
           for (int i = 0; i < uploads.size(); i++) {
             Upload upload = uploads.get(i);
+            Path file = files.get(i);
             BatchDiff diff = diffs.get(i);
-            chain = chain.compose(done -> compare(jobId, upload, diff, problems, progress, run))
+            chain = chain.compose(done -> compare(jobId, upload, file, diff, problems, progress, run))
                 .compose(compared -> checkDuplicates(upload, diff, problems));
           }
-          return chain
-              .compose(done -> problems.any()
-                  ? forgetDiff(jobId).compose(forgotten -> jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF),
-                      ImportStatus.FAIL, problems.toJson()))
-                  : Future.all(diffs.stream().map(diff -> diff.storeCounts(jobId)).toList())
-                      .compose(counted -> jobs.transition(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF),
-                          ImportStatus.READY_FOR_REVIEW, "")))
-              .<Void>mapEmpty()
-              .onFailure(failed -> forgetDiff(jobId))
-              .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
-        });
+          return chain;
+        })
+        .compose(done -> problems.any()
+            ? forgetDiff(jobId).compose(forgotten -> jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF),
+                ImportStatus.FAIL, problems.toJson()))
+            : kept.compose(stored -> Future.all(diffs.stream().map(diff -> diff.storeCounts(jobId)).toList()))
+                .compose(counted -> jobs.transition(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF),
+                    ImportStatus.READY_FOR_REVIEW, "")))
+        .<Void>mapEmpty()
+        .onFailure(failed -> forgetDiff(jobId))
+        .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
   }
 
   /** A retried or resumed job starts from nothing. */
@@ -112,8 +137,12 @@ final class DiffTask {
     return spool.resolve("import-" + jobId);
   }
 
+  /** The local copy: the one being stored, one kept from the upload, or one restored from PostgreSQL. */
   private Future<Path> local(long jobId, Upload upload) {
     Path file = spoolDir(spool, jobId).resolve(upload.name());
+    if (upload.size() == null) {
+      return Future.succeededFuture(file);
+    }
     return vertx.fileSystem().exists(file.toString()).compose(exists -> exists
         ? vertx.fileSystem().props(file.toString()).map(props -> props.size() == upload.size())
         : Future.succeededFuture(false))
@@ -123,19 +152,20 @@ final class DiffTask {
                 .compose(dir -> blobs.restore(upload.fileId(), file)).map(file));
   }
 
-  private Future<Void> compare(long jobId, Upload upload, BatchDiff diff, Problems problems, Progress progress,
-      RunningJobs.Run run) {
+  private Future<Void> compare(long jobId, Upload upload, Path file, BatchDiff diff, Problems problems,
+      Progress progress, RunningJobs.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
     return diff.create()
-        .compose(created -> local(jobId, upload))
-        .compose(file -> worker.run(() -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
+        .compose(created -> worker.run(() -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
         .compose(reader -> Loop.run(new Step(worker.run(reader::read), Future.succeededFuture()),
                 step -> batch(jobId, reader, step, diff, problems, progress, run))
             .eventually(() -> worker.run(() -> {
               reader.close();
               return null;
             })))
-        .onSuccess(done -> progress.bytesDone += upload.size());
+        .compose(done -> vertx.fileSystem().props(file.toString()))
+        .onSuccess(props -> progress.bytesDone += props.size())
+        .mapEmpty();
   }
 
   /** The loop's state: the batch being read, and the comparison of the one before it. */

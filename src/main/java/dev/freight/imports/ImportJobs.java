@@ -94,10 +94,11 @@ final class ImportJobs {
         params, limit, offset, ImportJobs::toJson);
   }
 
-  /** Inserts a pending job; a 409 naming the active job if there is one. */
-  Future<Long> insert(SqlClient conn, long userId, String format) {
-    return conn.preparedQuery("INSERT INTO import_jobs (triggered_by, file_format) VALUES ($1, $2) RETURNING id")
-        .execute(Tuple.of(userId, format))
+  /** Inserts a pending job with its files' total size; a 409 naming the active job if there is one. */
+  Future<Long> insert(SqlClient conn, long userId, String format, long bytesTotal) {
+    return conn.preparedQuery("INSERT INTO import_jobs (triggered_by, file_format, bytes_total) VALUES ($1, $2, $3)"
+            + " RETURNING id")
+        .execute(Tuple.of(userId, format, bytesTotal))
         .map(rows -> rows.iterator().next().getLong(0))
         .recover(this::activeConflict);
   }
@@ -158,13 +159,6 @@ final class ImportJobs {
           }
         })
         .mapEmpty();
-  }
-
-  /** Records the size of the job's stored files as the bytes to read. */
-  Future<Void> countBytes(SqlClient conn, long id) {
-    return conn.preparedQuery("UPDATE import_jobs SET bytes_total = (SELECT sum(s.size) FROM import_files f"
-            + " JOIN stored_files s ON s.id = f.file_id WHERE f.job_id = $1) WHERE id = $1")
-        .execute(Tuple.of(id)).mapEmpty();
   }
 
   /** The jobs left mid-way by a stopped server, to pick up again. */

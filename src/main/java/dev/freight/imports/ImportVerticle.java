@@ -103,7 +103,7 @@ public final class ImportVerticle extends VerticleBase {
         if (ImportStatus.APPLYING_CHANGES.wire().equals(job.getString("status"))) {
           startApply(id);
         } else {
-          startDiff(id);
+          startDiff(id, null);
         }
       }
       return null;
@@ -112,22 +112,37 @@ public final class ImportVerticle extends VerticleBase {
 
   // ---- create
 
-  /** One accepted upload: which model, in which format, where the HTTP layer spooled it. */
-  private record Upload(ContentModel model, Format format, String storedName, Path path) {}
+  /** One accepted upload: which model, in which format, where the HTTP layer spooled it, how big. */
+  private record Upload(ContentModel model, Format format, String storedName, Path path, long size) {}
 
+  /**
+   * Creates the job with its files, then keeps the files in PostgreSQL while their diff is already
+   * computed from the local copies. Answers (the job as created) once the files are kept, so that the
+   * answer means the upload is safe; the job cannot become ready for review before that either. A server that stops
+   * in between never answered: at its next start the job fails, asking for the files again.
+   */
   private Future<JsonObject> create(JsonObject req) {
     List<Upload> uploads = uploads(req.getJsonArray("files"));
     Format format = uploads.get(0).format();
+    long bytes = uploads.stream().mapToLong(Upload::size).sum();
     return jobs.current()
         .transform(active -> active.succeeded()
             ? Future.failedFuture(ImportJobs.busy(active.result()))
             : Future.succeededFuture())
-        .compose(none -> pool.withTransaction(conn -> jobs.insert(conn, req.getLong("user_id"), format.extension())
-            .compose(id -> storeAll(conn, id, uploads).map(id))
-            .compose(id -> jobs.countBytes(conn, id).map(id))))
-        .compose(id -> keepForParsing(id, uploads).transform(kept -> jobs.get(id)))
-        .onSuccess(job -> startDiff(job.getLong("id")));
+        .compose(none -> pool.withTransaction(conn -> jobs.insert(conn, req.getLong("user_id"), format.extension(), bytes)
+            .compose(id -> growAll(conn, id, uploads).map(files -> new Created(id, files)))))
+        .compose(created -> keepForParsing(created.id(), uploads)
+            .compose(moved -> jobs.get(created.id()))
+            .compose(pending -> {
+              Future<Void> kept = keep(created.files(), uploads);
+              startDiff(created.id(), kept);
+              // The job as created: the contract answers a new job as pending.
+              return kept.map(pending);
+            }));
   }
+
+  /** A job just created, and its files, still to be stored. */
+  private record Created(long id, List<BlobStore.Growing> files) {}
 
   /** Checks the uploaded parts: named after known models, one per model, all in one supported format. */
   private static List<Upload> uploads(JsonArray files) {
@@ -150,7 +165,8 @@ public final class ImportVerticle extends VerticleBase {
       Format format = Format.fromExtension(extension).orElseThrow(() -> Failure.badRequest("File '" + name
           + "' is not a supported format" + (extension.equals("xls") ? " (legacy .xls: save it as .xlsx)" : "")
           + "; use .csv, .json, .yaml, .yml or .xlsx."));
-      uploads.add(new Upload(model, format, model.name() + "." + extension, Path.of(file.getString("path"))));
+      uploads.add(new Upload(model, format, model.name() + "." + extension, Path.of(file.getString("path")),
+          file.getLong("size")));
     }
     Set<Format> formats = uploads.stream().map(Upload::format).collect(Collectors.toSet());
     if (formats.size() > 1) {
@@ -166,15 +182,34 @@ public final class ImportVerticle extends VerticleBase {
     return uploads;
   }
 
-  private Future<Void> storeAll(SqlConnection conn, long jobId, List<Upload> uploads) {
-    Future<Void> chain = Future.succeededFuture();
+  /** Creates the job's stored files, still empty, from where the diff will read them. */
+  private Future<List<BlobStore.Growing>> growAll(SqlConnection conn, long jobId, List<Upload> uploads) {
+    Path dir = DiffTask.spoolDir(spool, jobId);
+    Future<List<BlobStore.Growing>> chain = Future.succeededFuture(new ArrayList<>());
     for (Upload upload : uploads) {
-      chain = chain.compose(done -> blobs.store(conn, upload.storedName(), upload.path())
-          .compose(fileId -> conn.preparedQuery("INSERT INTO import_files (job_id, content_model, file_id)"
-              + " VALUES ($1, $2, $3)").execute(Tuple.of(jobId, upload.model().name(), fileId)))
-          .mapEmpty());
+      chain = chain.compose(files -> blobs.grow(conn, upload.storedName(), dir.resolve(upload.storedName()))
+          .compose(file -> conn.preparedQuery("INSERT INTO import_files (job_id, content_model, file_id)"
+              + " VALUES ($1, $2, $3)").execute(Tuple.of(jobId, upload.model().name(), file.id())).map(file))
+          .map(file -> {
+            files.add(file);
+            return files;
+          }));
     }
     return chain;
+  }
+
+  /** Stores the files, whole chunks on several connections, and their ends and sizes in one transaction. */
+  private Future<Void> keep(List<BlobStore.Growing> files, List<Upload> uploads) {
+    for (int i = 0; i < files.size(); i++) {
+      files.get(i).grew(uploads.get(i).size());
+    }
+    return pool.<Void>withTransaction(conn -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (BlobStore.Growing file : files) {
+        chain = chain.compose(done -> file.finish(conn));
+      }
+      return chain;
+    }).eventually(() -> Future.all(files.stream().map(BlobStore.Growing::close).toList()));
   }
 
   /** Moves the uploads where the diff will read them, saving a restore from PostgreSQL. */
@@ -187,8 +222,9 @@ public final class ImportVerticle extends VerticleBase {
 
   // ---- run
 
-  private void startDiff(long id) {
-    start(id, run -> diffTask.run(id, run).eventually(() -> vertx.fileSystem()
+  /** Starts the diff; {@code kept} is the storing of the job's files still under way, or null. */
+  private void startDiff(long id, Future<Void> kept) {
+    start(id, run -> diffTask.run(id, run, kept).eventually(() -> vertx.fileSystem()
         .deleteRecursive(DiffTask.spoolDir(spool, id).toString()).recover(missing -> Future.succeededFuture())));
   }
 
@@ -252,7 +288,7 @@ public final class ImportVerticle extends VerticleBase {
         case RETRY -> changeThen(id, action, status, diffTask.forgetDiff(id).compose(forgotten -> jobs.transition(id,
             action.from, ImportStatus.PENDING, "triggered = now(), triggered_by = $4, errors = NULL, accepted = NULL,"
                 + " accepted_by = NULL, completed = NULL, rows_read = 0, bytes_read = 0", req.getLong("user_id"))),
-            this::startDiff);
+            retried -> startDiff(retried, null));
       };
     });
   }

@@ -35,4 +35,51 @@ class ImportResumeTest {
       restarted.close();
     }
   }
+
+  @Test
+  void theAnswerToAnUploadComesOnceItsFilesAreKept() {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int i = 0; i < 150_000; i++) {
+      rows.add(LibraryFiles.standard("K" + i, "Standard " + i, 1 + i % 10));
+    }
+    byte[] file = LibraryFiles.write(Format.CSV, rows);
+    try (TestServer server = TestServer.start()) {
+      long id = Imports.upload(server.admin(), "standard.csv", file).bodyAsJsonObject().getLong("id");
+      // The diff may still be running; the file is already stored whole.
+      assertThat(server.count("SELECT s.size FROM import_files f JOIN stored_files s ON s.id = f.file_id"
+          + " WHERE f.job_id = " + id)).isEqualTo(file.length);
+      assertThat(server.count("SELECT sum(octet_length(data)) FROM stored_file_chunks")).isEqualTo(file.length);
+      assertThat(Imports.settle(server.admin(), id).getString("status")).isEqualTo("ready_for_review");
+    }
+  }
+
+  @Test
+  void aJobWhoseFilesWereNotCompletelyStoredFailsAtTheNextStartAndOnRetry() {
+    TestServer server = TestServer.start();
+    long id = Imports.upload(server.admin(), "standard.csv",
+            LibraryFiles.write(Format.CSV, List.of(LibraryFiles.standard("S1", "One", 1))))
+        .bodyAsJsonObject().getLong("id");
+    Imports.settle(server.admin(), id);
+    // What a server stopped while storing the upload leaves: the job not yet diffed, its file without a size.
+    server.query("UPDATE stored_files SET size = NULL");
+    server.query("UPDATE import_jobs SET status = 'pending' WHERE id = " + id);
+
+    TestServer restarted = server.restart();
+    try {
+      String message = "The server stopped while the files of this job were being stored; upload them again"
+          + " in a new job.";
+      JsonObject job = Imports.settle(restarted.admin(), id);
+      assertThat(job.getString("status")).isEqualTo("fail");
+      assertThat(job.getJsonObject("errors").getJsonArray("job").getJsonObject(0).getString("message"))
+          .isEqualTo(message);
+
+      assertThat(Imports.patch(restarted.admin(), id, "retry").statusCode()).isEqualTo(200);
+      job = Imports.settle(restarted.admin(), id);
+      assertThat(job.getString("status")).isEqualTo("fail");
+      assertThat(job.getJsonObject("errors").getJsonArray("job").getJsonObject(0).getString("message"))
+          .isEqualTo(message);
+    } finally {
+      restarted.close();
+    }
+  }
 }
