@@ -76,11 +76,12 @@ final class ApplyTask {
     String columns = model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "));
     String values = model.storedFields().stream().map(f -> "r." + f.name()).collect(Collectors.joining(", "));
     String assignments = model.storedFields().stream().filter(f -> f != model.key())
-        .map(f -> f.name() + " = r." + f.name()).collect(Collectors.joining(", "));
+        .map(f -> f.name() + " = r." + f.name()).collect(Collectors.joining(", ")) + ", content_hash = d.content_hash";
     String slice = " d.job_id = $1 AND d.content_model = $2 AND d.entry > $3 AND d.entry <= $4 AND d.op = ";
     String record = "json_populate_record(NULL::" + table + ", d.new) r";
     return List.of(
-        "INSERT INTO " + table + " (" + columns + ") SELECT " + values + " FROM import_diffs d, " + record
+        "INSERT INTO " + table + " (" + columns + ", content_hash) SELECT " + values + ", d.content_hash"
+            + " FROM import_diffs d, " + record
             + " WHERE" + slice + BatchDiff.ADD,
         "UPDATE " + table + " t SET " + assignments + " FROM import_diffs d, " + record
             + " WHERE" + slice + BatchDiff.UPDATE + " AND t." + key + " = r." + key,

@@ -131,35 +131,37 @@ final class BatchDiff {
 
   /**
    * The second step, for the rows the first did not find unchanged ($1 entries, then one array per
-   * field; then job, model): unknown id → add (unless marked for deletion: then nothing); known id
-   * marked for deletion → delete; known id with a different value → update; otherwise unchanged
-   * (when digests differ for equal values). Only changed rows get their JSON built.
+   * field, then the digests; then job, model): unknown id → add (unless marked for deletion: then
+   * nothing); known id marked for deletion → delete; known id with a different value → update;
+   * otherwise unchanged (when digests differ for equal values). Only changed rows get their JSON
+   * built; added and updated ones keep their digest, for the apply to write.
    */
   private String statement() {
     List<Field> fields = model.fields();
     List<Field> compared = model.storedFields().stream().filter(f -> f != model.key()).toList();
     String key = model.key().name();
-    int n = fields.size() + 1;
     List<String> arrays = new ArrayList<>(List.of("$1::int8[]"));
     for (Field field : fields) {
       arrays.add("$" + (arrays.size() + 1) + "::" + field.type().sqlType() + "[]");
     }
+    arrays.add("$" + (arrays.size() + 1) + "::uuid[]");
     String known = "o." + key + " IS NOT NULL";
     String differs = "(" + list(compared, "b.%s") + ") IS DISTINCT FROM (" + list(compared, "o.%s") + ")";
-    String job = "$" + (n + 1);
-    String modelName = "$" + (n + 2);
+    String job = "$" + (arrays.size() + 1);
+    String modelName = "$" + (arrays.size() + 2);
     return "WITH b AS (SELECT * FROM unnest(" + String.join(", ", arrays) + ") AS b(entry, "
-        + list(fields, "%s") + ")),"
+        + list(fields, "%s") + ", digest)),"
         + " j AS (SELECT b AS s, o, CASE WHEN NOT " + known + " THEN CASE WHEN b." + MARK_DELETE + " THEN NULL ELSE "
         + ADD + " END WHEN b." + MARK_DELETE + " THEN " + DELETE + " WHEN " + differs + " THEN " + UPDATE
         + " ELSE " + SAME + " END AS op FROM b LEFT JOIN " + model.table() + " o ON o." + key + " = b." + key + "),"
-        + " stored AS (INSERT INTO import_diffs (job_id, content_model, op, entry, original, new, changed_fields)"
-        + " SELECT " + job + ", " + modelName + ", op, (s).entry,"
+        + " stored AS (INSERT INTO import_diffs (job_id, content_model, op, entry, original, new, changed_fields,"
+        + " content_hash) SELECT " + job + ", " + modelName + ", op, (s).entry,"
         + " CASE WHEN op = " + ADD + " THEN '{}'::json ELSE " + jsonOf("o", "false") + " END,"
         + " CASE WHEN op = " + DELETE + " THEN '{}'::json ELSE " + jsonOf("s", "false") + " END,"
         + " CASE WHEN op = " + UPDATE + " THEN array_remove(ARRAY[" + compared.stream()
             .map(f -> "CASE WHEN (s)." + f.name() + " IS DISTINCT FROM (o)." + f.name() + " THEN '" + f.name() + "' END")
-            .collect(Collectors.joining(", ")) + "], NULL) END"
+            .collect(Collectors.joining(", ")) + "], NULL) END,"
+        + " CASE WHEN op <> " + DELETE + " THEN (s).digest END"
         + " FROM j WHERE op > " + SAME + ")"
         + " SELECT count(*) FILTER (WHERE op = " + ADD + ") AS add, count(*) FILTER (WHERE op = " + UPDATE
         + ") AS update, count(*) FILTER (WHERE op = " + DELETE + ") AS delete,"
@@ -177,7 +179,7 @@ final class BatchDiff {
     return fields.stream().map(f -> String.format(pattern, f.name())).collect(Collectors.joining(", "));
   }
 
-  /** Column arrays of one batch, filled row by row on a worker thread, with each row's content digest. */
+  /** Column arrays of one batch, filled row by row on a worker thread, and each row's content digest. */
   static final class Batch {
     private final ContentModel model;
     private final ContentHash digests;
@@ -219,6 +221,7 @@ final class BatchDiff {
       for (int row = 0; row < skip.length; row++) {
         if (!skip[row]) {
           rest.entries.add(entries.get(row));
+          rest.hashes.add(hashes.get(row));
           for (int i = 0; i < columns.size(); i++) {
             rest.columns.get(i).add(columns.get(i).get(row));
           }
@@ -238,7 +241,7 @@ final class BatchDiff {
       for (int i = 0; i < columns.size(); i++) {
         add(tuple, model.fields().get(i).type(), columns.get(i));
       }
-      return tuple;
+      return tuple.addArrayOfUUID(hashes.toArray(UUID[]::new));
     }
 
     private static void add(Tuple tuple, FieldType type, List<Object> column) {

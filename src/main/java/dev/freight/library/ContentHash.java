@@ -9,9 +9,11 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 /**
- * The digest of an item's content, equal to the {@code content_hash} column of its model's table
- * (see migration V9): the MD5 of every stored field but the key, in model order, each written as its
- * length in characters, ':', and its text. Not thread-safe: one per reader.
+ * The digest of an item's content, kept in the {@code content_hash} column of its model's table: the
+ * MD5 of every stored field but the key, in model order, each written as its length in characters,
+ * ':', and its text. Imports compute it for every row they read and write it with the rows they add
+ * or change; migration V9 computed it the same way for the items already there. Not thread-safe: one
+ * per reader.
  */
 public final class ContentHash {
   private final int[] positions;

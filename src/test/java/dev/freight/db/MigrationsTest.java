@@ -3,10 +3,15 @@ package dev.freight.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.TestServer;
+import dev.freight.library.ContentHash;
+import dev.freight.library.ContentModels;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,5 +56,31 @@ class MigrationsTest {
     assertThat(applied).containsExactlyInAnyOrder(all.size(), 0);
     first.close().await();
     second.close().await();
+  }
+
+  @Test
+  void v9DigestsTheItemsAlreadyInTheLibraryAsFreightDoes() {
+    Pool pool = freshDatabase("migrations_content_hash");
+    List<Migrations.Migration> all = Migrations.load();
+    Migrations.run(pool, all.stream().filter(m -> m.version() < 9).toList()).await();
+    List<List<Object>> items = List.of(
+        List.of("PLAIN1", "Plain title", "Text", "P1", 5, "X1", true, "A1 AND !A2;A3", "web,api"),
+        List.of("WIDE1", "Grüße, 東京, 🔒 and \"quotes\"", "line one\nline two\r\n\t🔒🔒", "", 10, "", false, "", "ß,é"),
+        List.of("LONG1", "L", "x".repeat(10_000), "P12", 1, "D1", true, "A1", ""));
+    for (List<Object> item : items) {
+      pool.preparedQuery("INSERT INTO standard (id, title, text, problem, priority, phase, active, match_conditions,"
+          + " tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)").execute(Tuple.from(item)).await();
+    }
+    Migrations.run(pool, all).await();
+
+    ContentHash java = new ContentHash(ContentModels.STANDARD);
+    for (List<Object> item : items) {
+      // In model order, with the import instruction mark_delete (not stored) in its place.
+      List<Object> values = new ArrayList<>(item);
+      values.add(7, false);
+      UUID stored = pool.preparedQuery("SELECT content_hash FROM standard WHERE id = $1").execute(Tuple.of(item.get(0)))
+          .await().iterator().next().getUUID(0);
+      assertThat(java.of(values)).as((String) item.get(0)).isEqualTo(stored);
+    }
   }
 }
