@@ -31,12 +31,16 @@ public final class ContentHash {
     }
   }
 
+  /** The length in decimal, then ':'. */
+  private static byte[] lengthPrefix(int length) {
+    return (length + ":").getBytes(StandardCharsets.US_ASCII);
+  }
+
   /** The digest of a valid row's values, in model order (as {@link ContentModel#coerce} gives them). */
   public UUID of(List<Object> values) {
     for (int position : positions) {
-      String text = String.valueOf(values.get(position));
-      md5.update(Integer.toString(text.codePointCount(0, text.length())).getBytes(StandardCharsets.US_ASCII));
-      md5.update((byte) ':');
+      String text = values.get(position).toString();
+      md5.update(lengthPrefix(text.codePointCount(0, text.length())));
       md5.update(text.getBytes(StandardCharsets.UTF_8));
     }
     ByteBuffer digest = ByteBuffer.wrap(md5.digest());

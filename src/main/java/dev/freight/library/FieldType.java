@@ -30,6 +30,9 @@ public enum FieldType {
   INTEGER("integer", Integer.class) {
     @Override
     Object convert(Object raw) {
+      if (raw instanceof String s && isShortDigits(s)) {
+        return Integer.parseInt(s); // the common case, read from text files a million times
+      }
       BigDecimal number = raw instanceof Number n ? decimal(n)
           : raw instanceof String s && DIGITS.matcher(s.trim()).matches() ? new BigDecimal(s.trim())
           : null;
@@ -101,6 +104,19 @@ public enum FieldType {
 
   /** Converts a raw value that is present. */
   abstract Object convert(Object raw);
+
+  /** One to nine ASCII digits: an int, whatever the digits. */
+  private static boolean isShortDigits(String s) {
+    if (s.isEmpty() || s.length() > 9) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
 
   private static BigDecimal decimal(Number n) {
     try {

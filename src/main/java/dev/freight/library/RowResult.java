@@ -1,7 +1,6 @@
 package dev.freight.library;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,8 +13,9 @@ import java.util.Map;
  */
 public record RowResult(Map<String, Object> values, List<FieldError> errors) {
 
+  /** Takes {@code values} as it is, not a copy: {@link ContentModel#coerce} builds it for this result alone. */
   public RowResult {
-    values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // keeps model order
+    values = Collections.unmodifiableMap(values);
     errors = List.copyOf(errors);
   }
 
