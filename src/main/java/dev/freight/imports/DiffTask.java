@@ -28,6 +28,11 @@ import java.util.Locale;
  * compared with the library, and keeps the diff only if no file has a problem.
  */
 final class DiffTask {
+  /** The errors of a job whose files were not completely stored. */
+  static final JsonObject NOT_KEPT = new JsonObject().put("job", new JsonArray().add(new JsonObject().put("message",
+      "The files of this job were not completely stored (the server stopped or the database failed meanwhile);"
+          + " upload them again in a new job.")));
+
   /** One stored upload of the job; {@code size} is null until it is completely stored. */
   record Upload(ContentModel model, long fileId, String name, Long size) {}
 
@@ -55,10 +60,10 @@ final class DiffTask {
   }
 
   /**
-   * Computes the job's diff. {@code kept} is the storing of the job's files when the request that
+   * Computes the job's diff. {@code kept} is the storing of the job's files while the request that
    * created the job is still at it (the diff reads the local copies meanwhile, and the job becomes
-   * ready for review only once they are kept), or null: then files never completely stored mean a
-   * server stopped while storing them, and the job fails.
+   * ready for review only once they are kept), or null: then files not completely stored will never
+   * be (a server stopped, or the database failed, while storing them), and the job fails.
    */
   Future<Void> run(long jobId, RunningJobs.Run run, Future<Void> kept) {
     return jobs.transition(jobId, EnumSet.of(ImportStatus.PENDING, ImportStatus.GENERATING_DIFF),
@@ -70,9 +75,7 @@ final class DiffTask {
     return forgetDiff(jobId)
         .compose(cleared -> uploads(jobId))
         .compose(uploads -> kept == null && uploads.stream().anyMatch(upload -> upload.size() == null)
-            ? jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF), ImportStatus.FAIL, new JsonObject()
-                .put("job", new JsonArray().add(new JsonObject().put("message", "The server stopped while the files"
-                    + " of this job were being stored; upload them again in a new job.")))).<Void>mapEmpty()
+            ? jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF), ImportStatus.FAIL, NOT_KEPT).<Void>mapEmpty()
             : generate(jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
   }
 

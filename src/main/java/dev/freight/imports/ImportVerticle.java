@@ -23,7 +23,9 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -57,6 +59,8 @@ public final class ImportVerticle extends VerticleBase {
   private final Streams streams;
   private final Path spool;
   private final RunningJobs<Long> running = new RunningJobs<>();
+  /** The storing of new jobs' files, while under way: their diff must not end before it. */
+  private final Map<Long, Future<Void>> keeping = new ConcurrentHashMap<>();
   private BlobStore blobs;
   private ImportJobs jobs;
   private DiffTask diffTask;
@@ -103,7 +107,7 @@ public final class ImportVerticle extends VerticleBase {
         if (ImportStatus.APPLYING_CHANGES.wire().equals(job.getString("status"))) {
           startApply(id);
         } else {
-          startDiff(id, null);
+          startDiff(id);
         }
       }
       return null;
@@ -133,9 +137,12 @@ public final class ImportVerticle extends VerticleBase {
             .compose(id -> growAll(conn, id, uploads).map(files -> new Created(id, files)))))
         .compose(created -> keepForParsing(created.id(), uploads)
             .compose(moved -> jobs.get(created.id()))
+            .onFailure(failed -> jobs.finish(created.id(), ImportStatus.ACTIVE, ImportStatus.FAIL, DiffTask.NOT_KEPT))
             .compose(pending -> {
               Future<Void> kept = keep(created.files(), uploads);
-              startDiff(created.id(), kept);
+              keeping.put(created.id(), kept);
+              kept.onComplete(done -> keeping.remove(created.id()));
+              startDiff(created.id());
               // The job as created: the contract answers a new job as pending.
               return kept.map(pending);
             }));
@@ -222,8 +229,8 @@ public final class ImportVerticle extends VerticleBase {
 
   // ---- run
 
-  /** Starts the diff; {@code kept} is the storing of the job's files still under way, or null. */
-  private void startDiff(long id, Future<Void> kept) {
+  private void startDiff(long id) {
+    Future<Void> kept = keeping.get(id);
     start(id, run -> diffTask.run(id, run, kept).eventually(() -> vertx.fileSystem()
         .deleteRecursive(DiffTask.spoolDir(spool, id).toString()).recover(missing -> Future.succeededFuture())));
   }
@@ -288,7 +295,7 @@ public final class ImportVerticle extends VerticleBase {
         case RETRY -> changeThen(id, action, status, diffTask.forgetDiff(id).compose(forgotten -> jobs.transition(id,
             action.from, ImportStatus.PENDING, "triggered = now(), triggered_by = $4, errors = NULL, accepted = NULL,"
                 + " accepted_by = NULL, completed = NULL, rows_read = 0, bytes_read = 0", req.getLong("user_id"))),
-            retried -> startDiff(retried, null));
+            this::startDiff);
       };
     });
   }

@@ -66,8 +66,8 @@ class ImportResumeTest {
 
     TestServer restarted = server.restart();
     try {
-      String message = "The server stopped while the files of this job were being stored; upload them again"
-          + " in a new job.";
+      String message = "The files of this job were not completely stored (the server stopped or the database"
+          + " failed meanwhile); upload them again in a new job.";
       JsonObject job = Imports.settle(restarted.admin(), id);
       assertThat(job.getString("status")).isEqualTo("fail");
       assertThat(job.getJsonObject("errors").getJsonArray("job").getJsonObject(0).getString("message"))
