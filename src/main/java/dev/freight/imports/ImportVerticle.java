@@ -229,10 +229,15 @@ public final class ImportVerticle extends VerticleBase {
 
   // ---- run
 
+  /**
+   * Starts the diff. A run ends (and the next one, a retry, starts) only once the job's files are
+   * kept, whatever became of the diff: their local copies are read until then.
+   */
   private void startDiff(long id) {
     Future<Void> kept = keeping.get(id);
-    start(id, run -> diffTask.run(id, run, kept).eventually(() -> vertx.fileSystem()
-        .deleteRecursive(DiffTask.spoolDir(spool, id).toString()).recover(missing -> Future.succeededFuture())));
+    Future<Void> settled = kept == null ? Future.succeededFuture() : kept.recover(failed -> Future.succeededFuture());
+    start(id, run -> diffTask.run(id, run, kept).eventually(() -> settled.compose(done -> vertx.fileSystem()
+        .deleteRecursive(DiffTask.spoolDir(spool, id).toString())).recover(missing -> Future.succeededFuture())));
   }
 
   private void startApply(long id) {

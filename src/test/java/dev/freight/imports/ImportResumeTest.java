@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.TestServer;
 import dev.freight.formats.Format;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A server stopped in the middle of an import picks the job up again when it starts. */
@@ -81,5 +86,36 @@ class ImportResumeTest {
     } finally {
       restarted.close();
     }
+  }
+
+  @Test
+  void aRetryWhileTheFilesAreStillBeingKeptRunsOnceTheyAre() throws Exception {
+    // Without an id column the diff fails at once, while the file's 150 MB are still being kept.
+    String row = "Title," + "x".repeat(1_000) + "\n";
+    byte[] file = ("title,text\n" + row.repeat(150_000)).getBytes(StandardCharsets.UTF_8);
+    try (TestServer server = TestServer.start()) {
+      CompletableFuture<HttpResponse<Buffer>> upload =
+          CompletableFuture.supplyAsync(() -> Imports.upload(server.admin(), "standard.csv", file));
+      long id = firstFailedJob(server);
+      assertThat(Imports.patch(server.admin(), id, "retry").statusCode()).isEqualTo(200);
+
+      assertThat(upload.get(60, TimeUnit.SECONDS).bodyAsJsonObject().getLong("id")).isEqualTo(id);
+      JsonObject job = Imports.settle(server.admin(), id);
+      assertThat(job.getString("status")).isEqualTo("fail");
+      // The retry read the whole kept file, as the first run did: the file's own problem, not a missing copy.
+      assertThat(job.getJsonObject("errors").encode()).contains("there is no 'id' column");
+      assertThat(server.count("SELECT count(*) FROM stored_files WHERE size IS NULL")).isZero();
+    }
+  }
+
+  private static long firstFailedJob(TestServer server) throws InterruptedException {
+    for (int i = 0; i < 6_000; i++) {
+      JsonObject page = server.admin().get(Imports.PATH + "?status=fail").bodyAsJsonObject();
+      if (!page.getJsonArray("results").isEmpty()) {
+        return page.getJsonArray("results").getJsonObject(0).getLong("id");
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("no job failed within 30 s");
   }
 }
