@@ -11,11 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** CSV (RFC 4180, UTF-8, optional BOM) with a header record naming the columns. */
 final class CsvRowReader extends TextRowReader {
@@ -26,6 +29,8 @@ final class CsvRowReader extends TextRowReader {
   private final CsvReader<List<String>> csv;
   private final Iterator<List<String>> records;
   private final List<String> header;
+  /** Each column's position, in header order. */
+  private final Map<String, Integer> columns = new LinkedHashMap<>();
 
   CsvRowReader(Path file, ReadLimits limits) throws IOException {
     super(file);
@@ -48,6 +53,9 @@ final class CsvRowReader extends TextRowReader {
       String problem = Rows.headerProblem(header);
       if (problem != null) {
         throw new FileFormatException(problem, handler.line());
+      }
+      for (int i = 0; i < header.size(); i++) {
+        columns.put(header.get(i), i);
       }
     } catch (IOException | RuntimeException e) {
       in.close();
@@ -72,12 +80,65 @@ final class CsvRowReader extends TextRowReader {
       throw new FileFormatException(
           "row has " + fields.size() + " fields but the header has " + header.size(), handler.line());
     }
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (int i = 0; i < fields.size(); i++) {
-      row.put(header.get(i), fields.get(i));
-    }
     rowNumber++;
-    return row;
+    return new Record(columns, fields);
+  }
+
+  /**
+   * A record as column name → value, read through the header's positions instead of copied into a map
+   * of its own (one per row of a file of millions). Read-only.
+   */
+  private static final class Record extends AbstractMap<String, Object> {
+    private final Map<String, Integer> columns;
+    private final List<String> fields;
+
+    Record(Map<String, Integer> columns, List<String> fields) {
+      this.columns = columns;
+      this.fields = fields;
+    }
+
+    @Override
+    public Object get(Object column) {
+      Integer position = columns.get(column);
+      return position == null ? null : fields.get(position);
+    }
+
+    @Override
+    public boolean containsKey(Object column) {
+      return columns.containsKey(column);
+    }
+
+    @Override
+    public int size() {
+      return fields.size();
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, Object>> iterator() {
+          Iterator<Entry<String, Integer>> positions = columns.entrySet().iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return positions.hasNext();
+            }
+
+            @Override
+            public Entry<String, Object> next() {
+              Entry<String, Integer> column = positions.next();
+              return new SimpleImmutableEntry<>(column.getKey(), fields.get(column.getValue()));
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return fields.size();
+        }
+      };
+    }
   }
 
   /** Next non-blank record, translating FastCSV's unchecked exceptions. */
