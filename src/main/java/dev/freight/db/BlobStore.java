@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Files kept in PostgreSQL in 1 MiB chunks: stored from disk, restored to disk, or read chunk by
@@ -163,14 +164,15 @@ public final class BlobStore {
         .<Void>mapEmpty());
   }
 
-  public Future<Info> info(long id) {
+  /** A stored file's name and size; empty when there is none (deleted, perhaps a moment ago). */
+  public Future<Optional<Info>> info(long id) {
     return pool.preparedQuery("SELECT name, size FROM stored_files WHERE id = $1").execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw new IllegalStateException("stored file " + id + " is missing");
+            return Optional.empty();
           }
           Row row = rows.iterator().next();
-          return new Info(id, row.getString("name"), row.getLong("size"));
+          return Optional.of(new Info(id, row.getString("name"), row.getLong("size")));
         });
   }
 

@@ -270,15 +270,19 @@ public final class ExportVerticle extends VerticleBase {
         return Future.failedFuture(Failure.conflict("Export job " + id + " is " + file.status().wire()
             + ": its file can be downloaded once the job is success."));
       }
+      Failure gone = new Failure(410, "The file of export job " + id + " was deleted "
+          + config.retentionHours() + " hours after the job completed; export again for a fresh one.");
       if (file.purged()) {
-        return Future.failedFuture(new Failure(410, "The file of export job " + id + " was deleted "
-            + config.retentionHours() + " hours after the job completed; export again for a fresh one."));
+        return Future.failedFuture(gone);
       }
-      return blobs.info(file.fileId()).map(info -> new JsonObject()
-          .put("stream", streams.open(blobs.chunks(info)))
-          .put("content_type", ExportTask.mediaType(info.name()))
-          .put("filename", info.name())
-          .put("length", info.size()));
+      // The purge may delete the file between the job's lookup and this one.
+      return blobs.info(file.fileId()).compose(found -> found
+          .map(info -> Future.succeededFuture(new JsonObject()
+              .put("stream", streams.open(blobs.chunks(info)))
+              .put("content_type", ExportTask.mediaType(info.name()))
+              .put("filename", info.name())
+              .put("length", info.size())))
+          .orElseGet(() -> Future.failedFuture(gone)));
     });
   }
 }

@@ -67,7 +67,7 @@ class BlobStoreTest extends ServerTest {
     pool.withTransaction(growing::finish).await();
     growing.close().await();
 
-    BlobStore.Info info = blobs.info(growing.id()).await();
+    BlobStore.Info info = blobs.info(growing.id()).await().orElseThrow();
     assertThat(info.size()).isEqualTo(content.length);
     assertThat(readAll(info).getBytes()).isEqualTo(content);
     Files.delete(file);
@@ -78,7 +78,7 @@ class BlobStoreTest extends ServerTest {
     Path file = Files.createTempFile("whole", ".bin");
     Files.write(file, new byte[BlobStore.CHUNK_BYTES + 10]);
     long id = pool.withTransaction(conn -> blobs.store(conn, "whole.bin", file)).await();
-    BlobStore.Info info = blobs.info(id).await();
+    BlobStore.Info info = blobs.info(id).await().orElseThrow();
     ChunkSource source = blobs.chunks(info);
     assertThat(source.next().await().length()).isEqualTo(BlobStore.CHUNK_BYTES);
     blobs.delete(id).await();

@@ -199,4 +199,16 @@ class ExportJobsTest extends ServerTest {
       Files.createDirectories(spool);
     }
   }
+
+  @Test
+  void aFileThePurgeDeletesAsItsDownloadStartsIsGoneNotAnError() {
+    long id = Library.export(admin, new JsonObject().put("type", "template")).getLong("id");
+    // What the download finds when the purge commits between its look at the job and at the file:
+    // the job still names its file, which is no longer there.
+    server.query("SET session_replication_role = replica; DELETE FROM stored_files"
+        + " WHERE id = (SELECT file_id FROM export_jobs WHERE id = " + id + ")");
+    HttpResponse<Buffer> download = Library.download(admin, id);
+    assertThat(download.statusCode()).as(download.bodyAsString()).isEqualTo(410);
+    assertThat(download.bodyAsJsonObject().getString("detail")).contains("export job " + id, "was deleted");
+  }
 }

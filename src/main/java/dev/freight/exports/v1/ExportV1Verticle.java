@@ -296,11 +296,13 @@ public final class ExportV1Verticle extends VerticleBase {
             + "; its file can be downloaded once it is completed."));
       }
       String type = ExportFormat.of(export.getString("format_type")).orElseThrow().format.mediaType();
-      return store.resultFile(id).compose(blobs::info).map(file -> new JsonObject()
-          .put("stream", streams.open(blobs.chunks(file)))
-          .put("content_type", type)
-          .put("filename", file.name())
-          .put("length", file.size()));
+      return store.resultFile(id).compose(blobs::info)
+          .map(found -> found.orElseThrow(() -> new IllegalStateException("the file of export " + id + " is missing")))
+          .map(file -> new JsonObject()
+              .put("stream", streams.open(blobs.chunks(file)))
+              .put("content_type", type)
+              .put("filename", file.name())
+              .put("length", file.size()));
     });
   }
 }
