@@ -10,7 +10,6 @@ import dev.freight.library.FieldError;
 import dev.freight.library.RowResult;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -110,7 +109,7 @@ final class StagedFile implements AutoCloseable {
       }
     }
     if (result.ok()) {
-      batch.add(entry, new ArrayList<>(result.values().values()));
+      batch.add(entry, result.values());
     }
   }
 

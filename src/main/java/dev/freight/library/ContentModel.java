@@ -3,7 +3,6 @@ package dev.freight.library;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,7 @@ public record ContentModel(String name, String table, List<Field> fields, Map<St
     if (!result.ok()) {
       throw new IllegalStateException(name + ": the example row is not valid: " + result.errors());
     }
-    return new ArrayList<>(result.values().values());
+    return new ArrayList<>(result.values());
   }
 
   /** The key field, which identifies a row. */
@@ -79,15 +78,16 @@ public record ContentModel(String name, String table, List<Field> fields, Map<St
    *         then one per unknown column
    */
   public RowResult coerce(Map<String, Object> raw) {
-    var values = new LinkedHashMap<String, Object>();
+    var values = new ArrayList<Object>(fields.size());
     var errors = new ArrayList<FieldError>();
     int given = 0;
     for (Field field : fields) {
       Object value = raw.get(field.name());
       given += value != null || raw.containsKey(field.name()) ? 1 : 0;
       try {
-        values.put(field.name(), field.coerce(value));
+        values.add(field.coerce(value));
       } catch (InvalidValue e) {
+        values.add(null);
         errors.add(new FieldError(field.name(), value, e.getMessage()));
       }
     }

@@ -60,7 +60,7 @@ class ContentHashTest extends ServerTest {
   }
 
   private static List<Object> values(Map<String, Object> row) {
-    return new ArrayList<>(ContentModels.STANDARD.coerce(row).values().values());
+    return ContentModels.STANDARD.coerce(row).values();
   }
 
   private static Map<String, Object> with(Map<String, Object> row, Object... fieldsAndValues) {
