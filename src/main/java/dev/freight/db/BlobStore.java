@@ -69,7 +69,6 @@ public final class BlobStore {
     private final Path file;
     private AsyncFile in;
     private Position stored = Position.START;
-    private long written;
     private Future<Void> storing = Future.succeededFuture();
 
     private Growing(long id, Path file) {
@@ -83,9 +82,9 @@ public final class BlobStore {
 
     /** The file now holds {@code size} bytes that will not change: its new whole chunks go in the background. */
     public void grew(long size) {
-      written = size;
+      // While a copy is under way, the next call (or finish) takes these chunks.
       if (storing.succeeded()) {
-        storing = input().compose(file -> copyChunks(pool, file, id, stored, written - written % CHUNK_BYTES))
+        storing = input().compose(file -> copyChunks(pool, file, id, stored, size - size % CHUNK_BYTES))
             .map(end -> {
               stored = end;
               return null;

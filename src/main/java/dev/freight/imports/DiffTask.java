@@ -76,30 +76,33 @@ final class DiffTask {
         .compose(cleared -> uploads(jobId))
         .compose(uploads -> kept == null && uploads.stream().anyMatch(upload -> upload.size() == null)
             ? jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF), ImportStatus.FAIL, NOT_KEPT).<Void>mapEmpty()
-            : generate(jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
+            : compareAll(jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
   }
 
-  private Future<Void> generate(long jobId, List<Upload> uploads, RunningJobs.Run run, Future<Void> kept) {
+  private Future<Void> compareAll(long jobId, List<Upload> uploads, RunningJobs.Run run, Future<Void> kept) {
     Problems problems = new Problems();
     Progress progress = new Progress();
     List<BatchDiff> diffs = uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
+    List<Path> files = new ArrayList<>();
     return Future.all(uploads.stream().map(upload -> local(jobId, upload)).toList())
         .compose(located -> {
-          List<Path> files = located.list();
-          return Future.all(files.stream().map(file -> vertx.fileSystem().props(file.toString())).toList())
-              .map(props -> {
-                progress.bytesTotal = props.<FileProps>list().stream().mapToLong(FileProps::size).sum();
-                return files;
-              });
+          files.addAll(located.list());
+          return Future.all(files.stream().map(file -> vertx.fileSystem().props(file.toString())).toList());
         })
-        .compose(files -> {
+        .compose(props -> {
+          List<Long> sizes = props.<FileProps>list().stream().map(FileProps::size).toList();
+          progress.bytesTotal = sizes.stream().mapToLong(Long::longValue).sum();
           Future<Void> chain = Future.succeededFuture();
           for (int i = 0; i < uploads.size(); i++) {
             Upload upload = uploads.get(i);
             Path file = files.get(i);
+            long size = sizes.get(i);
             BatchDiff diff = diffs.get(i);
             chain = chain.compose(done -> compare(jobId, upload, file, diff, problems, progress, run))
-                .compose(compared -> checkDuplicates(upload, diff, problems));
+                .compose(compared -> {
+                  progress.bytesDone += size;
+                  return checkDuplicates(upload, diff, problems);
+                });
           }
           return chain;
         })
@@ -135,14 +138,19 @@ final class DiffTask {
         });
   }
 
-  /** Where a job's upload is parsed from; kept from the upload, or restored from PostgreSQL. */
+  /** Where a job's uploads are parsed from; kept from the upload, or restored from PostgreSQL. */
   static Path spoolDir(Path spool, long jobId) {
     return spool.resolve("import-" + jobId);
   }
 
+  /** The local copy of one of the job's files, named as stored. */
+  static Path localCopy(Path spool, long jobId, String storedName) {
+    return spoolDir(spool, jobId).resolve(storedName);
+  }
+
   /** The local copy: the one being stored, one kept from the upload, or one restored from PostgreSQL. */
   private Future<Path> local(long jobId, Upload upload) {
-    Path file = spoolDir(spool, jobId).resolve(upload.name());
+    Path file = localCopy(spool, jobId, upload.name());
     if (upload.size() == null) {
       return Future.succeededFuture(file);
     }
@@ -165,10 +173,7 @@ final class DiffTask {
             .eventually(() -> worker.run(() -> {
               reader.close();
               return null;
-            })))
-        .compose(done -> vertx.fileSystem().props(file.toString()))
-        .onSuccess(props -> progress.bytesDone += props.size())
-        .mapEmpty();
+            })));
   }
 
   /** The loop's state: the batch being read, and the comparison of the one before it. */

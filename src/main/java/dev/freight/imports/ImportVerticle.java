@@ -60,7 +60,7 @@ public final class ImportVerticle extends VerticleBase {
   private final Path spool;
   private final RunningJobs<Long> running = new RunningJobs<>();
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
-  private final Map<Long, Future<Void>> keeping = new ConcurrentHashMap<>();
+  private final Map<Long, Future<Void>> storing = new ConcurrentHashMap<>();
   private BlobStore blobs;
   private ImportJobs jobs;
   private DiffTask diffTask;
@@ -120,10 +120,11 @@ public final class ImportVerticle extends VerticleBase {
   private record Upload(ContentModel model, Format format, String storedName, Path path, long size) {}
 
   /**
-   * Creates the job with its files, then keeps the files in PostgreSQL while their diff is already
-   * computed from the local copies. Answers (the job as created) once the files are kept, so that the
-   * answer means the upload is safe; the job cannot become ready for review before that either. A server that stops
-   * in between never answered: at its next start the job fails, asking for the files again.
+   * Creates the job with its files, then stores the files in PostgreSQL while their diff is already
+   * computed from the local copies. Answers (the job as created) once the files are stored, so that
+   * the answer means the upload is safe; the job cannot become ready for review before that either.
+   * A server that stops in between never answered: at its next start the job fails, asking for the
+   * files again.
    */
   private Future<JsonObject> create(JsonObject req) {
     List<Upload> uploads = uploads(req.getJsonArray("files"));
@@ -139,12 +140,12 @@ public final class ImportVerticle extends VerticleBase {
             .compose(moved -> jobs.get(created.id()))
             .onFailure(failed -> jobs.finish(created.id(), ImportStatus.ACTIVE, ImportStatus.FAIL, DiffTask.NOT_KEPT))
             .compose(pending -> {
-              Future<Void> kept = keep(created.files(), uploads);
-              keeping.put(created.id(), kept);
-              kept.onComplete(done -> keeping.remove(created.id()));
+              Future<Void> stored = storeAll(created.files(), uploads);
+              storing.put(created.id(), stored);
+              stored.onComplete(done -> storing.remove(created.id()));
               startDiff(created.id());
               // The job as created: the contract answers a new job as pending.
-              return kept.map(pending);
+              return stored.map(pending);
             }));
   }
 
@@ -191,10 +192,10 @@ public final class ImportVerticle extends VerticleBase {
 
   /** Creates the job's stored files, still empty, from where the diff will read them. */
   private Future<List<BlobStore.Growing>> growAll(SqlConnection conn, long jobId, List<Upload> uploads) {
-    Path dir = DiffTask.spoolDir(spool, jobId);
     Future<List<BlobStore.Growing>> chain = Future.succeededFuture(new ArrayList<>());
     for (Upload upload : uploads) {
-      chain = chain.compose(files -> blobs.grow(conn, upload.storedName(), dir.resolve(upload.storedName()))
+      chain = chain.compose(files -> blobs.grow(conn, upload.storedName(),
+              DiffTask.localCopy(spool, jobId, upload.storedName()))
           .compose(file -> conn.preparedQuery("INSERT INTO import_files (job_id, content_model, file_id)"
               + " VALUES ($1, $2, $3)").execute(Tuple.of(jobId, upload.model().name(), file.id())).map(file))
           .map(file -> {
@@ -206,7 +207,7 @@ public final class ImportVerticle extends VerticleBase {
   }
 
   /** Stores the files, whole chunks on several connections, and their ends and sizes in one transaction. */
-  private Future<Void> keep(List<BlobStore.Growing> files, List<Upload> uploads) {
+  private Future<Void> storeAll(List<BlobStore.Growing> files, List<Upload> uploads) {
     for (int i = 0; i < files.size(); i++) {
       files.get(i).grew(uploads.get(i).size());
     }
@@ -221,22 +222,22 @@ public final class ImportVerticle extends VerticleBase {
 
   /** Moves the uploads where the diff will read them, saving a restore from PostgreSQL. */
   private Future<Void> keepForParsing(long jobId, List<Upload> uploads) {
-    Path dir = DiffTask.spoolDir(spool, jobId);
-    return vertx.fileSystem().mkdirs(dir.toString()).compose(made -> Future.all(uploads.stream()
-        .map(u -> vertx.fileSystem().move(u.path().toString(), dir.resolve(u.storedName()).toString()))
-        .toList())).mapEmpty();
+    return vertx.fileSystem().mkdirs(DiffTask.spoolDir(spool, jobId).toString())
+        .compose(made -> Future.all(uploads.stream().map(u -> vertx.fileSystem()
+            .move(u.path().toString(), DiffTask.localCopy(spool, jobId, u.storedName()).toString())).toList()))
+        .mapEmpty();
   }
 
   // ---- run
 
   /**
    * Starts the diff. A run ends (and the next one, a retry, starts) only once the job's files are
-   * kept, whatever became of the diff: their local copies are read until then.
+   * stored, whatever became of the diff: their local copies are read until then.
    */
   private void startDiff(long id) {
-    Future<Void> kept = keeping.get(id);
-    Future<Void> settled = kept == null ? Future.succeededFuture() : kept.recover(failed -> Future.succeededFuture());
-    start(id, run -> diffTask.run(id, run, kept).eventually(() -> settled.compose(done -> vertx.fileSystem()
+    Future<Void> stored = storing.get(id);
+    Future<Void> settled = stored == null ? Future.succeededFuture() : stored.recover(failed -> Future.succeededFuture());
+    start(id, run -> diffTask.run(id, run, stored).eventually(() -> settled.compose(done -> vertx.fileSystem()
         .deleteRecursive(DiffTask.spoolDir(spool, id).toString())).recover(missing -> Future.succeededFuture())));
   }
 
