@@ -15,7 +15,7 @@ import java.util.Optional;
 public final class ContentModels {
 
   private static final Validator SHORT_ID = Validator.maxLength(64)
-      .and(Validator.matching("[A-Za-z]+[0-9]+", "must be letters followed by digits, like P12"));
+      .and(Validator.matching(Shapes::isLettersThenDigits, "must be letters followed by digits, like P12"));
 
   /**
    * Standard content, table {@code standard}. Required: {@code id}, {@code title}. Defaults when a
@@ -26,7 +26,7 @@ public final class ContentModels {
    */
   public static final ContentModel STANDARD = new ContentModel("standard", "standard", List.of(
       Field.required("id", STRING,
-          Validator.matching("[A-Za-z0-9_.-]{1,64}", "must be 1 to 64 letters, digits, '_', '-' or '.'")),
+          Validator.matching(text -> Shapes.isId(text, 64), "must be 1 to 64 letters, digits, '_', '-' or '.'")),
       Field.required("title", STRING, Validator.maxLength(255)),
       Field.optional("text", STRING, "", Validator.none()),
       Field.optional("problem", STRING, "", SHORT_ID),

@@ -28,7 +28,7 @@ public final class MatchConditions {
         i++;
       }
       int start = i;
-      while (i < rule.length() && isIdChar(rule.charAt(i))) {
+      while (i < rule.length() && Shapes.isIdChar(rule.charAt(i))) {
         i++;
       }
       if (i == start) {
@@ -50,10 +50,6 @@ public final class MatchConditions {
         return error(rule, i, "expected \" AND \", \";\" or the end of the rule");
       }
     }
-  }
-
-  private static boolean isIdChar(char c) {
-    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-';
   }
 
   private static String error(String rule, int index, String expected) {

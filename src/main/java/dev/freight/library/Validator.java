@@ -1,6 +1,6 @@
 package dev.freight.library;
 
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /** A rule on a coerced (non-empty) field value. */
 @FunctionalInterface
@@ -19,10 +19,9 @@ public interface Validator {
     return value -> ((String) value).length() <= max ? null : "must be at most " + max + " characters";
   }
 
-  /** Text matching {@code regex} as a whole; {@code message} says what is expected. */
-  static Validator matching(String regex, String message) {
-    Pattern pattern = Pattern.compile(regex);
-    return value -> pattern.matcher((String) value).matches() ? null : message;
+  /** Text that {@code shape} accepts; {@code message} says what is expected. */
+  static Validator matching(Predicate<String> shape, String message) {
+    return value -> shape.test((String) value) ? null : message;
   }
 
   /** An integer from {@code min} to {@code max}, both included. */

@@ -82,7 +82,7 @@ class ContentModelTest {
   void idRules() {
     assertThat(STANDARD.coerce(row("id", "A-1_b.2")).ok()).isTrue();
     assertThat(STANDARD.coerce(row("id", "x".repeat(64))).ok()).isTrue();
-    for (String bad : List.of("x".repeat(65), "a b", "x/y")) {
+    for (String bad : List.of("x".repeat(65), "a b", "x/y", "caf\u00e9", "\uff21")) {
       assertThat(errorOf("id", row("id", bad))).as(bad).isEqualTo("must be 1 to 64 letters, digits, '_', '-' or '.'");
     }
     assertThat(errorOf("id", row("id", ""))).isEqualTo("is required");
@@ -111,7 +111,10 @@ class ContentModelTest {
   @Test
   void problemAndPhaseAreShortIds() {
     assertThat(errorOf("problem", row("problem", "12"))).isEqualTo("must be letters followed by digits, like P12");
-    assertThat(errorOf("phase", row("phase", "X1a"))).isEqualTo("must be letters followed by digits, like P12");
+    for (String bad : List.of("X1a", "P", "P-1", "\u00e91", "P\u0661")) {
+      assertThat(errorOf("phase", row("phase", bad))).as(bad).isEqualTo("must be letters followed by digits, like P12");
+    }
+    assertThat(STANDARD.coerce(row("phase", "abc123")).ok()).isTrue();
     assertThat(errorOf("phase", row("phase", "X" + "1".repeat(64)))).isEqualTo("must be at most 64 characters");
   }
 
