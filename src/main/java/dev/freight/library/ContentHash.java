@@ -18,6 +18,8 @@ import java.util.stream.IntStream;
 public final class ContentHash {
   private final int[] positions;
   private final MessageDigest md5;
+  /** Room for the decimal digits of any int, then ':'. */
+  private final byte[] prefix = new byte[11];
 
   public ContentHash(ContentModel model) {
     List<Field> fields = model.fields();
@@ -31,16 +33,22 @@ public final class ContentHash {
     }
   }
 
-  /** The length in decimal, then ':'. */
-  private static byte[] lengthPrefix(int length) {
-    return (length + ":").getBytes(StandardCharsets.US_ASCII);
+  /** Digests the length in decimal, then ':'; written backwards into a reused array, since it runs per value. */
+  private void digestLength(int length) {
+    int start = prefix.length - 1;
+    prefix[start] = ':';
+    do {
+      prefix[--start] = (byte) ('0' + length % 10);
+      length /= 10;
+    } while (length > 0);
+    md5.update(prefix, start, prefix.length - start);
   }
 
   /** The digest of a valid row's values, in model order (as {@link ContentModel#coerce} gives them). */
   public UUID of(List<Object> values) {
     for (int position : positions) {
       String text = values.get(position).toString();
-      md5.update(lengthPrefix(text.codePointCount(0, text.length())));
+      digestLength(text.codePointCount(0, text.length()));
       md5.update(text.getBytes(StandardCharsets.UTF_8));
     }
     ByteBuffer digest = ByteBuffer.wrap(md5.digest());
