@@ -99,9 +99,9 @@ final class DiffTask {
             long size = sizes.get(i);
             BatchDiff diff = diffs.get(i);
             chain = chain.compose(done -> compare(jobId, upload, file, diff, problems, progress, run))
-                .compose(compared -> {
+                .compose(idsMayRepeat -> {
                   progress.bytesDone += size;
-                  return checkDuplicates(upload, diff, problems);
+                  return idsMayRepeat ? checkDuplicates(upload, diff, problems) : Future.succeededFuture();
                 });
           }
           return chain;
@@ -163,13 +163,15 @@ final class DiffTask {
                 .compose(dir -> blobs.restore(upload.fileId(), file)).map(file));
   }
 
-  private Future<Void> compare(long jobId, Upload upload, Path file, BatchDiff diff, Problems problems,
+  /** Compares one file with the library; completes with whether an id of the file may be given twice. */
+  private Future<Boolean> compare(long jobId, Upload upload, Path file, BatchDiff diff, Problems problems,
       Progress progress, RunningJobs.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
     return diff.create()
         .compose(created -> worker.run(() -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
         .compose(reader -> Loop.run(new Step(worker.run(reader::read), Future.succeededFuture()),
                 step -> batch(jobId, reader, step, diff, problems, progress, run))
+            .map(read -> reader.idsMayRepeat())
             .eventually(() -> worker.run(() -> {
               reader.close();
               return null;

@@ -28,6 +28,7 @@ final class StagedFile implements AutoCloseable {
   private final RowReader reader;
   private final Set<String> unknownReported = new HashSet<>();
   private final ContentHash digests;
+  private final SeenIds ids = new SeenIds();
   private boolean started;
   private boolean finished;
   private long rows;
@@ -55,6 +56,11 @@ final class StagedFile implements AutoCloseable {
 
   long rows() {
     return rows;
+  }
+
+  /** Whether an id of the file's valid rows may have been given twice; false means certainly not. */
+  boolean idsMayRepeat() {
+    return ids.mayRepeat();
   }
 
   long bytesRead() {
@@ -109,6 +115,7 @@ final class StagedFile implements AutoCloseable {
       }
     }
     if (result.ok()) {
+      ids.add(result.values().get(0).toString()); // the key is the model's first field
       batch.add(entry, result.values());
     }
   }
