@@ -4,6 +4,7 @@ import dev.freight.jobs.RunningJobs;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.library.Field;
+import dev.freight.library.FieldType;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -72,20 +73,26 @@ final class ApplyTask {
   /** Add, update, delete: each reads its slice of the diff ($1 job, $2 model, entries in ($3, $4]). */
   private static List<String> statements(ContentModel model) {
     String table = model.table();
-    String key = model.key().name();
-    String columns = model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "));
-    String values = model.storedFields().stream().map(f -> "r." + f.name()).collect(Collectors.joining(", "));
-    String assignments = model.storedFields().stream().filter(f -> f != model.key())
-        .map(f -> f.name() + " = r." + f.name()).collect(Collectors.joining(", ")) + ", content_hash = d.content_hash";
+    List<Field> stored = model.storedFields();
+    String columns = stored.stream().map(Field::name).collect(Collectors.joining(", "));
+    String values = stored.stream().map(f -> value("new", stored, f)).collect(Collectors.joining(", "));
+    String assignments = stored.stream().filter(f -> f != model.key())
+        .map(f -> f.name() + " = " + value("new", stored, f)).collect(Collectors.joining(", "))
+        + ", content_hash = d.content_hash";
     String slice = " d.job_id = $1 AND d.content_model = $2 AND d.entry > $3 AND d.entry <= $4 AND d.op = ";
-    String record = "json_populate_record(NULL::" + table + ", d.new) r";
+    String key = "t." + model.key().name() + " = ";
     return List.of(
         "INSERT INTO " + table + " (" + columns + ", content_hash) SELECT " + values + ", d.content_hash"
-            + " FROM import_diffs d, " + record
-            + " WHERE" + slice + BatchDiff.ADD,
-        "UPDATE " + table + " t SET " + assignments + " FROM import_diffs d, " + record
-            + " WHERE" + slice + BatchDiff.UPDATE + " AND t." + key + " = r." + key,
+            + " FROM import_diffs d WHERE" + slice + BatchDiff.ADD,
+        "UPDATE " + table + " t SET " + assignments + " FROM import_diffs d WHERE" + slice + BatchDiff.UPDATE
+            + " AND " + key + value("new", stored, model.key()),
         "DELETE FROM " + table + " t USING import_diffs d WHERE" + slice + BatchDiff.DELETE
-            + " AND t." + key + " = d.original ->> '" + key + "'");
+            + " AND " + key + value("original", stored, model.key()));
+  }
+
+  /** A field's value in one of a diff entry's states (text, in stored-field order), as the column's type. */
+  private static String value(String state, List<Field> stored, Field field) {
+    return "d." + state + "[" + (stored.indexOf(field) + 1) + "]"
+        + (field.type() == FieldType.STRING ? "" : "::" + field.type().sqlType());
   }
 }

@@ -3,6 +3,9 @@ package dev.freight.imports;
 import dev.freight.bus.ChunkSource;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.library.ContentModel;
+import dev.freight.library.ContentModels;
+import dev.freight.library.Field;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
@@ -62,7 +65,7 @@ final class DiffReader {
     return requireDiff(jobId, model).compose(exists -> Paging.page(pool, "SELECT count(*) FROM import_diffs" + finalWhere,
             "SELECT " + COLUMNS + " FROM import_diffs" + finalWhere + " ORDER BY entry, op LIMIT $" + (n + 1)
                 + " OFFSET $" + (n + 2),
-            filters, limit, offset, DiffReader::item))
+            filters, limit, offset, row -> item(content(model), row)))
         .map(page -> {
           JsonObject grouped = new JsonObject().put("count", page.getLong("count")).put("content_model", model)
               .put("add", new JsonArray()).put("update", new JsonArray()).put("delete", new JsonArray());
@@ -80,7 +83,7 @@ final class DiffReader {
         .compose(tx -> conn.prepare("SELECT " + COLUMNS + " FROM import_diffs WHERE job_id = $1"
                 + " AND content_model = $2 ORDER BY op, entry")
             .map(statement -> (ChunkSource) new DiffSource(conn, tx, statement.cursor(Tuple.of(jobId, model)),
-                model)))
+                content(model))))
         .onFailure(failed -> conn.close()));
   }
 
@@ -97,11 +100,16 @@ final class DiffReader {
         "Import job " + jobId + " has no diff: it is " + job.getString("status") + ".")));
   }
 
-  private static JsonObject item(Row row) {
+  /** A model the job has a diff for ({@link #requireDiff}), so one that exists. */
+  private static ContentModel content(String model) {
+    return ContentModels.byName(model).orElseThrow();
+  }
+
+  private static JsonObject item(ContentModel model, Row row) {
     JsonObject item = new JsonObject()
         .put("op", OPS[row.getShort("op")])
-        .put("original", row.getJsonObject("original"))
-        .put("new", row.getJsonObject("new"))
+        .put("original", state(model, row.getArrayOfStrings("original")))
+        .put("new", state(model, row.getArrayOfStrings("new")))
         .put("entry", row.getLong("entry"));
     String[] changed = row.getArrayOfStrings("changed_fields");
     if (changed != null) {
@@ -110,17 +118,34 @@ final class DiffReader {
     return item;
   }
 
+  /**
+   * An item's state as the API shows it: every field of the model in order, the import instructions
+   * (not stored) with their defaults; empty where the item has no such state (before an add, after a
+   * delete). {@code values}: the stored fields' values as text, as {@link BatchDiff} keeps them.
+   */
+  private static JsonObject state(ContentModel model, String[] values) {
+    JsonObject state = new JsonObject();
+    if (values == null) {
+      return state;
+    }
+    int stored = 0;
+    for (Field field : model.fields()) {
+      state.put(field.name(), field.stored() ? field.type().fromSqlText(values[stored++]) : field.defaultValue());
+    }
+    return state;
+  }
+
   /** Writes {"content_model": m, "add": [...], "update": [...], "delete": [...]} as the cursor yields rows. */
   private static final class DiffSource implements ChunkSource {
     private final SqlConnection conn;
     private final Transaction tx;
     private final Cursor cursor;
-    private final String model;
+    private final ContentModel model;
     private int op;
     private boolean started;
     private boolean done;
 
-    DiffSource(SqlConnection conn, Transaction tx, Cursor cursor, String model) {
+    DiffSource(SqlConnection conn, Transaction tx, Cursor cursor, ContentModel model) {
       this.conn = conn;
       this.tx = tx;
       this.cursor = cursor;
@@ -136,13 +161,13 @@ final class DiffReader {
         Buffer chunk = Buffer.buffer();
         if (!started) {
           started = true;
-          chunk.appendString("{\"content_model\":" + Json.encode(model));
+          chunk.appendString("{\"content_model\":" + Json.encode(model.name()));
         }
         for (Row row : rows) {
           int rowOp = row.getShort("op");
           boolean firstOfList = rowOp != op;
           moveTo(chunk, rowOp);
-          JsonObject item = item(row);
+          JsonObject item = item(model, row);
           item.remove("op");
           chunk.appendString(firstOfList ? "" : ",").appendBuffer(item.toBuffer());
         }

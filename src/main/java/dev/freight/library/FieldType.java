@@ -102,6 +102,11 @@ public enum FieldType {
     return convert(raw);
   }
 
+  /** A stored value as PostgreSQL writes it as text (a {@code ::text} cast), back in this type. */
+  public Object fromSqlText(String text) {
+    return text == null ? null : convert(text);
+  }
+
   /** Converts a raw value that is present. */
   abstract Object convert(Object raw);
 

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -82,5 +83,32 @@ class MigrationsTest {
           .await().iterator().next().getUUID(0);
       assertThat(java.of(values)).as((String) item.get(0)).isEqualTo(stored);
     }
+  }
+
+  @Test
+  void v11KeepsTheDiffsOfJobsUnderReview() {
+    Pool pool = freshDatabase("migrations_diff_values");
+    List<Migrations.Migration> all = Migrations.load();
+    Migrations.run(pool, all.stream().filter(m -> m.version() < 11).toList()).await();
+    String before = "{\"id\": \"T1\", \"title\": \"Grüße \\\"quoted\\\"\", \"text\": \"a\\nb\", \"problem\": \"P1\","
+        + " \"priority\": 5, \"phase\": \"X1\", \"active\": true, \"mark_delete\": false, \"match_conditions\": \"\","
+        + " \"tags\": \"t\"}";
+    String after = before.replace("\"priority\": 5", "\"priority\": 10").replace("true", "false");
+    String insert = "INSERT INTO import_diffs (job_id, content_model, op, entry, original, new) VALUES (1, 'standard', $1, $2,"
+        + " $3::text::json, $4::text::json)";
+    pool.preparedQuery(insert).execute(Tuple.of(1, 1L, "{}", before)).await();
+    pool.preparedQuery(insert).execute(Tuple.of(2, 2L, before, after)).await();
+    pool.preparedQuery(insert).execute(Tuple.of(3, 3L, before, "{}")).await();
+    Migrations.run(pool, all).await();
+
+    List<Object> beforeValues = List.of("T1", "Grüße \"quoted\"", "a\nb", "P1", "5", "X1", "true", "", "t");
+    List<Object> afterValues = List.of("T1", "Grüße \"quoted\"", "a\nb", "P1", "10", "X1", "false", "", "t");
+    List<List<Object>> states = new ArrayList<>();
+    pool.query("SELECT original, new FROM import_diffs ORDER BY entry").execute().await().forEach(row -> {
+      states.add(row.getArrayOfStrings(0) == null ? null : Arrays.asList((Object[]) row.getArrayOfStrings(0)));
+      states.add(row.getArrayOfStrings(1) == null ? null : Arrays.asList((Object[]) row.getArrayOfStrings(1)));
+    });
+    assertThat(states).containsExactly(null, beforeValues, beforeValues, afterValues, beforeValues, null);
+    pool.close().await();
   }
 }
