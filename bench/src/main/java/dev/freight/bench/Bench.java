@@ -33,6 +33,8 @@ public final class Bench {
   private static final List<String> FORMATS = List.of("csv", "json", "yaml", "xlsx");
   /** Runs this big also upload the largest file the server takes: 1 GiB less room for the multipart framing. */
   private static final int BIG_UPLOAD_FROM_ROWS = 1_000_000;
+  /** Enough rows for the JIT to compile a format's import path. */
+  private static final int WARM_UP_ROWS = 100_000;
   private static final long BIG_UPLOAD_BYTES = (1L << 30) - (1 << 20);
 
   private final int rows;
@@ -121,14 +123,23 @@ public final class Bench {
   }
 
   /**
-   * One untimed export and download, so that the first timed one does not pay for compiling the export
-   * code (loading version 1 has already run the import code).
+   * Untimed work that compiles the code the timed operations run, so that no format's figures pay for
+   * it: loading version 1 has run the CSV import already; here each other format's import of a
+   * smaller version-2 file (cancelled once ready), and each format's export and download.
    */
   private void warmUp() throws Exception {
-    OptionalLong export = api.export("csv");
-    if (export.isPresent()) {
-      api.await(FreightApi.EXPORTS + export.getAsLong() + "/", "success");
-      api.download(export.getAsLong());
+    LibraryFiles small = rows > WARM_UP_ROWS ? new LibraryFiles(WARM_UP_ROWS, work) : files;
+    for (String format : FORMATS) {
+      if (!format.equals("csv")) {
+        long id = api.upload(small.file(Version.V2, format), format);
+        api.await(FreightApi.IMPORTS + id + "/", "ready_for_review");
+        api.cancel(id);
+      }
+      OptionalLong export = api.export(format);
+      if (export.isPresent()) {
+        api.await(FreightApi.EXPORTS + export.getAsLong() + "/", "success");
+        api.download(export.getAsLong());
+      }
     }
   }
 
@@ -307,7 +318,9 @@ public final class Bench {
     return String.format(Locale.ROOT, "%s, commit %s, %d cores (%s), %.1f GiB memory: `bench/run.sh --rows %d"
             + " --load-seconds %d`. Server `java -Xmx256m -jar target/freight.jar` on its embedded PostgreSQL;"
             + " before each timed operation, Freight's or the limit's, the library is vacuumed and analyzed and a"
-            + " checkpoint written, so that none pays for the background work of the one before."
+            + " checkpoint written, so that none pays for the background work of the one before; and before"
+            + " them all, each format is imported (a smaller file, cancelled) and exported once untimed, so that"
+            + " none pays for compiling its code."
             + " Version 2 of the library: %,d rows, %s as CSV; its diff against version 1 adds %,d, updates %,d"
             + " and deletes %,d. Peak heap: the most in use before a collection during the operation, and the most"
             + " left after one (\"no GC\": none happened; young collections leave the old generation's garbage, so"
