@@ -5,6 +5,7 @@ import dev.freight.bench.LibraryFiles.Version;
 import dev.freight.bench.Report.LimitTime;
 import dev.freight.bench.Report.Measure;
 import dev.freight.bench.Report.Op;
+import dev.freight.bench.Report.Times;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,11 @@ public final class Bench {
   private static final List<String> FORMATS = List.of("csv", "json", "yaml", "xlsx");
   /** Runs this big also upload the largest file the server takes: 1 GiB less room for the multipart framing. */
   private static final int BIG_UPLOAD_FROM_ROWS = 1_000_000;
+  /**
+   * Runs of each operation with a target, Freight's and the limit's: this machine's speed drifts
+   * between runs, and a ratio of two single runs moved with it.
+   */
+  private static final int RUNS = 3;
   /** Enough rows for the JIT to compile a format's import path. */
   private static final int WARM_UP_ROWS = 100_000;
   private static final long BIG_UPLOAD_BYTES = (1L << 30) - (1 << 20);
@@ -143,23 +149,45 @@ public final class Bench {
     }
   }
 
-  /** COPY + SQL diff, SQL apply and COPY TO, while the library holds version 1 as Freight's imports see it. */
+  /**
+   * COPY + SQL diff, SQL apply and COPY TO, while the library holds version 1 as Freight's imports
+   * see it; each {@link #RUNS} times, keeping the median.
+   */
   private void measureLimit(Path v2csv) throws Exception {
-    limit.settle();
-    double copy = limit.copyIn(v2csv);
-    double diff = limit.diff();
-    check("the SQL diff", limit.diffCounts());
-    report.limit(Op.UPLOAD, new LimitTime(String.format("COPY %.2f + SQL diff %.2f", copy, diff), copy + diff, 1.5));
-    report.limit(Op.ACCEPT, new LimitTime("SQL apply", limit.apply(), 1.5));
-    limit.settle();
-    report.limit(Op.EXPORT, new LimitTime("COPY TO", limit.copyOut(), 2));
-    limit.dropTables();
+    List<Double> uploads = new ArrayList<>();
+    List<Double> applies = new ArrayList<>();
+    List<Double> exports = new ArrayList<>();
+    List<String> parts = new ArrayList<>();
+    for (int run = 0; run < RUNS; run++) {
+      limit.settle();
+      double copy = limit.copyIn(v2csv);
+      double diff = limit.diff();
+      check("the SQL diff", limit.diffCounts());
+      uploads.add(copy + diff);
+      parts.add(String.format("COPY %.2f + SQL diff %.2f", copy, diff));
+      applies.add(limit.apply());
+      limit.settle();
+      exports.add(limit.copyOut());
+      limit.dropTables();
+    }
+    Times upload = Times.of(uploads);
+    report.limit(Op.UPLOAD, new LimitTime(parts.get(uploads.indexOf(upload.median())), upload, 1.5));
+    report.limit(Op.ACCEPT, new LimitTime("SQL apply", Times.of(applies), 1.5));
+    report.limit(Op.EXPORT, new LimitTime("COPY TO", Times.of(exports), 2));
   }
 
+  /**
+   * Upload and export {@link #RUNS} times (all but the last upload cancelled once ready), accept and
+   * download once: accepting changes the library, and downloads have no target.
+   */
   private void measureFormat(String format) throws Exception {
     Path file = files.file(Version.V2, format);
     long[] id = new long[1];
-    report.measured(format, Op.UPLOAD, measure(() -> {
+    report.measured(format, Op.UPLOAD, measureRuns(run -> {
+      if (run > 0) {
+        api.cancel(id[0]);
+      }
+    }, () -> {
       id[0] = api.upload(file, format);
       api.await(FreightApi.IMPORTS + id[0] + "/", "ready_for_review");
     }));
@@ -171,7 +199,7 @@ public final class Bench {
       api.await(FreightApi.IMPORTS + id[0] + "/", "success");
     }));
     OptionalLong[] export = new OptionalLong[1];
-    Measure exported = measure(() -> {
+    Measure exported = measureRuns(run -> { }, () -> {
       export[0] = api.export(format);
       if (export[0].isPresent()) {
         api.await(FreightApi.EXPORTS + export[0].getAsLong() + "/", "success");
@@ -288,6 +316,10 @@ public final class Bench {
     void run() throws Exception;
   }
 
+  private interface Between {
+    void before(int run) throws Exception;
+  }
+
   /** Times a step, after letting the database settle, and takes the server's peaks while it ran. */
   private Measure measure(Step step) throws Exception {
     limit.settle();
@@ -296,7 +328,17 @@ public final class Bench {
     step.run();
     double seconds = (System.nanoTime() - start) / 1e9;
     long to = System.currentTimeMillis();
-    return new Measure(seconds, server.heap(from, to), server.peakRss(from, to));
+    return new Measure(Times.of(List.of(seconds)), server.heap(from, to), server.peakRss(from, to));
+  }
+
+  /** Times a step {@link #RUNS} times, {@code between} untimed before each run, as one measure. */
+  private Measure measureRuns(Between between, Step step) throws Exception {
+    List<Measure> runs = new ArrayList<>();
+    for (int run = 0; run < RUNS; run++) {
+      between.before(run);
+      runs.add(measure(step));
+    }
+    return Measure.of(runs);
   }
 
   /** A benchmark of the wrong diff would be worthless: both sides must find exactly the generated changes. */
@@ -317,10 +359,11 @@ public final class Bench {
     LibraryFiles.Diff diff = files.expectedDiff();
     return String.format(Locale.ROOT, "%s, commit %s, %d cores (%s), %.1f GiB memory: `bench/run.sh --rows %d"
             + " --load-seconds %d`. Server `java -Xmx256m -jar target/freight.jar` on its embedded PostgreSQL;"
-            + " before each timed operation, Freight's or the limit's, the library is vacuumed and analyzed and a"
+            + " before each timed operation, Freight's or the limit's, the database is vacuumed and analyzed and a"
             + " checkpoint written, so that none pays for the background work of the one before; and before"
             + " them all, each format is imported (a smaller file, cancelled) and exported once untimed, so that"
-            + " none pays for compiling its code."
+            + " none pays for compiling its code. Every operation with a target, Freight's and the limit's, runs"
+            + " " + RUNS + " times: the table gives the median, which the ratios use, and the range."
             + " Version 2 of the library: %,d rows, %s as CSV; its diff against version 1 adds %,d, updates %,d"
             + " and deletes %,d. Peak heap: the most in use before a collection during the operation, and the most"
             + " left after one (\"no GC\": none happened; young collections leave the old generation's garbage, so"

@@ -28,11 +28,41 @@ final class Report {
     }
   }
 
-  /** A Freight operation: its time and the server's memory while it ran (-1: none seen). */
-  record Measure(double seconds, FreightServer.Heap heap, long rssBytes) {}
+  /** The times of an operation run more than once: the median, which ratios use, and the range. */
+  record Times(double median, double min, double max) {
+    static Times of(List<Double> seconds) {
+      List<Double> sorted = seconds.stream().sorted().toList();
+      return new Times(sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
+    }
 
-  /** PostgreSQL's time for what an operation does, and the target ratio to it. */
-  record LimitTime(String what, double seconds, double target) {}
+    /** "6.98 s", or "6.98 s (6.52–7.41)" for several runs. */
+    @Override
+    public String toString() {
+      return min == max ? String.format("%.2f s", median) : String.format("%.2f s (%.2f–%.2f)", median, min, max);
+    }
+  }
+
+  /** A Freight operation: its time and the server's memory while it ran (-1: none seen). */
+  record Measure(Times times, FreightServer.Heap heap, long rssBytes) {
+    double seconds() {
+      return times.median();
+    }
+
+    /** The runs of one operation as one: their times, and the highest memory any of them used. */
+    static Measure of(List<Measure> runs) {
+      return new Measure(Times.of(runs.stream().map(Measure::seconds).toList()),
+          new FreightServer.Heap(runs.stream().mapToLong(m -> m.heap().peakBytes()).max().orElse(-1),
+              runs.stream().mapToLong(m -> m.heap().afterGcBytes()).max().orElse(-1)),
+          runs.stream().mapToLong(Measure::rssBytes).max().orElse(-1));
+    }
+  }
+
+  /** PostgreSQL's time for what an operation does (of its median run), and the target ratio to it. */
+  record LimitTime(String what, Times times, double target) {
+    double seconds() {
+      return times.median();
+    }
+  }
 
   /** The targets as ratios to the CSV time, for reading and writing files. */
   private static final Map<String, Double> VS_CSV = Map.of("json", 1.3, "yaml", 3.0, "xlsx", 3.0);
@@ -51,7 +81,7 @@ final class Report {
 
   void measured(String format, Op op, Measure measure) {
     measures.put(format + op, measure);
-    System.out.printf("%s %s: %.2f s%n", format, op.label, measure.seconds());
+    System.out.printf("%s %s: %s%n", format, op.label, measure.times());
   }
 
   /** Seconds measured for an operation, or -1. */
@@ -71,7 +101,7 @@ final class Report {
 
   void limit(Op op, LimitTime limit) {
     limits.put(op, limit);
-    System.out.printf("limit %s: %.2f s%n", limit.what(), limit.seconds());
+    System.out.printf("limit %s: %s%n", limit.what(), limit.times());
   }
 
   /** A paragraph under the table. */
@@ -110,7 +140,7 @@ final class Report {
       return cells(name, missing.getOrDefault(format + op, "n/a"), "", "", "", "", "", "");
     }
     LimitTime limit = format.equals("csv") ? limits.get(op) : null;
-    String limitCell = limit == null ? "" : String.format("%.2f s (%s)", limit.seconds(), limit.what());
+    String limitCell = limit == null ? "" : limit.times() + ", " + limit.what();
     String ratio = limit == null ? "" : String.format("%.1f", m.seconds() / limit.seconds());
     Measure csv = measures.get("csv" + op);
     String vsCsv = format.equals("csv") || csv == null ? "" : String.format("%.2f", m.seconds() / csv.seconds());
@@ -121,7 +151,7 @@ final class Report {
       double max = VS_CSV.get(format);
       target = verdict("≤ " + max + " × CSV", m.seconds() / csv.seconds() <= max);
     }
-    return cells(name, String.format("%.2f s", m.seconds()), limitCell, ratio, vsCsv, target,
+    return cells(name, m.times().toString(), limitCell, ratio, vsCsv, target,
         heap(m.heap()), m.rssBytes() < 0 ? "" : mb(m.rssBytes()));
   }
 
