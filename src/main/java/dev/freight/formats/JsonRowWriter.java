@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import java.io.IOException;
@@ -20,10 +21,11 @@ final class JsonRowWriter implements RowWriter {
       .build();
 
   private final JsonGenerator gen;
-  private final List<String> columns;
+  /** Quoted and encoded once: every row writes every name. */
+  private final List<SerializedString> columns;
 
   JsonRowWriter(OutputStream out, List<String> columns) throws IOException {
-    this.columns = List.copyOf(columns);
+    this.columns = columns.stream().map(SerializedString::new).toList();
     gen = FACTORY.createGenerator(out);
     gen.setPrettyPrinter(new OneRowPerLine());
     gen.writeStartArray();
