@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,6 +35,11 @@ public final class ApiVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(ApiVerticle.class.getName());
   static final String CONTRACT = "openapi.yaml";
   private static final long HEALTH_TIMEOUT_MS = 2_000;
+  /**
+   * The pieces a request body arrives in (Netty's default is 8 KiB): each piece of an upload is one
+   * write to its spool file, so a 400 MB upload would be 50,000 of them.
+   */
+  private static final int UPLOAD_CHUNK_BYTES = 64 * 1024;
 
   private final FreightConfig.Http config;
   private final Path uploads;
@@ -56,7 +62,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.fileSystem().readFile(CONTRACT)
         .compose(text -> OpenAPIContract.from(vertx, CONTRACT).map(contract -> router(contract, text)))
-        .compose(router -> vertx.createHttpServer()
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions().setMaxChunkSize(UPLOAD_CHUNK_BYTES))
             .requestHandler(router)
             // Every instance serves the same port; a negative port is Vert.x's "random, but shared".
             .listen(config.port() == 0 ? -1 : config.port(), config.host()))
