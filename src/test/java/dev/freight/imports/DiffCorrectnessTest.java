@@ -71,6 +71,32 @@ class DiffCorrectnessTest extends ServerTest {
     Imports.accept(admin, id);
     assertThat(Imports.libraryCount(admin))
         .isEqualTo(LIBRARY + expected.get("add").size() - expected.get("delete").size());
+    // Every value as the file gave it, whatever its type: the new states of the diff, applied.
+    Map<String, JsonObject> applied = new HashMap<>();
+    library.forEach((key, row) -> applied.put(key, json(row, false)));
+    expected.get("delete").values().forEach(item -> applied.remove(item.getJsonObject("original").getString("id")));
+    for (String op : List.of("add", "update")) {
+      expected.get(op).values().forEach(item -> applied.put(item.getJsonObject("new").getString("id"),
+          item.getJsonObject("new")));
+    }
+    assertThat(libraryItems()).isEqualTo(applied);
+  }
+
+  /** The library as the API lists it, by id, each item with the fields a file gives. */
+  private static Map<String, JsonObject> libraryItems() {
+    Map<String, JsonObject> items = new HashMap<>();
+    for (int page = 1; items.size() < Imports.libraryCount(admin); page++) {
+      JsonArray results = admin.get("/api/v2/library/standards/?page_size=1000&page=" + page).bodyAsJsonObject()
+          .getJsonArray("results");
+      assertThat(results).as("page %d", page).isNotEmpty();
+      for (Object item : results) {
+        JsonObject listed = (JsonObject) item;
+        JsonObject fields = new JsonObject();
+        LibraryFiles.COLUMNS.forEach(field -> fields.put(field, field.equals("mark_delete") ? false : listed.getValue(field)));
+        items.put(listed.getString("id"), fields);
+      }
+    }
+    return items;
   }
 
   /** Changes one field, picked at random, to a valid value it did not have. */
