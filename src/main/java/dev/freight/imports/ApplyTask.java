@@ -4,7 +4,6 @@ import dev.freight.jobs.RunningJobs;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.library.Field;
-import dev.freight.library.FieldType;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -75,9 +74,9 @@ final class ApplyTask {
     String table = model.table();
     List<Field> stored = model.storedFields();
     String columns = stored.stream().map(Field::name).collect(Collectors.joining(", "));
-    String values = stored.stream().map(f -> value("new", stored, f)).collect(Collectors.joining(", "));
+    String values = stored.stream().map(f -> DiffStates.field(model, "d.new", f)).collect(Collectors.joining(", "));
     String assignments = stored.stream().filter(f -> f != model.key())
-        .map(f -> f.name() + " = " + value("new", stored, f)).collect(Collectors.joining(", "))
+        .map(f -> f.name() + " = " + DiffStates.field(model, "d.new", f)).collect(Collectors.joining(", "))
         + ", content_hash = d.content_hash";
     String slice = " d.job_id = $1 AND d.content_model = $2 AND d.entry > $3 AND d.entry <= $4 AND d.op = ";
     String key = "t." + model.key().name() + " = ";
@@ -85,14 +84,8 @@ final class ApplyTask {
         "INSERT INTO " + table + " (" + columns + ", content_hash) SELECT " + values + ", d.content_hash"
             + " FROM import_diffs d WHERE" + slice + BatchDiff.ADD,
         "UPDATE " + table + " t SET " + assignments + " FROM import_diffs d WHERE" + slice + BatchDiff.UPDATE
-            + " AND " + key + value("new", stored, model.key()),
+            + " AND " + key + DiffStates.field(model, "d.new", model.key()),
         "DELETE FROM " + table + " t USING import_diffs d WHERE" + slice + BatchDiff.DELETE
-            + " AND " + key + value("original", stored, model.key()));
-  }
-
-  /** A field's value in one of a diff entry's states (text, in stored-field order), as the column's type. */
-  private static String value(String state, List<Field> stored, Field field) {
-    return "d." + state + "[" + (stored.indexOf(field) + 1) + "]"
-        + (field.type() == FieldType.STRING ? "" : "::" + field.type().sqlType());
+            + " AND " + key + DiffStates.field(model, "d.original", model.key()));
   }
 }

@@ -134,7 +134,7 @@ final class BatchDiff {
    * field, then the digests; then job, model): unknown id → add (unless marked for deletion: then
    * nothing); known id marked for deletion → delete; known id with a different value → update;
    * otherwise unchanged (when digests differ for equal values). Changed rows keep their states as
-   * text arrays ({@link #values}); added and updated ones keep their digest, for the apply to write.
+   * text arrays ({@link DiffStates}); added and updated ones keep their digest, for the apply to write.
    */
   private String statement() {
     List<Field> fields = model.fields();
@@ -156,8 +156,8 @@ final class BatchDiff {
         + " ELSE " + SAME + " END AS op FROM b LEFT JOIN " + model.table() + " o ON o." + key + " = b." + key + "),"
         + " stored AS (INSERT INTO import_diffs (job_id, content_model, op, entry, original, new, changed_fields,"
         + " content_hash) SELECT " + job + ", " + modelName + ", op, (s).entry,"
-        + " CASE WHEN op <> " + ADD + " THEN " + values("o") + " END,"
-        + " CASE WHEN op <> " + DELETE + " THEN " + values("s") + " END,"
+        + " CASE WHEN op <> " + ADD + " THEN " + DiffStates.of(model, "o") + " END,"
+        + " CASE WHEN op <> " + DELETE + " THEN " + DiffStates.of(model, "s") + " END,"
         + " CASE WHEN op = " + UPDATE + " THEN array_remove(ARRAY[" + compared.stream()
             .map(f -> "CASE WHEN (s)." + f.name() + " IS DISTINCT FROM (o)." + f.name() + " THEN '" + f.name() + "' END")
             .collect(Collectors.joining(", ")) + "], NULL) END,"
@@ -166,16 +166,6 @@ final class BatchDiff {
         + " SELECT count(*) FILTER (WHERE op = " + ADD + ") AS add, count(*) FILTER (WHERE op = " + UPDATE
         + ") AS update, count(*) FILTER (WHERE op = " + DELETE + ") AS delete,"
         + " count(*) FILTER (WHERE op = " + SAME + ") AS unchanged FROM j";
-  }
-
-  /**
-   * An item's state as stored with its diff entry: its stored fields' values as text, in model order
-   * ({@link DiffReader} renders them as the API shows them, {@link ApplyTask} casts them back).
-   */
-  private String values(String alias) {
-    return "ARRAY[" + model.storedFields().stream()
-        .map(f -> "(" + alias + ")." + f.name() + (f.type() == FieldType.STRING ? "" : "::text"))
-        .collect(Collectors.joining(", ")) + "]";
   }
 
   private static String list(List<Field> fields, String pattern) {

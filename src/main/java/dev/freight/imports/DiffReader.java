@@ -5,7 +5,6 @@ import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
-import dev.freight.library.Field;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
@@ -108,31 +107,14 @@ final class DiffReader {
   private static JsonObject item(ContentModel model, Row row) {
     JsonObject item = new JsonObject()
         .put("op", OPS[row.getShort("op")])
-        .put("original", state(model, row.getArrayOfStrings("original")))
-        .put("new", state(model, row.getArrayOfStrings("new")))
+        .put("original", DiffStates.json(model, row.getArrayOfStrings("original")))
+        .put("new", DiffStates.json(model, row.getArrayOfStrings("new")))
         .put("entry", row.getLong("entry"));
     String[] changed = row.getArrayOfStrings("changed_fields");
     if (changed != null) {
       item.put("changed_fields", new JsonArray(List.of((Object[]) changed)));
     }
     return item;
-  }
-
-  /**
-   * An item's state as the API shows it: every field of the model in order, the import instructions
-   * (not stored) with their defaults; empty where the item has no such state (before an add, after a
-   * delete). {@code values}: the stored fields' values as text, as {@link BatchDiff} keeps them.
-   */
-  private static JsonObject state(ContentModel model, String[] values) {
-    JsonObject state = new JsonObject();
-    if (values == null) {
-      return state;
-    }
-    int stored = 0;
-    for (Field field : model.fields()) {
-      state.put(field.name(), field.stored() ? field.type().fromSqlText(values[stored++]) : field.defaultValue());
-    }
-    return state;
   }
 
   /** Writes {"content_model": m, "add": [...], "update": [...], "delete": [...]} as the cursor yields rows. */
