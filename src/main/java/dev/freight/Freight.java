@@ -1,11 +1,11 @@
 package dev.freight;
 
+import dev.freight.bus.Streams;
 import dev.freight.config.ConfigException;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
-import dev.freight.bus.Streams;
 import dev.freight.exports.ExportVerticle;
 import dev.freight.exports.v1.ExportV1Verticle;
 import dev.freight.http.ApiVerticle;
@@ -25,10 +25,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A running server: its database, its pool and its verticles, started in order and stopped in reverse. */
+/**
+ * A running server: its database, its pool and its verticles, started in order and stopped in
+ * reverse.
+ */
 public final class Freight {
   private static final System.Logger LOG = System.getLogger(Freight.class.getName());
   private static final long STARTUP_TIMEOUT_S = 120;
+
   /** Parsing and file writing; more threads than cores, since they also wait on disk. */
   private static final int WORKER_THREADS = 4;
 
@@ -59,15 +63,29 @@ public final class Freight {
   private void boot() {
     FreightConfig effective = config;
     if (config.db().embedded()) {
-      embedded = EmbeddedPostgres.start(config.dataDir().resolve("postgres"), config.db().embeddedOsUser());
-      effective = config.withDbUrl("postgresql://" + embedded.user() + "@" + embedded.host() + ":" + embedded.port()
-          + "/postgres");
+      embedded =
+          EmbeddedPostgres.start(
+              config.dataDir().resolve("postgres"), config.db().embeddedOsUser());
+      effective =
+          config.withDbUrl(
+              "postgresql://"
+                  + embedded.user()
+                  + "@"
+                  + embedded.host()
+                  + ":"
+                  + embedded.port()
+                  + "/postgres");
     }
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
     pool = Database.pool(vertx, effective.db().url(), effective.db().poolSize());
     String where = describe(effective.db().url());
-    await(Database.ping(pool, 10_000).recover(failure -> Future.failedFuture(
-        new ConfigException("cannot reach PostgreSQL at " + where + ": " + failure.getMessage()))));
+    await(
+        Database.ping(pool, 10_000)
+            .recover(
+                failure ->
+                    Future.failedFuture(
+                        new ConfigException(
+                            "cannot reach PostgreSQL at " + where + ": " + failure.getMessage()))));
     int applied = await(Migrations.run(pool, Migrations.load()));
     if (applied > 0) {
       LOG.log(System.Logger.Level.INFO, "applied " + applied + " database migration(s)");
@@ -78,22 +96,50 @@ public final class Freight {
     deploy(new UsersVerticle(pool, effective.admin()));
     deploy(new LibraryVerticle(pool));
     deploy(new ImportVerticle(pool, worker, streams, config.dataDir().resolve("spool")));
-    deploy(new ExportVerticle(pool, worker, streams, config.dataDir().resolve("spool"), config.exports()));
-    deploy(new ExportV1Verticle(pool, worker, streams, effective.exportsV1(), config.dataDir().resolve("spool")));
+    deploy(
+        new ExportVerticle(
+            pool, worker, streams, config.dataDir().resolve("spool"), config.exports()));
+    deploy(
+        new ExportV1Verticle(
+            pool, worker, streams, effective.exportsV1(), config.dataDir().resolve("spool")));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();
-    deployments.push(await(vertx.deployVerticle(() -> {
-      ApiVerticle api = new ApiVerticle(http, config.dataDir().resolve("uploads"), pool);
-      apis.add(api);
-      return api;
-    }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
-        .recover(failure -> Future.failedFuture(new ConfigException("cannot listen on " + http.host() + ":"
-            + http.port() + ": " + failure.getMessage())))));
+    deployments.push(
+        await(
+            vertx
+                .deployVerticle(
+                    () -> {
+                      ApiVerticle api =
+                          new ApiVerticle(http, config.dataDir().resolve("uploads"), pool);
+                      apis.add(api);
+                      return api;
+                    },
+                    new DeploymentOptions()
+                        .setInstances(Runtime.getRuntime().availableProcessors()))
+                .recover(
+                    failure ->
+                        Future.failedFuture(
+                            new ConfigException(
+                                "cannot listen on "
+                                    + http.host()
+                                    + ":"
+                                    + http.port()
+                                    + ": "
+                                    + failure.getMessage())))));
     api = apis.get(0);
-    LOG.log(System.Logger.Level.INFO, "Freight serving http://" + effective.http().host() + ":" + port()
-        + " - PostgreSQL " + (embedded != null ? "embedded" : "external") + " at " + where
-        + " - data dir " + effective.dataDir());
+    LOG.log(
+        System.Logger.Level.INFO,
+        "Freight serving http://"
+            + effective.http().host()
+            + ":"
+            + port()
+            + " - PostgreSQL "
+            + (embedded != null ? "embedded" : "external")
+            + " at "
+            + where
+            + " - data dir "
+            + effective.dataDir());
   }
 
   private void deploy(io.vertx.core.Deployable verticle) {
@@ -118,7 +164,10 @@ public final class Freight {
     return api.port();
   }
 
-  /** Stops verticles in reverse order, then the pool, then the embedded PostgreSQL. Blocking, idempotent. */
+  /**
+   * Stops verticles in reverse order, then the pool, then the embedded PostgreSQL. Blocking,
+   * idempotent.
+   */
   public synchronized void stop() {
     if (vertx != null) {
       try {

@@ -7,12 +7,16 @@ import dev.freight.db.EmbeddedPostgresException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** {@code java -jar freight.jar [--config FILE]}: reads the configuration and runs the server until stopped. */
+/**
+ * {@code java -jar freight.jar [--config FILE]}: reads the configuration and runs the server until
+ * stopped.
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
+    System.setProperty(
+        "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
     Freight freight;
     try {
       FreightConfig config = ConfigLoader.load(configFile(args), System.getenv());

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 /** A user's HTTP session with the server: blocking calls, as a test reads best. */
 public final class Client {
   /** A server that stops answering fails the test after a minute instead of hanging the build. */
-  private static final WebClient WEB = WebClient.create(Vertx.vertx(), new WebClientOptions().setIdleTimeout(60));
+  private static final WebClient WEB =
+      WebClient.create(Vertx.vertx(), new WebClientOptions().setIdleTimeout(60));
 
   private final int port;
   private final String token;
@@ -49,17 +50,27 @@ public final class Client {
   /** Posts files as multipart/form-data, each part in the field {@code field}. */
   public HttpResponse<Buffer> upload(String path, String field, Map<String, byte[]> files) {
     MultipartForm form = MultipartForm.create();
-    files.forEach((name, content) -> form.binaryFileUpload(field, name, Buffer.buffer(content),
-        "application/octet-stream"));
+    files.forEach(
+        (name, content) ->
+            form.binaryFileUpload(field, name, Buffer.buffer(content), "application/octet-stream"));
     return request(HttpMethod.POST, path).sendMultipartForm(form).await();
   }
 
-  /** Polls {@code path} until its JSON {@code status} is one of {@code statuses}; fails after a minute. */
+  /**
+   * Polls {@code path} until its JSON {@code status} is one of {@code statuses}; fails after a
+   * minute.
+   */
   public JsonObject awaitStatus(String path, String... statuses) {
-    return await(path, "status in " + List.of(statuses), json -> List.of(statuses).contains(json.getString("status")));
+    return await(
+        path,
+        "status in " + List.of(statuses),
+        json -> List.of(statuses).contains(json.getString("status")));
   }
 
-  /** Polls {@code path} until its JSON is {@code reached} ({@code what}, for the failure); fails after a minute. */
+  /**
+   * Polls {@code path} until its JSON is {@code reached} ({@code what}, for the failure); fails
+   * after a minute.
+   */
   public JsonObject await(String path, String what, Predicate<JsonObject> reached) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     JsonObject last = null;
@@ -78,12 +89,15 @@ public final class Client {
     throw new AssertionError(path + " never reached " + what + "; last: " + last);
   }
 
-  /** Creates a user through the API (this client must be a superuser's) and returns a client for it. */
+  /**
+   * Creates a user through the API (this client must be a superuser's) and returns a client for it.
+   */
   public Client createUser(String email, boolean superuser) {
-    HttpResponse<Buffer> created = post("/api/v2/users/",
-        new JsonObject().put("email", email).put("is_superuser", superuser));
+    HttpResponse<Buffer> created =
+        post("/api/v2/users/", new JsonObject().put("email", email).put("is_superuser", superuser));
     if (created.statusCode() != 201) {
-      throw new AssertionError("creating " + email + ": " + created.statusCode() + " " + created.bodyAsString());
+      throw new AssertionError(
+          "creating " + email + ": " + created.statusCode() + " " + created.bodyAsString());
     }
     return new Client(port, created.bodyAsJsonObject().getString("token"));
   }

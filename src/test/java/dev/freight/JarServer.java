@@ -14,7 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** A running or finished {@code java [jvmOptions] -jar target/freight.jar}, its output collected line by line. */
+/**
+ * A running or finished {@code java [jvmOptions] -jar target/freight.jar}, its output collected
+ * line by line.
+ */
 final class JarServer {
   private static final Path JAR = Path.of("target/freight.jar").toAbsolutePath();
   private static final Pattern SERVING = Pattern.compile("Freight serving http://[^:]+:(\\d+)");
@@ -27,23 +30,29 @@ final class JarServer {
   }
 
   JarServer(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(Stream.of(
-            Stream.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-            jvmOptions.stream(),
-            Stream.of("-jar", JAR.toString()),
-            Stream.of(args))
-        .flatMap(s -> s).toList());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            Stream.of(
+                    Stream.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                    jvmOptions.stream(),
+                    Stream.of("-jar", JAR.toString()),
+                    Stream.of(args))
+                .flatMap(s -> s)
+                .toList());
     builder.environment().keySet().removeIf(key -> key.startsWith("FREIGHT_"));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     process = builder.start();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
-        lines.lines().forEach(output::add);
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+                lines.lines().forEach(output::add);
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            });
     reader.setDaemon(true);
     reader.start();
   }

@@ -9,9 +9,13 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The packaged jar as an operator runs it: start-up errors, the embedded PostgreSQL's life, restarts. */
+/**
+ * The packaged jar as an operator runs it: start-up errors, the embedded PostgreSQL's life,
+ * restarts.
+ */
 class ServerProcessIT {
-  private static final Pattern TOKEN = Pattern.compile("API token for \\S+ \\(shown once, keep it\\): (\\S+)");
+  private static final Pattern TOKEN =
+      Pattern.compile("API token for \\S+ \\(shown once, keep it\\): (\\S+)");
 
   private static JarServer failedStart(Map<String, String> env, String... args) throws Exception {
     JarServer server = new JarServer(env, args);
@@ -25,27 +29,45 @@ class ServerProcessIT {
   void badConfigurationStopsStartUpWithOneLine() throws Exception {
     Path data = TestServer.tempDir();
     assertThat(failedStart(Map.of("FREIGHT_HTTP_PORT", "70000")).output.get(0))
-        .isEqualTo("freight: http.port = '70000' (from FREIGHT_HTTP_PORT) must be between 0 and 65535");
-    assertThat(failedStart(Map.of(), "--config", data.resolve("nope.yaml").toString()).output.get(0))
+        .isEqualTo(
+            "freight: http.port = '70000' (from FREIGHT_HTTP_PORT) must be between 0 and 65535");
+    assertThat(
+            failedStart(Map.of(), "--config", data.resolve("nope.yaml").toString()).output.get(0))
         .contains("cannot read config file");
     Path unknown = Files.writeString(data.resolve("unknown.yaml"), "colour: blue\n");
     assertThat(failedStart(Map.of(), "--config", unknown.toString()).output.get(0))
         .endsWith("unknown key 'colour'");
-    assertThat(failedStart(Map.of("FREIGHT_DB_URL", "postgresql://u:p@127.0.0.1:1/freight",
-            "FREIGHT_DATA_DIR", data.toString(), "FREIGHT_HTTP_PORT", "0")).output.get(0))
+    assertThat(
+            failedStart(
+                    Map.of(
+                        "FREIGHT_DB_URL",
+                        "postgresql://u:p@127.0.0.1:1/freight",
+                        "FREIGHT_DATA_DIR",
+                        data.toString(),
+                        "FREIGHT_HTTP_PORT",
+                        "0"))
+                .output
+                .get(0))
         .startsWith("freight: cannot reach PostgreSQL at 127.0.0.1:1/freight");
   }
 
   @Test
   void theEmbeddedDatabaseKeepsDataAcrossRestartsAndCrashes() throws Exception {
     Path data = TestServer.tempDir();
-    Map<String, String> env = Map.of("FREIGHT_DATA_DIR", data.toString(), "FREIGHT_HTTP_PORT", "0",
-        "FREIGHT_HTTP_HOST", "127.0.0.1");
+    Map<String, String> env =
+        Map.of(
+            "FREIGHT_DATA_DIR",
+            data.toString(),
+            "FREIGHT_HTTP_PORT",
+            "0",
+            "FREIGHT_HTTP_HOST",
+            "127.0.0.1");
 
     JarServer first = new JarServer(env);
     String token = first.await(TOKEN);
     Client admin = first.client(token);
-    assertThat(first.output).anyMatch(line -> line.contains("PostgreSQL embedded") && line.contains(data.toString()));
+    assertThat(first.output)
+        .anyMatch(line -> line.contains("PostgreSQL embedded") && line.contains(data.toString()));
     admin.createUser("kept@example.com", false);
     first.process.destroy(); // SIGTERM
     assertThat(first.exitCode()).isIn(0, 143);
@@ -53,13 +75,18 @@ class ServerProcessIT {
 
     JarServer second = new JarServer(env);
     Client again = second.client(token);
-    assertThat(again.get("/api/v2/users/?page_size=1000").bodyAsString()).contains("kept@example.com");
+    assertThat(again.get("/api/v2/users/?page_size=1000").bodyAsString())
+        .contains("kept@example.com");
     assertThat(second.output).noneMatch(line -> TOKEN.matcher(line).find());
-    second.process.destroyForcibly().waitFor(); // kill -9: postgres is left running, its pid file stale
+    second
+        .process
+        .destroyForcibly()
+        .waitFor(); // kill -9: postgres is left running, its pid file stale
     assertThat(postgresProcessesFor(data)).isNotEmpty();
 
     JarServer third = new JarServer(env);
-    assertThat(third.client(token).get("/api/v2/users/?page_size=1000").bodyAsString()).contains("kept@example.com");
+    assertThat(third.client(token).get("/api/v2/users/?page_size=1000").bodyAsString())
+        .contains("kept@example.com");
     assertThat(postgresProcessesFor(data)).as("one postmaster, the orphan was stopped").hasSize(1);
     third.process.destroy();
     third.exitCode();
@@ -70,7 +97,12 @@ class ServerProcessIT {
   private static List<Long> postgresProcessesFor(Path data) {
     String dir = data.resolve("postgres").toString();
     return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(cmd -> cmd.contains("postgres") && cmd.contains(dir)).orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(cmd -> cmd.contains("postgres") && cmd.contains(dir))
+                    .orElse(false))
         .map(ProcessHandle::pid)
         .toList();
   }

@@ -67,15 +67,24 @@ public final class TestServer implements AutoCloseable {
 
   /** A server on its own new database, with some settings ({@code FREIGHT_*} names) changed. */
   public static TestServer start(Map<String, String> settings) {
-    String database = "freight_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    String database =
+        "freight_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
     sql("CREATE DATABASE " + database);
-    Map<String, String> env = new HashMap<>(Map.of(
-        "FREIGHT_HTTP_HOST", "127.0.0.1",
-        "FREIGHT_HTTP_PORT", "0",
-        "FREIGHT_DATA_DIR", tempDir().toString(),
-        "FREIGHT_DB_URL", url(database),
-        "FREIGHT_ADMIN_EMAIL", ADMIN_EMAIL,
-        "FREIGHT_ADMIN_TOKEN", ADMIN_TOKEN));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "FREIGHT_HTTP_HOST",
+                "127.0.0.1",
+                "FREIGHT_HTTP_PORT",
+                "0",
+                "FREIGHT_DATA_DIR",
+                tempDir().toString(),
+                "FREIGHT_DB_URL",
+                url(database),
+                "FREIGHT_ADMIN_EMAIL",
+                ADMIN_EMAIL,
+                "FREIGHT_ADMIN_TOKEN",
+                ADMIN_TOKEN));
     env.putAll(settings);
     return new TestServer(ConfigLoader.load(Optional.empty(), env), database);
   }
@@ -122,7 +131,9 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  /** A count from this server's database, for what the API cannot show (work tables, stored files). */
+  /**
+   * A count from this server's database, for what the API cannot show (work tables, stored files).
+   */
   public long count(String sql) {
     return query(sql).get(0).getLong(0);
   }
@@ -143,7 +154,14 @@ public final class TestServer implements AutoCloseable {
     if (postgres == null) {
       postgres = EmbeddedPostgres.start(tempDir().resolve("postgres"), "nobody");
     }
-    return "postgresql://" + postgres.user() + "@" + postgres.host() + ":" + postgres.port() + "/" + database;
+    return "postgresql://"
+        + postgres.user()
+        + "@"
+        + postgres.host()
+        + ":"
+        + postgres.port()
+        + "/"
+        + database;
   }
 
   private static synchronized Vertx adminVertx() {
@@ -155,7 +173,8 @@ public final class TestServer implements AutoCloseable {
 
   /**
    * Under /tmp: the embedded PostgreSQL's account must be able to reach it. Deleted when the JVM
-   * exits (after the shared PostgreSQL stops), or a machine that runs the tests often fills its disk.
+   * exits (after the shared PostgreSQL stops), or a machine that runs the tests often fills its
+   * disk.
    */
   public static Path tempDir() {
     try {

@@ -1,8 +1,8 @@
 package dev.freight.bus;
 
 /**
- * A request that cannot be served, with the HTTP status that says why (404, 409, ...).
- * It travels back over the event bus as the reply's failure code; the HTTP layer maps it.
+ * A request that cannot be served, with the HTTP status that says why (404, 409, ...). It travels
+ * back over the event bus as the reply's failure code; the HTTP layer maps it.
  */
 public class Failure extends RuntimeException {
   private final int status;

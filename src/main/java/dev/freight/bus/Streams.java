@@ -17,8 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Streams {
   public static final String NEXT = "streams.next";
   public static final String CLOSE = "streams.close";
+
   /** Header set on the reply that ends a stream. */
   public static final String END = "end";
+
   private static final long IDLE_MS = 120_000;
 
   private static final class Open {
@@ -33,22 +35,32 @@ public final class Streams {
   private final Map<String, Open> open = new ConcurrentHashMap<>();
 
   public Future<Void> bind(Vertx vertx) {
-    vertx.setPeriodic(IDLE_MS / 4, tick -> {
-      long idleSince = System.currentTimeMillis() - IDLE_MS;
-      open.entrySet().removeIf(entry -> {
-        boolean idle = entry.getValue().lastUsed < idleSince;
-        if (idle) {
-          entry.getValue().source.close();
-        }
-        return idle;
-      });
-    });
+    vertx.setPeriodic(
+        IDLE_MS / 4,
+        tick -> {
+          long idleSince = System.currentTimeMillis() - IDLE_MS;
+          open.entrySet()
+              .removeIf(
+                  entry -> {
+                    boolean idle = entry.getValue().lastUsed < idleSince;
+                    if (idle) {
+                      entry.getValue().source.close();
+                    }
+                    return idle;
+                  });
+        });
     return Future.all(
-        vertx.eventBus().<String>consumer(NEXT, this::next).completion(),
-        vertx.eventBus().<String>consumer(CLOSE, message -> {
-          close(message.body());
-          message.reply(null);
-        }).completion()).mapEmpty();
+            vertx.eventBus().<String>consumer(NEXT, this::next).completion(),
+            vertx
+                .eventBus()
+                .<String>consumer(
+                    CLOSE,
+                    message -> {
+                      close(message.body());
+                      message.reply(null);
+                    })
+                .completion())
+        .mapEmpty();
   }
 
   /** Registers the source; the id goes back to whoever will pull it. */
@@ -65,17 +77,21 @@ public final class Streams {
       return;
     }
     stream.lastUsed = System.currentTimeMillis();
-    stream.source.next().onComplete(result -> {
-      if (result.failed()) {
-        close(message.body());
-        message.fail(500, String.valueOf(result.cause().getMessage()));
-      } else if (result.result() == null) {
-        close(message.body());
-        message.reply(Buffer.buffer(), new DeliveryOptions().addHeader(END, "true"));
-      } else {
-        message.reply(result.result());
-      }
-    });
+    stream
+        .source
+        .next()
+        .onComplete(
+            result -> {
+              if (result.failed()) {
+                close(message.body());
+                message.fail(500, String.valueOf(result.cause().getMessage()));
+              } else if (result.result() == null) {
+                close(message.body());
+                message.reply(Buffer.buffer(), new DeliveryOptions().addHeader(END, "true"));
+              } else {
+                message.reply(result.result());
+              }
+            });
   }
 
   private void close(String id) {

@@ -18,8 +18,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Builds {@link FreightConfig} from the bundled defaults ({@code conf/freight.yaml}), an optional
- * file given with {@code --config}, and {@code FREIGHT_*} environment variables, in that order.
- * The bundled file defines the keys: any other key is an error.
+ * file given with {@code --config}, and {@code FREIGHT_*} environment variables, in that order. The
+ * bundled file defines the keys: any other key is an error.
  */
 public final class ConfigLoader {
   private static final String DEFAULTS = "/freight.yaml";
@@ -44,7 +44,11 @@ public final class ConfigLoader {
       if (in == null) {
         throw new ConfigException("the bundled defaults " + DEFAULTS + " are missing from the jar");
       }
-      flatten("", parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "defaults"), "defaults", true);
+      flatten(
+          "",
+          parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "defaults"),
+          "defaults",
+          true);
     } catch (IOException e) {
       throw new ConfigException("cannot read the bundled defaults: " + e.getMessage());
     }
@@ -68,7 +72,8 @@ public final class ConfigLoader {
     try {
       root = new Yaml(new SafeConstructor(options)).load(text);
     } catch (YAMLException e) {
-      throw new ConfigException(source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new ConfigException(
+          source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (root == null) {
       return Map.of();
@@ -115,11 +120,14 @@ public final class ConfigLoader {
             number("http.max_body_bytes", 1, Long.MAX_VALUE),
             number("http.max_upload_bytes", 1, Long.MAX_VALUE)),
         Path.of(nonEmpty("data_dir")).toAbsolutePath().normalize(),
-        new FreightConfig.Db(dbUrl(), (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
+        new FreightConfig.Db(
+            dbUrl(), (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
         new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")),
-        new FreightConfig.Exports(number("exports.retention_hours", 0, 100_000),
+        new FreightConfig.Exports(
+            number("exports.retention_hours", 0, 100_000),
             number("exports.purge_interval_seconds", 1, 86_400)),
-        new FreightConfig.ExportsV1((int) number("exports_v1.page_size", 1, 1_000_000),
+        new FreightConfig.ExportsV1(
+            (int) number("exports_v1.page_size", 1, 1_000_000),
             number("exports_v1.part_pause_ms", 0, 60_000)));
   }
 
@@ -155,7 +163,8 @@ public final class ConfigLoader {
     }
     try {
       URI uri = new URI(url);
-      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme()) || uri.getHost() == null) {
+      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())
+          || uri.getHost() == null) {
         throw invalid("db.url", "must look like postgresql://user:pass@host:port/db");
       }
     } catch (URISyntaxException e) {
@@ -166,7 +175,10 @@ public final class ConfigLoader {
 
   private ConfigException invalid(String key, String problem) {
     Setting setting = settings.get(key);
-    String shown = key.equals("db.url") || key.equals("admin.token") ? "(hidden)" : "'" + setting.value() + "'";
+    String shown =
+        key.equals("db.url") || key.equals("admin.token")
+            ? "(hidden)"
+            : "'" + setting.value() + "'";
     return new ConfigException(key + " = " + shown + " (from " + setting.source() + ") " + problem);
   }
 }

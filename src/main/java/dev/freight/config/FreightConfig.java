@@ -2,8 +2,11 @@ package dev.freight.config;
 
 import java.nio.file.Path;
 
-/** The whole configuration, read and validated once at start-up; nothing else reads the environment. */
-public record FreightConfig(Http http, Path dataDir, Db db, Admin admin, Exports exports, ExportsV1 exportsV1) {
+/**
+ * The whole configuration, read and validated once at start-up; nothing else reads the environment.
+ */
+public record FreightConfig(
+    Http http, Path dataDir, Db db, Admin admin, Exports exports, ExportsV1 exportsV1) {
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
@@ -17,13 +20,20 @@ public record FreightConfig(Http http, Path dataDir, Db db, Admin admin, Exports
   /** {@code token} is empty when none is configured. */
   public record Admin(String email, String token) {}
 
-  /** How long export files stay downloadable after their job completes, and how often expired ones are purged. */
+  /**
+   * How long export files stay downloadable after their job completes, and how often expired ones
+   * are purged.
+   */
   public record Exports(long retentionHours, long purgeIntervalSeconds) {}
 
-  /** v1 exports: rows per part (each part is a checkpoint), and a pause between parts to spare the database. */
+  /**
+   * v1 exports: rows per part (each part is a checkpoint), and a pause between parts to spare the
+   * database.
+   */
   public record ExportsV1(int pageSize, long partPauseMs) {}
 
   public FreightConfig withDbUrl(String url) {
-    return new FreightConfig(http, dataDir, new Db(url, db.poolSize, db.embeddedOsUser), admin, exports, exportsV1);
+    return new FreightConfig(
+        http, dataDir, new Db(url, db.poolSize, db.embeddedOsUser), admin, exports, exportsV1);
   }
 }

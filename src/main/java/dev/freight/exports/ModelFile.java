@@ -17,8 +17,9 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * One content model's export file, written on a worker thread. The columns are the model's fields
- * in order, {@code mark_delete} included (its default, false), which is exactly what the importer reads:
- * an export imports back unchanged. XLSX sheets are named after the model, as the importer looks for.
+ * in order, {@code mark_delete} included (its default, false), which is exactly what the importer
+ * reads: an export imports back unchanged. XLSX sheets are named after the model, as the importer
+ * looks for.
  */
 final class ModelFile implements AutoCloseable {
   private final ContentModel model;
@@ -32,7 +33,8 @@ final class ModelFile implements AutoCloseable {
     this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     RowWriter opened;
     try {
-      opened = format.openWriter(out, model.name(), model.fields().stream().map(Field::name).toList());
+      opened =
+          format.openWriter(out, model.name(), model.fields().stream().map(Field::name).toList());
     } catch (IOException | RuntimeException e) {
       out.close();
       throw e;
@@ -63,7 +65,9 @@ final class ModelFile implements AutoCloseable {
     return Files.size(file);
   }
 
-  /** Writes the model's example record, which shows every field with a value that passes validation. */
+  /**
+   * Writes the model's example record, which shows every field with a value that passes validation.
+   */
   void writeExample() throws IOException {
     writer.write(model.exampleRow());
   }
@@ -80,7 +84,8 @@ final class ModelFile implements AutoCloseable {
 
   /** Packs {@code files} into a zip at {@code target}, each under its own name. */
   static void zip(List<Path> files, Path target) throws IOException {
-    try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
+    try (ZipOutputStream zip =
+        new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
       for (Path file : files) {
         zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
         Files.copy(file, zip);

@@ -4,7 +4,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts bytes pulled from the file, so readers can report progress without knowing the parser's buffering. */
+/**
+ * Counts bytes pulled from the file, so readers can report progress without knowing the parser's
+ * buffering.
+ */
 final class CountingInputStream extends FilterInputStream {
 
   private long count;

@@ -6,7 +6,6 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PushbackReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +28,7 @@ final class CsvRowReader extends TextRowReader {
   private final CsvReader<List<String>> csv;
   private final Iterator<List<String>> records;
   private final List<String> header;
+
   /** Each column's position, in header order. */
   private final Map<String, Integer> columns = new LinkedHashMap<>();
 
@@ -37,18 +37,24 @@ final class CsvRowReader extends TextRowReader {
     handler = new FieldHandler(limits.maxFieldChars());
     try {
       // A strict decoder, so a file in another encoding is rejected instead of silently garbled.
-      PushbackReader reader = new PushbackReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
+      PushbackReader reader =
+          new PushbackReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
       skipBom(reader);
-      csv = CsvReader.builder()
-          .allowExtraFields(true) // field counts are checked here, against the header, with a better message
-          .allowMissingFields(true)
-          // the parser buffers a whole field, so it must hold one longer than the limit for us to reject it
-          .maxBufferSize((int) Math.min(Integer.MAX_VALUE - 16, limits.maxFieldChars() + 65_536L))
-          .build(handler, reader);
+      csv =
+          CsvReader.builder()
+              .allowExtraFields(
+                  true) // field counts are checked here, against the header, with a better message
+              .allowMissingFields(true)
+              // the parser buffers a whole field, so it must hold one longer than the limit for us
+              // to reject it
+              .maxBufferSize(
+                  (int) Math.min(Integer.MAX_VALUE - 16, limits.maxFieldChars() + 65_536L))
+              .build(handler, reader);
       records = csv.iterator();
       header = nextRecord();
       if (header == null) {
-        throw new FileFormatException("the file is empty: a header row naming the columns is required", 0);
+        throw new FileFormatException(
+            "the file is empty: a header row naming the columns is required", 0);
       }
       String problem = Rows.headerProblem(header);
       if (problem != null) {
@@ -78,15 +84,16 @@ final class CsvRowReader extends TextRowReader {
     }
     if (fields.size() != header.size()) {
       throw new FileFormatException(
-          "row has " + fields.size() + " fields but the header has " + header.size(), handler.line());
+          "row has " + fields.size() + " fields but the header has " + header.size(),
+          handler.line());
     }
     rowNumber++;
     return new Record(columns, fields);
   }
 
   /**
-   * A record as column name → value, read through the header's positions instead of copied into a map
-   * of its own (one per row of a file of millions). Read-only.
+   * A record as column name → value, read through the header's positions instead of copied into a
+   * map of its own (one per row of a file of millions). Read-only.
    */
   private static final class Record extends AbstractMap<String, Object> {
     private final Map<String, Integer> columns;
@@ -168,7 +175,10 @@ final class CsvRowReader extends TextRowReader {
     csv.close();
   }
 
-  /** Collects the fields of one record, enforcing the field length limit and remembering where the record starts. */
+  /**
+   * Collects the fields of one record, enforcing the field length limit and remembering where the
+   * record starts.
+   */
   private static final class FieldHandler extends AbstractBaseCsvCallbackHandler<List<String>> {
 
     private final int maxFieldChars;
@@ -190,7 +200,8 @@ final class CsvRowReader extends TextRowReader {
     @Override
     protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
       if (len > maxFieldChars) {
-        throw new CsvParseException("field " + (fieldIdx + 1) + " is longer than " + maxFieldChars + " characters");
+        throw new CsvParseException(
+            "field " + (fieldIdx + 1) + " is longer than " + maxFieldChars + " characters");
       }
       fields.add(new String(buf, offset, len));
     }

@@ -18,10 +18,12 @@ final class CsvRowWriter implements RowWriter {
 
   CsvRowWriter(OutputStream out, List<String> columns) throws IOException {
     columnCount = columns.size();
-    csv = CsvWriter.builder()
-        // With a single column an empty value would be a blank line, which readers skip; quoting keeps the row.
-        .quoteStrategy(columnCount == 1 ? QuoteStrategies.EMPTY : QuoteStrategies.REQUIRED)
-        .build(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    csv =
+        CsvWriter.builder()
+            // With a single column an empty value would be a blank line, which readers skip;
+            // quoting keeps the row.
+            .quoteStrategy(columnCount == 1 ? QuoteStrategies.EMPTY : QuoteStrategies.REQUIRED)
+            .build(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     record(columns);
   }
 

@@ -2,7 +2,10 @@ package dev.freight.formats;
 
 import java.io.IOException;
 
-/** Malformed file: the message says what is wrong; {@link #line()} is the 1-based line where known, else 0. */
+/**
+ * Malformed file: the message says what is wrong; {@link #line()} is the 1-based line where known,
+ * else 0.
+ */
 public class FileFormatException extends IOException {
 
   private final long line;

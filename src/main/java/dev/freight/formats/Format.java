@@ -44,7 +44,10 @@ public enum Format {
     return Optional.empty();
   }
 
-  /** Opens a streaming reader; sheetName (may be null) picks the XLSX sheet, falling back to the first one. */
+  /**
+   * Opens a streaming reader; sheetName (may be null) picks the XLSX sheet, falling back to the
+   * first one.
+   */
   public RowReader openReader(Path file, String sheetName, ReadLimits limits) throws IOException {
     return switch (this) {
       case CSV -> new CsvRowReader(file, limits);
@@ -55,7 +58,8 @@ public enum Format {
   }
 
   /** Opens a streaming writer; sheetName (null means "Sheet1") is only used by XLSX. */
-  public RowWriter openWriter(OutputStream out, String sheetName, List<String> columns) throws IOException {
+  public RowWriter openWriter(OutputStream out, String sheetName, List<String> columns)
+      throws IOException {
     String problem = Rows.headerProblem(columns);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
@@ -64,8 +68,9 @@ public enum Format {
       case CSV -> new CsvRowWriter(out, columns);
       case JSON -> new JsonRowWriter(out, columns);
       case YAML -> new YamlRowWriter(out, columns);
-      case XLSX -> new XlsxRowWriter(out, sheetName == null ? "Sheet1" : sheetName, columns,
-          XlsxRowWriter.MAX_SHEET_ROWS);
+      case XLSX ->
+          new XlsxRowWriter(
+              out, sheetName == null ? "Sheet1" : sheetName, columns, XlsxRowWriter.MAX_SHEET_ROWS);
     };
   }
 }

@@ -22,13 +22,15 @@ final class JsonRowReader extends TextRowReader {
 
   JsonRowReader(Path file, ReadLimits limits) throws IOException {
     super(file);
-    JsonFactory factory = new JsonFactoryBuilder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxStringLength(limits.maxFieldChars())
-            .maxNestingDepth(limits.maxNestingDepth())
-            .build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
+    JsonFactory factory =
+        new JsonFactoryBuilder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxStringLength(limits.maxFieldChars())
+                    .maxNestingDepth(limits.maxNestingDepth())
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     try {
       parser = factory.createParser(in);
       if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -79,18 +81,28 @@ final class JsonRowReader extends TextRowReader {
   private Object value(String name, JsonToken token) throws IOException {
     return switch (token) {
       case VALUE_STRING -> parser.getText();
-      case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-          ? new BigDecimal(parser.getBigIntegerValue()) : (Object) parser.getLongValue();
+      case VALUE_NUMBER_INT ->
+          parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+              ? new BigDecimal(parser.getBigIntegerValue())
+              : (Object) parser.getLongValue();
       case VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       case VALUE_NULL -> null;
-      default -> throw error("the value of '" + name + "' in row " + (rowNumber + 1)
-          + " is not a string, number, boolean or null");
+      default ->
+          throw error(
+              "the value of '"
+                  + name
+                  + "' in row "
+                  + (rowNumber + 1)
+                  + " is not a string, number, boolean or null");
     };
   }
 
-  /** Jackson's errors (syntax, truncation, limits) may surface from any parser call, even reading a value. */
+  /**
+   * Jackson's errors (syntax, truncation, limits) may surface from any parser call, even reading a
+   * value.
+   */
   private FileFormatException translate(JsonProcessingException e) {
     JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
     return new FileFormatException(e.getOriginalMessage(), Math.max(0, at.getLineNr()));

@@ -15,12 +15,16 @@ import java.util.List;
 /** JSON: a top-level array with one compact object per line. */
 final class JsonRowWriter implements RowWriter {
 
-  private static final JsonFactory FACTORY = new JsonFactoryBuilder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the caller owns the stream
-      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8) // emoji as UTF-8, not escaped halves
-      .build();
+  private static final JsonFactory FACTORY =
+      new JsonFactoryBuilder()
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the caller owns the stream
+          .enable(
+              JsonWriteFeature
+                  .COMBINE_UNICODE_SURROGATES_IN_UTF8) // emoji as UTF-8, not escaped halves
+          .build();
 
   private final JsonGenerator gen;
+
   /** Quoted and encoded once: every row writes every name. */
   private final List<SerializedString> columns;
 
@@ -62,7 +66,10 @@ final class JsonRowWriter implements RowWriter {
     gen.close();
   }
 
-  /** Puts each row object on its own line, keeping files readable and line numbers in errors meaningful. */
+  /**
+   * Puts each row object on its own line, keeping files readable and line numbers in errors
+   * meaningful.
+   */
   private static final class OneRowPerLine extends MinimalPrettyPrinter {
 
     @Override

@@ -8,12 +8,14 @@ import java.util.List;
 public interface RowWriter extends Closeable {
 
   /**
-   * Writes one row; values in the order of the columns. Supported values: String, Boolean, Integer, Long,
-   * BigDecimal and null.
+   * Writes one row; values in the order of the columns. Supported values: String, Boolean, Integer,
+   * Long, BigDecimal and null.
    */
   void write(List<?> values) throws IOException;
 
-  /** Finishes the document (closing array, workbook, ...) but does not close the underlying stream. */
+  /**
+   * Finishes the document (closing array, workbook, ...) but does not close the underlying stream.
+   */
   @Override
   void close() throws IOException;
 }

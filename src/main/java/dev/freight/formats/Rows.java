@@ -8,8 +8,7 @@ import java.util.Set;
 /** Checks shared by the readers and writers of all formats. */
 final class Rows {
 
-  private Rows() {
-  }
+  private Rows() {}
 
   /** What is wrong with a header row, or null when every name is present and unique. */
   static String headerProblem(List<String> names) {
@@ -33,14 +32,21 @@ final class Rows {
           "row has " + values.size() + " values but there are " + columnCount + " columns");
     }
     for (Object value : values) {
-      if (!(value == null || value instanceof String || value instanceof Boolean
-          || value instanceof Integer || value instanceof Long || value instanceof BigDecimal)) {
+      if (!(value == null
+          || value instanceof String
+          || value instanceof Boolean
+          || value instanceof Integer
+          || value instanceof Long
+          || value instanceof BigDecimal)) {
         throw new IllegalArgumentException("unsupported value type " + value.getClass().getName());
       }
     }
   }
 
-  /** Text form of a value for text-only formats; BigDecimal in plain notation so nothing reads it as a float. */
+  /**
+   * Text form of a value for text-only formats; BigDecimal in plain notation so nothing reads it as
+   * a float.
+   */
   static String text(Object value) {
     if (value == null) {
       return "";

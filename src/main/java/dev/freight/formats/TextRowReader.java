@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What the readers of text formats share: the file as a counted stream, and the data row reached. */
+/**
+ * What the readers of text formats share: the file as a counted stream, and the data row reached.
+ */
 abstract class TextRowReader implements RowReader {
   protected final CountingInputStream in;
   protected long rowNumber;

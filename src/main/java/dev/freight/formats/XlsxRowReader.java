@@ -20,19 +20,21 @@ import org.dhatim.fastexcel.reader.Row;
 import org.dhatim.fastexcel.reader.Sheet;
 
 /**
- * XLSX: one sheet whose first non-empty row names the columns. Opened from the file (random access into the
- * zip) rather than a stream, which fastexcel would buffer whole; rows are parsed one at a time.
- * Error "lines" are sheet row numbers as shown by spreadsheet applications. A sheet found by name
- * continues on sheets {@code NAME_2}, {@code NAME_3}, ... (as {@link XlsxRowWriter} writes more rows
- * than one sheet holds), each with the same header; row numbers run on across them.
+ * XLSX: one sheet whose first non-empty row names the columns. Opened from the file (random access
+ * into the zip) rather than a stream, which fastexcel would buffer whole; rows are parsed one at a
+ * time. Error "lines" are sheet row numbers as shown by spreadsheet applications. A sheet found by
+ * name continues on sheets {@code NAME_2}, {@code NAME_3}, ... (as {@link XlsxRowWriter} writes
+ * more rows than one sheet holds), each with the same header; row numbers run on across them.
  */
 final class XlsxRowReader implements RowReader {
 
   private final long fileSize;
   private final int maxFieldChars;
   private final ReadableWorkbook workbook;
+
   /** The name continuation sheets are named after; null when the sheet was not found by name. */
   private final String continuedAs;
+
   private Stream<Row> stream;
   private Iterator<Row> rows;
   private final List<String> header = new ArrayList<>();
@@ -50,7 +52,8 @@ final class XlsxRowReader implements RowReader {
     } catch (ExcelReaderException e) {
       throw new FileFormatException("not a valid XLSX file: " + e.getMessage(), 0);
     } catch (IOException e) {
-      // commons-compress wraps "not a zip" in a plain IOException naming the server path; report the cause
+      // commons-compress wraps "not a zip" in a plain IOException naming the server path; report
+      // the cause
       Throwable zip = e instanceof ZipException ? e : e.getCause();
       if (zip instanceof ZipException) {
         throw new FileFormatException("not a valid XLSX file: " + zip.getMessage(), 0);
@@ -60,8 +63,10 @@ final class XlsxRowReader implements RowReader {
     try {
       Optional<Sheet> named = sheetName == null ? Optional.empty() : workbook.findSheet(sheetName);
       continuedAs = named.isPresent() ? sheetName : null;
-      Sheet sheet = named.or(() -> workbook.getSheets().findFirst())
-          .orElseThrow(() -> new FileFormatException("the workbook has no sheets", 0));
+      Sheet sheet =
+          named
+              .or(() -> workbook.getSheets().findFirst())
+              .orElseThrow(() -> new FileFormatException("the workbook has no sheets", 0));
       open(sheet);
       readHeader();
     } catch (IOException | RuntimeException e) {
@@ -77,7 +82,8 @@ final class XlsxRowReader implements RowReader {
 
   /** Moves on to the next continuation sheet, if there is one; its header must be the same. */
   private boolean continueOnNextSheet() throws IOException {
-    Optional<Sheet> next = continuedAs == null ? Optional.empty() : workbook.findSheet(continuedAs + "_" + (part + 1));
+    Optional<Sheet> next =
+        continuedAs == null ? Optional.empty() : workbook.findSheet(continuedAs + "_" + (part + 1));
     if (next.isEmpty()) {
       return false;
     }
@@ -89,8 +95,8 @@ final class XlsxRowReader implements RowReader {
     header.clear();
     readHeader();
     if (!header.equals(previous)) {
-      throw new FileFormatException("sheet " + next.get().getName() + " has other columns than " + continuedAs,
-          headerRowNum);
+      throw new FileFormatException(
+          "sheet " + next.get().getName() + " has other columns than " + continuedAs, headerRowNum);
     }
     return true;
   }
@@ -98,7 +104,8 @@ final class XlsxRowReader implements RowReader {
   private void readHeader() throws IOException {
     Row row = nextNonEmptyRow();
     if (row == null) {
-      throw new FileFormatException("the sheet is empty: a header row naming the columns is required", 0);
+      throw new FileFormatException(
+          "the sheet is empty: a header row naming the columns is required", 0);
     }
     headerRowNum = row.getRowNum();
     int width = 0;
@@ -109,7 +116,8 @@ final class XlsxRowReader implements RowReader {
     }
     for (int i = 0; i < width; i++) {
       Object name = value(row, i);
-      header.add(name instanceof BigDecimal d ? d.toPlainString() : name == null ? "" : name.toString());
+      header.add(
+          name instanceof BigDecimal d ? d.toPlainString() : name == null ? "" : name.toString());
     }
     String problem = Rows.headerProblem(header);
     if (problem != null) {
@@ -133,7 +141,8 @@ final class XlsxRowReader implements RowReader {
     }
     for (int i = header.size(); i < row.getCellCount(); i++) {
       if (!isBlank(value(row, i))) {
-        throw new FileFormatException("a value in column " + (i + 1) + " has no header", row.getRowNum());
+        throw new FileFormatException(
+            "a value in column " + (i + 1) + " has no header", row.getRowNum());
       }
     }
     rowNumber = rowsBefore + row.getRowNum() - headerRowNum;
@@ -156,25 +165,33 @@ final class XlsxRowReader implements RowReader {
     }
   }
 
-  /** String, Boolean, BigDecimal, or null for a missing or empty cell; formulas give their cached value. */
+  /**
+   * String, Boolean, BigDecimal, or null for a missing or empty cell; formulas give their cached
+   * value.
+   */
   private Object value(Row row, int index) throws FileFormatException {
     Cell cell = row.getOptionalCell(index).orElse(null);
     if (cell == null || cell.getType() == CellType.EMPTY) {
       return null;
     }
     if (cell.getType() == CellType.ERROR) {
-      throw new FileFormatException("cell " + cell.getAddress() + " holds the error " + cell.getRawValue(),
-          row.getRowNum());
+      throw new FileFormatException(
+          "cell " + cell.getAddress() + " holds the error " + cell.getRawValue(), row.getRowNum());
     }
-    Object value = cell.getType() == CellType.STRING && cell.getValue() == null ? "" : cell.getValue();
+    Object value =
+        cell.getType() == CellType.STRING && cell.getValue() == null ? "" : cell.getValue();
     if (value instanceof String s && s.length() > maxFieldChars) {
       throw new FileFormatException(
-          "cell " + cell.getAddress() + " is longer than " + maxFieldChars + " characters", row.getRowNum());
+          "cell " + cell.getAddress() + " is longer than " + maxFieldChars + " characters",
+          row.getRowNum());
     }
     return value;
   }
 
-  /** Empty strings count as blank only for skipping rows and trailing columns; as values they are kept. */
+  /**
+   * Empty strings count as blank only for skipping rows and trailing columns; as values they are
+   * kept.
+   */
   private static boolean isBlank(Object value) {
     return value == null || "".equals(value);
   }
@@ -186,7 +203,9 @@ final class XlsxRowReader implements RowReader {
 
   @Override
   public long bytesRead() {
-    return done ? fileSize : 0; // the zip is read by random access, so there is no meaningful position
+    return done
+        ? fileSize
+        : 0; // the zip is read by random access, so there is no meaningful position
   }
 
   @Override

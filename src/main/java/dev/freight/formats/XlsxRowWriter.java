@@ -7,13 +7,14 @@ import org.dhatim.fastexcel.Workbook;
 import org.dhatim.fastexcel.Worksheet;
 
 /**
- * XLSX: a header row, then one row per data row. Rows are flushed to the zip stream every
- * {@value #FLUSH_EVERY} rows so memory stays flat; a full sheet continues on "name_2", "name_3", ...
+ * XLSX: a header row, then one row per data row. Rows are flushed to the zip stream every {@value
+ * #FLUSH_EVERY} rows so memory stays flat; a full sheet continues on "name_2", "name_3", ...
  */
 final class XlsxRowWriter implements RowWriter {
 
   /** Rows per sheet in Excel, header included. */
   static final int MAX_SHEET_ROWS = Worksheet.MAX_ROWS;
+
   private static final int FLUSH_EVERY = 1000;
 
   private final OutputStream out;
@@ -34,7 +35,8 @@ final class XlsxRowWriter implements RowWriter {
     this.columns = List.copyOf(columns);
     this.maxSheetRows = maxSheetRows;
     workbook = new Workbook(out, "Freight", null);
-    // Deflate's fastest level: a fifth less time for an export than fastexcel's default (4), 12% more bytes.
+    // Deflate's fastest level: a fifth less time for an export than fastexcel's default (4), 12%
+    // more bytes.
     workbook.setCompressionLevel(1);
     startSheet();
   }
@@ -58,7 +60,8 @@ final class XlsxRowWriter implements RowWriter {
     for (int c = 0; c < values.size(); c++) {
       Object value = values.get(c);
       if (value instanceof String s) {
-        // Inline strings: the shared-string table would keep every distinct text in memory until the end.
+        // Inline strings: the shared-string table would keep every distinct text in memory until
+        // the end.
         // Text is never a formula, whatever it starts with.
         sheet.inlineString(nextRow, c, s);
       } else if (value instanceof Boolean b) {

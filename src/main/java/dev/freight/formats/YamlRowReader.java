@@ -20,9 +20,9 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.reader.UnicodeReader;
 
 /**
- * YAML: one document holding a sequence of flat mappings, one mapping per row. Read event by event, so no
- * node tree is built; anchors, aliases and non-standard tags are refused so a file cannot expand or
- * instantiate anything.
+ * YAML: one document holding a sequence of flat mappings, one mapping per row. Read event by event,
+ * so no node tree is built; anchors, aliases and non-standard tags are refused so a file cannot
+ * expand or instantiate anything.
  */
 final class YamlRowReader extends TextRowReader {
 
@@ -82,7 +82,8 @@ final class YamlRowReader extends TextRowReader {
       scalar(k); // validates the tag and length; keys stay text even when they look like numbers
       Event value = nextEvent();
       if (!(value instanceof ScalarEvent v)) {
-        throw error("the value of '" + k.getValue() + "' in row " + row + " is not a scalar", value);
+        throw error(
+            "the value of '" + k.getValue() + "' in row " + row + " is not a scalar", value);
       }
       if (values.containsKey(k.getValue())) {
         throw error("duplicate key '" + k.getValue() + "' in row " + row, key);
@@ -93,7 +94,10 @@ final class YamlRowReader extends TextRowReader {
     return values;
   }
 
-  /** Typed value of a scalar: quoted scalars are strings, plain ones resolve via {@link YamlScalars}. */
+  /**
+   * Typed value of a scalar: quoted scalars are strings, plain ones resolve via {@link
+   * YamlScalars}.
+   */
   private Object scalar(ScalarEvent event) throws FileFormatException {
     String text = event.getValue();
     if (text.length() > limits.maxFieldChars()) {
@@ -107,20 +111,23 @@ final class YamlRowReader extends TextRowReader {
       return text;
     }
     Object value = YamlScalars.resolvePlain(text);
-    boolean valid = switch (tag) {
-      case STANDARD_TAG + "null" -> value == null;
-      case STANDARD_TAG + "bool" -> value instanceof Boolean;
-      case STANDARD_TAG + "int" -> YamlScalars.isInteger(text);
-      case STANDARD_TAG + "float" -> value instanceof Number;
-      default -> throw error("the tag " + tag + " is not allowed", event);
-    };
+    boolean valid =
+        switch (tag) {
+          case STANDARD_TAG + "null" -> value == null;
+          case STANDARD_TAG + "bool" -> value instanceof Boolean;
+          case STANDARD_TAG + "int" -> YamlScalars.isInteger(text);
+          case STANDARD_TAG + "float" -> value instanceof Number;
+          default -> throw error("the tag " + tag + " is not allowed", event);
+        };
     if (!valid) {
       throw error("'" + text + "' is not a valid " + tag, event);
     }
     return value;
   }
 
-  /** Next parser event, refusing aliases, anchors, foreign collection tags and excessive nesting. */
+  /**
+   * Next parser event, refusing aliases, anchors, foreign collection tags and excessive nesting.
+   */
   private Event nextEvent() throws IOException {
     Event event;
     try {
@@ -159,7 +166,8 @@ final class YamlRowReader extends TextRowReader {
   }
 
   private static FileFormatException error(String message, Event at) {
-    return new FileFormatException(message, at.getStartMark() == null ? 0 : at.getStartMark().getLine() + 1L);
+    return new FileFormatException(
+        message, at.getStartMark() == null ? 0 : at.getStartMark().getLine() + 1L);
   }
 
   @Override

@@ -8,21 +8,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * YAML: a block sequence of mappings, one per row, written by hand (SnakeYAML's emitter made YAML exports
- * several times slower than CSV). Identifier-like strings are plain; every other string is double-quoted with
- * escapes for anything that is not printable or would break the line, so each value is one line and reads
- * back exactly. null, booleans and numbers are plain and resolve back to their type.
+ * YAML: a block sequence of mappings, one per row, written by hand (SnakeYAML's emitter made YAML
+ * exports several times slower than CSV). Identifier-like strings are plain; every other string is
+ * double-quoted with escapes for anything that is not printable or would break the line, so each
+ * value is one line and reads back exactly. null, booleans and numbers are plain and resolve back
+ * to their type.
  */
 final class YamlRowWriter implements RowWriter {
 
   /** Rows collect in a buffer that goes to the writer once it holds about this many chars. */
   private static final int FLUSH_CHARS = 1 << 16;
+
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final Writer writer;
   private final int columnCount;
-  /** What precedes each value: "- key: " for the first column, "  key: " for the others. */
+
+  /** What precedes each value: "- key: " for the first column, " key: " for the others. */
   private final String[] keyPrefixes;
+
   private final StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 4096);
   private char[] chunk = new char[FLUSH_CHARS + 4096];
   private boolean anyRow;
@@ -71,8 +75,9 @@ final class YamlRowWriter implements RowWriter {
   }
 
   /**
-   * Whether a string can be written plain: it starts with an ASCII letter and holds only ASCII letters, digits,
-   * '_', '-' and '.', so no indicator, comment or escape can be in it, and it resolves back to that same string.
+   * Whether a string can be written plain: it starts with an ASCII letter and holds only ASCII
+   * letters, digits, '_', '-' and '.', so no indicator, comment or escape can be in it, and it
+   * resolves back to that same string.
    */
   private static boolean isPlain(String s) {
     if (s.isEmpty() || !isAsciiLetter(s.charAt(0))) {
@@ -100,7 +105,9 @@ final class YamlRowWriter implements RowWriter {
       if (isRaw(c)) {
         continue;
       }
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++; // a valid pair (emoji and the like) is written as UTF-8
         continue;
       }
@@ -112,16 +119,20 @@ final class YamlRowWriter implements RowWriter {
   }
 
   /**
-   * Whether a char can be written as it is between double quotes: printable to YAML (no C0 or C1 control,
-   * DEL, U+FFFE or U+FFFF), no quote or backslash, no line break (U+0085, U+2028 and U+2029 are breaks too),
-   * no U+FEFF, which readers may take for a byte order mark, and no surrogate: the caller lets valid pairs
-   * through, and a lone one would not survive UTF-8.
+   * Whether a char can be written as it is between double quotes: printable to YAML (no C0 or C1
+   * control, DEL, U+FFFE or U+FFFF), no quote or backslash, no line break (U+0085, U+2028 and
+   * U+2029 are breaks too), no U+FEFF, which readers may take for a byte order mark, and no
+   * surrogate: the caller lets valid pairs through, and a lone one would not survive UTF-8.
    */
   private static boolean isRaw(char c) {
     if (c < 0x7F) {
       return c >= 0x20 && c != '"' && c != '\\';
     }
-    return c >= 0xA0 && c != '\u2028' && c != '\u2029' && c != '\uFEFF' && c < '\uFFFE'
+    return c >= 0xA0
+        && c != '\u2028'
+        && c != '\u2029'
+        && c != '\uFEFF'
+        && c < '\uFFFE'
         && !Character.isSurrogate(c);
   }
 
@@ -132,12 +143,20 @@ final class YamlRowWriter implements RowWriter {
       case '\n' -> buffer.append("\\n");
       case '\r' -> buffer.append("\\r");
       case '\t' -> buffer.append("\\t");
-      default -> buffer.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
-          .append(HEX[c & 0xF]);
+      default ->
+          buffer
+              .append("\\u")
+              .append(HEX[c >> 12])
+              .append(HEX[(c >> 8) & 0xF])
+              .append(HEX[(c >> 4) & 0xF])
+              .append(HEX[c & 0xF]);
     }
   }
 
-  /** Hands the buffer to the writer through a reused array; Writer.append would copy it to a new String. */
+  /**
+   * Hands the buffer to the writer through a reused array; Writer.append would copy it to a new
+   * String.
+   */
   private void drain() throws IOException {
     int length = buffer.length();
     if (chunk.length < length) {

@@ -4,18 +4,21 @@ import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
 /**
- * How plain (unquoted) YAML scalars are typed. The reader resolves with it and the writer quotes every string
- * it would not resolve back to that same string, so a round trip cannot change types.
+ * How plain (unquoted) YAML scalars are typed. The reader resolves with it and the writer quotes
+ * every string it would not resolve back to that same string, so a round trip cannot change types.
  */
 final class YamlScalars {
 
   private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
-  private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  private static final Pattern DECIMAL =
+      Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
 
-  private YamlScalars() {
-  }
+  private YamlScalars() {}
 
-  /** null, Boolean, Long, BigDecimal (decimals, integers too big for a Long) or else the text itself. */
+  /**
+   * null, Boolean, Long, BigDecimal (decimals, integers too big for a Long) or else the text
+   * itself.
+   */
   static Object resolvePlain(String text) {
     if (text.isEmpty() || text.equals("~") || text.equalsIgnoreCase("null")) {
       return null;

@@ -1,11 +1,11 @@
 package dev.freight.http;
 
+import dev.freight.bus.Streams;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import dev.freight.bus.Streams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
@@ -16,7 +16,10 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
 import java.util.Map;
 
-/** What every handler does: read the caller and the validated request, ask a verticle, answer in JSON. */
+/**
+ * What every handler does: read the caller and the validated request, ask a verticle, answer in
+ * JSON.
+ */
 final class Api {
   private Api() {}
 
@@ -61,23 +64,33 @@ final class Api {
     return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
   }
 
-  /** The files a multipart body brought, as {@code [{field, name, path}]} for a verticle to check and take. */
+  /**
+   * The files a multipart body brought, as {@code [{field, name, path}]} for a verticle to check
+   * and take.
+   */
   static JsonArray uploads(RoutingContext ctx) {
     JsonArray files = new JsonArray();
     for (FileUpload upload : ctx.fileUploads()) {
-      files.add(new JsonObject().put("field", upload.name()).put("name", upload.fileName())
-          .put("path", upload.uploadedFileName()).put("size", upload.size()));
+      files.add(
+          new JsonObject()
+              .put("field", upload.name())
+              .put("name", upload.fileName())
+              .put("path", upload.uploadedFileName())
+              .put("size", upload.size()));
     }
     return files;
   }
 
-  /** Asks the verticle at {@code address}; its coded failures reach the failure handler as they are. */
+  /**
+   * Asks the verticle at {@code address}; its coded failures reach the failure handler as they are.
+   */
   static Future<JsonObject> ask(RoutingContext ctx, String address, JsonObject payload) {
     return ask(ctx.vertx().eventBus(), address, payload, DeliveryOptions.DEFAULT_TIMEOUT);
   }
 
   static Future<JsonObject> ask(EventBus bus, String address, JsonObject payload, long timeoutMs) {
-    return bus.<JsonObject>request(address, payload, new DeliveryOptions().setSendTimeout(timeoutMs))
+    return bus.<JsonObject>request(
+            address, payload, new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(reply -> reply.body());
   }
 
@@ -85,7 +98,10 @@ final class Api {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(body instanceof JsonObject json ? json.toBuffer() : io.vertx.core.json.Json.encodeToBuffer(body));
+        .end(
+            body instanceof JsonObject json
+                ? json.toBuffer()
+                : io.vertx.core.json.Json.encodeToBuffer(body));
   }
 
   /** Sends the verticle's reply, or hands its failure to the failure handler. */
@@ -107,13 +123,18 @@ final class Api {
       return payload.put("limit", size).put("offset", offset());
     }
 
-    /** Puts {@code next} and {@code previous} links after a verticle's {@code count}, before the rest. */
+    /**
+     * Puts {@code next} and {@code previous} links after a verticle's {@code count}, before the
+     * rest.
+     */
     JsonObject linked(RoutingContext ctx, JsonObject page) {
       long count = page.getLong("count");
-      JsonObject linked = new JsonObject()
-          .put("count", count)
-          .put("next", offset() + size < count ? link(ctx, number + 1) : null)
-          .put("previous", number > 1 ? link(ctx, Math.min(number - 1, lastPage(count))) : null);
+      JsonObject linked =
+          new JsonObject()
+              .put("count", count)
+              .put("next", offset() + size < count ? link(ctx, number + 1) : null)
+              .put(
+                  "previous", number > 1 ? link(ctx, Math.min(number - 1, lastPage(count))) : null);
       page.forEach(entry -> linked.put(entry.getKey(), entry.getValue()));
       return linked;
     }
@@ -123,10 +144,14 @@ final class Api {
     }
 
     private String link(RoutingContext ctx, long page) {
-      StringBuilder url = new StringBuilder(ctx.request().absoluteURI().replaceFirst("\\?.*", "")).append('?');
+      StringBuilder url =
+          new StringBuilder(ctx.request().absoluteURI().replaceFirst("\\?.*", "")).append('?');
       for (Map.Entry<String, String> param : ctx.queryParams()) {
         if (!param.getKey().equals("page")) {
-          url.append(encode(param.getKey())).append('=').append(encode(param.getValue())).append('&');
+          url.append(encode(param.getKey()))
+              .append('=')
+              .append(encode(param.getValue()))
+              .append('&');
         }
       }
       return url.append("page=").append(page).toString();
@@ -143,38 +168,47 @@ final class Api {
   }
 
   /**
-   * Streams what a verticle opened: {@code {"stream", "content_type", "filename"?, "length"?}}. Each
-   * chunk is pulled only once the previous one is written, so a slow client slows the source, not
-   * the heap.
+   * Streams what a verticle opened: {@code {"stream", "content_type", "filename"?, "length"?}}.
+   * Each chunk is pulled only once the previous one is written, so a slow client slows the source,
+   * not the heap.
    */
   static void stream(RoutingContext ctx, Future<JsonObject> opened) {
-    opened.onFailure(ctx::fail).onSuccess(meta -> {
-      String id = meta.getString("stream");
-      HttpServerResponse response = ctx.response().putHeader("Content-Type", meta.getString("content_type"));
-      if (meta.containsKey("filename")) {
-        response.putHeader("Content-Disposition", "attachment; filename=\"" + meta.getString("filename") + "\"");
-      }
-      if (meta.containsKey("length")) {
-        response.putHeader("Content-Length", String.valueOf(meta.getLong("length")));
-      } else {
-        response.setChunked(true);
-      }
-      EventBus bus = ctx.vertx().eventBus();
-      response.closeHandler(closed -> bus.request(Streams.CLOSE, id));
-      pull(bus, id, response);
-    });
+    opened
+        .onFailure(ctx::fail)
+        .onSuccess(
+            meta -> {
+              String id = meta.getString("stream");
+              HttpServerResponse response =
+                  ctx.response().putHeader("Content-Type", meta.getString("content_type"));
+              if (meta.containsKey("filename")) {
+                response.putHeader(
+                    "Content-Disposition",
+                    "attachment; filename=\"" + meta.getString("filename") + "\"");
+              }
+              if (meta.containsKey("length")) {
+                response.putHeader("Content-Length", String.valueOf(meta.getLong("length")));
+              } else {
+                response.setChunked(true);
+              }
+              EventBus bus = ctx.vertx().eventBus();
+              response.closeHandler(closed -> bus.request(Streams.CLOSE, id));
+              pull(bus, id, response);
+            });
   }
 
   private static void pull(EventBus bus, String id, HttpServerResponse response) {
-    bus.<Buffer>request(Streams.NEXT, id).onComplete(reply -> {
-      if (reply.failed()) {
-        // Headers are out: all that is left is to cut the connection so the client sees it broke.
-        response.reset();
-      } else if (reply.result().headers().contains(Streams.END)) {
-        response.end();
-      } else {
-        response.write(reply.result().body()).onSuccess(written -> pull(bus, id, response));
-      }
-    });
+    bus.<Buffer>request(Streams.NEXT, id)
+        .onComplete(
+            reply -> {
+              if (reply.failed()) {
+                // Headers are out: all that is left is to cut the connection so the client sees it
+                // broke.
+                response.reset();
+              } else if (reply.result().headers().contains(Streams.END)) {
+                response.end();
+              } else {
+                response.write(reply.result().body()).onSuccess(written -> pull(bus, id, response));
+              }
+            });
   }
 }

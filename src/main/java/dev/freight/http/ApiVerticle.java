@@ -20,10 +20,10 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.sqlclient.Pool;
 import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -35,6 +35,7 @@ public final class ApiVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(ApiVerticle.class.getName());
   static final String CONTRACT = "openapi.yaml";
   private static final long HEALTH_TIMEOUT_MS = 2_000;
+
   /**
    * The pieces a request body arrives in (Netty's default is 8 KiB): each piece of an upload is one
    * write to its spool file, so a 400 MB upload would be 50,000 of them.
@@ -60,28 +61,45 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.fileSystem().readFile(CONTRACT)
-        .compose(text -> OpenAPIContract.from(vertx, CONTRACT).map(contract -> router(contract, text)))
-        .compose(router -> vertx.createHttpServer(new HttpServerOptions().setMaxChunkSize(UPLOAD_CHUNK_BYTES))
-            .requestHandler(router)
-            // Every instance serves the same port; a negative port is Vert.x's "random, but shared".
-            .listen(config.port() == 0 ? -1 : config.port(), config.host()))
+    return vertx
+        .fileSystem()
+        .readFile(CONTRACT)
+        .compose(
+            text -> OpenAPIContract.from(vertx, CONTRACT).map(contract -> router(contract, text)))
+        .compose(
+            router ->
+                vertx
+                    .createHttpServer(new HttpServerOptions().setMaxChunkSize(UPLOAD_CHUNK_BYTES))
+                    .requestHandler(router)
+                    // Every instance serves the same port; a negative port is Vert.x's "random, but
+                    // shared".
+                    .listen(config.port() == 0 ? -1 : config.port(), config.host()))
         .onSuccess(listening -> server = listening);
   }
 
   private Router router(OpenAPIContract contract, Buffer contractText) {
     RequestExtractor jsonOnly = RequestExtractor.withBodyHandler();
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, (ctx, operation) -> isMultipart(ctx)
-        ? Future.failedFuture(new HttpException(415, "This endpoint takes application/json."))
-        : jsonOnly.extractValidatableRequest(ctx, operation));
+    RouterBuilder builder =
+        RouterBuilder.create(
+            vertx,
+            contract,
+            (ctx, operation) ->
+                isMultipart(ctx)
+                    ? Future.failedFuture(
+                        new HttpException(415, "This endpoint takes application/json."))
+                    : jsonOnly.extractValidatableRequest(ctx, operation));
     builder.rootHandler(this::readJsonBody);
     TokenAuth auth = new TokenAuth(vertx.eventBus());
-    vertx.eventBus().<Integer>consumer(UsersVerticle.TOKEN_CHANGED, changed -> auth.forget(changed.body()));
+    vertx
+        .eventBus()
+        .<Integer>consumer(UsersVerticle.TOKEN_CHANGED, changed -> auth.forget(changed.body()));
     builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(auth));
 
     builder.getRoute("getHealth").addHandler(this::health);
-    builder.getRoute("getOpenApi").addHandler(ctx ->
-        ctx.response().putHeader("Content-Type", "application/yaml").end(contractText));
+    builder
+        .getRoute("getOpenApi")
+        .addHandler(
+            ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(contractText));
     UserRoutes.bind(builder);
     LibraryRoutes.bind(builder);
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
@@ -90,13 +108,15 @@ public final class ApiVerticle extends VerticleBase {
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {
-        throw new IllegalStateException("operation " + route.getOperation().getOperationId() + " has no handler");
+        throw new IllegalStateException(
+            "operation " + route.getOperation().getOperationId() + " has no handler");
       }
     }
     Router router = builder.createRouter();
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> error(ctx, 404, "Not found."));
-    router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " not allowed."));
+    router.errorHandler(
+        405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " not allowed."));
     return router;
   }
 
@@ -106,7 +126,8 @@ public final class ApiVerticle extends VerticleBase {
    */
   private void readJsonBody(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
-    boolean hasBody = method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    boolean hasBody =
+        method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
     String type = ctx.request().getHeader("Content-Type");
     if (!hasBody || isMultipart(ctx)) {
       ctx.next();
@@ -125,7 +146,8 @@ public final class ApiVerticle extends VerticleBase {
   private void health(RoutingContext ctx) {
     Database.ping(pool, HEALTH_TIMEOUT_MS)
         .onSuccess(up -> Api.json(ctx, 200, new JsonObject().put("status", "UP").put("db", "UP")))
-        .onFailure(down -> Api.json(ctx, 503, new JsonObject().put("status", "DOWN").put("db", "DOWN")));
+        .onFailure(
+            down -> Api.json(ctx, 503, new JsonObject().put("status", "DOWN").put("db", "DOWN")));
   }
 
   /** The one place where failures become HTTP answers. */
@@ -133,13 +155,18 @@ public final class ApiVerticle extends VerticleBase {
     Throwable failure = ctx.failure();
     if (failure instanceof HttpException http) {
       error(ctx, http.getStatusCode(), detail(ctx, http));
-    } else if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && reply.failureCode() >= 400 && reply.failureCode() < 600) {
+    } else if (failure instanceof ReplyException reply
+        && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() >= 400
+        && reply.failureCode() < 600) {
       error(ctx, reply.failureCode(), reply.getMessage());
     } else if (failure == null && ctx.statusCode() >= 400) {
       error(ctx, ctx.statusCode(), defaultDetail(ctx.statusCode()));
     } else {
-      LOG.log(System.Logger.Level.ERROR, ctx.request().method() + " " + ctx.request().path() + " failed", failure);
+      LOG.log(
+          System.Logger.Level.ERROR,
+          ctx.request().method() + " " + ctx.request().path() + " failed",
+          failure);
       error(ctx, 500, "Internal server error.");
     }
   }
@@ -162,25 +189,42 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /** Keywords whose findings only say that something beneath them failed. */
-  private static final Set<String> WRAPPERS = Set.of("properties", "additionalProperties", "patternProperties",
-      "items", "prefixItems", "$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "then", "else");
+  private static final Set<String> WRAPPERS =
+      Set.of(
+          "properties",
+          "additionalProperties",
+          "patternProperties",
+          "items",
+          "prefixItems",
+          "$ref",
+          "$dynamicRef",
+          "allOf",
+          "anyOf",
+          "oneOf",
+          "not",
+          "if",
+          "then",
+          "else");
 
   /**
-   * The validator gives the last of its findings as the reason, often a wrapper such as "Property x does
-   * not match additional properties schema"; the first concrete one (e.g. "Instance does not match any of
-   * [...]") tells the client what is allowed.
+   * The validator gives the last of its findings as the reason, often a wrapper such as "Property x
+   * does not match additional properties schema"; the first concrete one (e.g. "Instance does not
+   * match any of [...]") tells the client what is allowed.
    */
   private static String schemaDetail(SchemaValidationException invalid) {
     String message = invalid.getMessage();
     int reason = message.indexOf("Reason: ");
-    OutputUnit concrete = invalid.getOutputUnit().getErrors().stream()
-        .filter(unit -> !WRAPPERS.contains(unit.getKeywordLocation().replaceFirst(".*/", "")))
-        .findFirst().orElse(null);
+    OutputUnit concrete =
+        invalid.getOutputUnit().getErrors().stream()
+            .filter(unit -> !WRAPPERS.contains(unit.getKeywordLocation().replaceFirst(".*/", "")))
+            .findFirst()
+            .orElse(null);
     if (reason < 0 || concrete == null) {
       return message;
     }
     String location = concrete.getInstanceLocation();
-    return message.substring(0, reason + "Reason: ".length()) + concrete.getError()
+    return message.substring(0, reason + "Reason: ".length())
+        + concrete.getError()
         + (location.length() > 1 ? " at " + location : "");
   }
 
@@ -188,7 +232,8 @@ public final class ApiVerticle extends VerticleBase {
     return switch (status) {
       case 401 -> "Invalid token.";
       case 413 -> "Request body too large.";
-      default -> io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase() + ".";
+      default ->
+          io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase() + ".";
     };
   }
 

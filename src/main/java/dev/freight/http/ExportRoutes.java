@@ -15,15 +15,20 @@ final class ExportRoutes {
   static void bind(RouterBuilder builder) {
     builder.getRoute("createExportJob").addHandler(ExportRoutes::create);
     builder.getRoute("listExportJobs").addHandler(ExportRoutes::list);
-    builder.getRoute("getExportJob").addHandler(ctx -> Api.reply(ctx, 200, Api.ask(ctx, ExportVerticle.GET, job(ctx))));
+    builder
+        .getRoute("getExportJob")
+        .addHandler(ctx -> Api.reply(ctx, 200, Api.ask(ctx, ExportVerticle.GET, job(ctx))));
     builder.getRoute("updateExportJob").addHandler(ExportRoutes::update);
-    builder.getRoute("downloadExportJob").addHandler(ctx -> Api.stream(ctx, Api.ask(ctx, ExportVerticle.DOWNLOAD,
-        job(ctx))));
+    builder
+        .getRoute("downloadExportJob")
+        .addHandler(ctx -> Api.stream(ctx, Api.ask(ctx, ExportVerticle.DOWNLOAD, job(ctx))));
   }
 
   /** Who asks: the verticle decides which jobs they may reach. */
   private static JsonObject viewer(RoutingContext ctx) {
-    return new JsonObject().put("user_id", Api.caller(ctx).getInteger("id")).put("superuser", Api.isSuperuser(ctx));
+    return new JsonObject()
+        .put("user_id", Api.caller(ctx).getInteger("id"))
+        .put("superuser", Api.isSuperuser(ctx));
   }
 
   private static JsonObject job(RoutingContext ctx) {
@@ -31,24 +36,33 @@ final class ExportRoutes {
   }
 
   private static void create(RoutingContext ctx) {
-    // The contract admits only type, file_format and content_models; absent ones take their defaults.
+    // The contract admits only type, file_format and content_models; absent ones take their
+    // defaults.
     JsonObject request = Api.body(ctx).copy().mergeIn(viewer(ctx));
     Api.reply(ctx, 201, Api.ask(ctx, ExportVerticle.CREATE, request));
   }
 
   private static void list(RoutingContext ctx) {
     Api.Page page = Api.Page.of(ctx);
-    Api.page(ctx, page, Api.ask(ctx, ExportVerticle.LIST, page.window(viewer(ctx)
-        .put("ordering", Api.query(ctx, "ordering"))
-        .put("status", Api.query(ctx, "status"))
-        .put("status__in", Api.query(ctx, "status__in")))));
+    Api.page(
+        ctx,
+        page,
+        Api.ask(
+            ctx,
+            ExportVerticle.LIST,
+            page.window(
+                viewer(ctx)
+                    .put("ordering", Api.query(ctx, "ordering"))
+                    .put("status", Api.query(ctx, "status"))
+                    .put("status__in", Api.query(ctx, "status__in")))));
   }
 
   private static void update(RoutingContext ctx) {
     JsonObject body = Api.body(ctx);
-    JsonObject request = job(ctx)
-        .put("status", body.getString("status"))
-        .put("wait_for_task", body.getBoolean("wait_for_task", true));
+    JsonObject request =
+        job(ctx)
+            .put("status", body.getString("status"))
+            .put("wait_for_task", body.getBoolean("wait_for_task", true));
     Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ExportVerticle.UPDATE, request, SLOW_MS));
   }
 }

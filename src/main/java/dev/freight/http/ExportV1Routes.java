@@ -18,38 +18,67 @@ import java.util.Map;
 final class ExportV1Routes {
   /** A filter file holds ids only: 16 MiB is about a million of them. */
   private static final long FILTER_FILE_MAX_BYTES = 16L << 20;
+
   /** Storing a filter file, or waiting for a cancelled export to stop, takes a while. */
   private static final long SLOW_MS = 5 * 60_000;
 
   private ExportV1Routes() {}
 
   static void bind(RouterBuilder builder, Path uploads) {
-    BodyHandler toDisk = BodyHandler.create(uploads.toString()).setBodyLimit(FILTER_FILE_MAX_BYTES)
-        .setDeleteUploadedFilesOnEnd(true);
+    BodyHandler toDisk =
+        BodyHandler.create(uploads.toString())
+            .setBodyLimit(FILTER_FILE_MAX_BYTES)
+            .setDeleteUploadedFilesOnEnd(true);
     for (ExportSource source : ExportSources.all()) {
-      // Validation off: the body may be multipart, which the contract's validation would read into memory.
+      // Validation off: the body may be multipart, which the contract's validation would read into
+      // memory.
       // The verticle checks the body and the list's filters instead.
-      builder.getRoute(source.operationId()).setDoValidation(false)
-          .addHandler(ctx -> {
-            if (source.superuserOnly()) {
-              Api.requireSuperuser(ctx);
-            }
-            // After authentication, which holds the request paused until here (see ImportRoutes). A JSON
-            // body was read by the API's root handler already; a body is read once, so this reads multipart only.
-            toDisk.handle(ctx);
-          })
+      builder
+          .getRoute(source.operationId())
+          .setDoValidation(false)
+          .addHandler(
+              ctx -> {
+                if (source.superuserOnly()) {
+                  Api.requireSuperuser(ctx);
+                }
+                // After authentication, which holds the request paused until here (see
+                // ImportRoutes). A JSON
+                // body was read by the API's root handler already; a body is read once, so this
+                // reads multipart only.
+                toDisk.handle(ctx);
+              })
           .addHandler(ctx -> create(ctx, source));
     }
     builder.getRoute("listExports").addHandler(ExportV1Routes::list);
-    builder.getRoute("getExport").addHandler(ctx ->
-        Api.reply(ctx, 200, Api.ask(ctx, ExportV1Verticle.GET, visibleTo(ctx).put("id", id(ctx)))));
-    builder.getRoute("cancelExport").addHandler(ctx -> {
-      Api.requireSuperuser(ctx);
-      Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ExportV1Verticle.CANCEL,
-          new JsonObject().put("id", id(ctx)), SLOW_MS));
-    });
-    builder.getRoute("downloadExport").addHandler(ctx ->
-        Api.stream(ctx, Api.ask(ctx, ExportV1Verticle.DOWNLOAD, visibleTo(ctx).put("id", id(ctx)))));
+    builder
+        .getRoute("getExport")
+        .addHandler(
+            ctx ->
+                Api.reply(
+                    ctx,
+                    200,
+                    Api.ask(ctx, ExportV1Verticle.GET, visibleTo(ctx).put("id", id(ctx)))));
+    builder
+        .getRoute("cancelExport")
+        .addHandler(
+            ctx -> {
+              Api.requireSuperuser(ctx);
+              Api.reply(
+                  ctx,
+                  200,
+                  Api.ask(
+                      ctx.vertx().eventBus(),
+                      ExportV1Verticle.CANCEL,
+                      new JsonObject().put("id", id(ctx)),
+                      SLOW_MS));
+            });
+    builder
+        .getRoute("downloadExport")
+        .addHandler(
+            ctx ->
+                Api.stream(
+                    ctx,
+                    Api.ask(ctx, ExportV1Verticle.DOWNLOAD, visibleTo(ctx).put("id", id(ctx)))));
   }
 
   private static String id(RoutingContext ctx) {
@@ -58,14 +87,17 @@ final class ExportV1Routes {
 
   /** Who asks, so that the verticle shows non-superusers only their own exports. */
   private static JsonObject visibleTo(RoutingContext ctx) {
-    return new JsonObject().put("user_id", Api.caller(ctx).getInteger("id")).put("superuser", Api.isSuperuser(ctx));
+    return new JsonObject()
+        .put("user_id", Api.caller(ctx).getInteger("id"))
+        .put("superuser", Api.isSuperuser(ctx));
   }
 
   private static void create(RoutingContext ctx, ExportSource source) {
-    JsonObject request = new JsonObject()
-        .put("action_name", source.actionName())
-        .put("user_id", Api.caller(ctx).getInteger("id"))
-        .put("query", params(ctx.queryParams()));
+    JsonObject request =
+        new JsonObject()
+            .put("action_name", source.actionName())
+            .put("user_id", Api.caller(ctx).getInteger("id"))
+            .put("query", params(ctx.queryParams()));
     if (ctx.request().isExpectMultipart()) {
       MultiMap form = ctx.request().formAttributes();
       JsonObject body = params(form);
@@ -102,11 +134,19 @@ final class ExportV1Routes {
   private static void list(RoutingContext ctx) {
     Api.Page page = Api.Page.of(ctx);
     JsonObject createdDate = new JsonObject();
-    ctx.queryParams().names().stream().filter(name -> name.startsWith("created_date"))
+    ctx.queryParams().names().stream()
+        .filter(name -> name.startsWith("created_date"))
         .forEach(name -> createdDate.put(name, ctx.queryParams().get(name)));
-    Api.page(ctx, page, Api.ask(ctx, ExportV1Verticle.LIST, page.window(visibleTo(ctx)
-        .put("status", Api.query(ctx, "status"))
-        .put("format_type", Api.query(ctx, "format_type"))
-        .put("created_date", createdDate))));
+    Api.page(
+        ctx,
+        page,
+        Api.ask(
+            ctx,
+            ExportV1Verticle.LIST,
+            page.window(
+                visibleTo(ctx)
+                    .put("status", Api.query(ctx, "status"))
+                    .put("format_type", Api.query(ctx, "format_type"))
+                    .put("created_date", createdDate))));
   }
 }

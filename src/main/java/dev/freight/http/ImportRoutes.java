@@ -16,22 +16,33 @@ final class ImportRoutes {
   private ImportRoutes() {}
 
   static void bind(RouterBuilder builder, Path uploads, long maxUploadBytes) {
-    // Multipart bodies stream to disk with a size limit; the contract's validation would read them into memory.
-    BodyHandler toDisk = BodyHandler.create(uploads.toString()).setBodyLimit(maxUploadBytes)
-        .setDeleteUploadedFilesOnEnd(true);
-    builder.getRoute("createImportJob").setDoValidation(false)
-        .addHandler(ctx -> {
-          Api.requireSuperuser(ctx);
-          // Wrapped, so that it runs after authentication: Vert.x would otherwise insist on reading
-          // bodies first. The authentication handler holds the request paused until here.
-          toDisk.handle(ctx);
-        })
+    // Multipart bodies stream to disk with a size limit; the contract's validation would read them
+    // into memory.
+    BodyHandler toDisk =
+        BodyHandler.create(uploads.toString())
+            .setBodyLimit(maxUploadBytes)
+            .setDeleteUploadedFilesOnEnd(true);
+    builder
+        .getRoute("createImportJob")
+        .setDoValidation(false)
+        .addHandler(
+            ctx -> {
+              Api.requireSuperuser(ctx);
+              // Wrapped, so that it runs after authentication: Vert.x would otherwise insist on
+              // reading
+              // bodies first. The authentication handler holds the request paused until here.
+              toDisk.handle(ctx);
+            })
         .addHandler(ImportRoutes::create);
     builder.getRoute("listImportJobs").addHandler(ImportRoutes::list);
-    builder.getRoute("getCurrentImportJob").addHandler(ctx -> ask(ctx, ImportVerticle.CURRENT, new JsonObject()));
+    builder
+        .getRoute("getCurrentImportJob")
+        .addHandler(ctx -> ask(ctx, ImportVerticle.CURRENT, new JsonObject()));
     builder.getRoute("getImportJob").addHandler(ctx -> ask(ctx, ImportVerticle.GET, job(ctx)));
     builder.getRoute("updateImportJob").addHandler(ImportRoutes::update);
-    builder.getRoute("getImportDiffSummary").addHandler(ctx -> ask(ctx, ImportVerticle.DIFF_SUMMARY, job(ctx)));
+    builder
+        .getRoute("getImportDiffSummary")
+        .addHandler(ctx -> ask(ctx, ImportVerticle.DIFF_SUMMARY, job(ctx)));
     builder.getRoute("getImportDiff").addHandler(ImportRoutes::diff);
   }
 
@@ -48,35 +59,48 @@ final class ImportRoutes {
     if (!ctx.request().isExpectMultipart()) {
       throw new HttpException(415, "Upload files as multipart/form-data in the field 'files'.");
     }
-    JsonObject request = new JsonObject().put("user_id", Api.caller(ctx).getInteger("id"))
-        .put("files", Api.uploads(ctx));
+    JsonObject request =
+        new JsonObject()
+            .put("user_id", Api.caller(ctx).getInteger("id"))
+            .put("files", Api.uploads(ctx));
     Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportVerticle.CREATE, request, SLOW_MS));
   }
 
   private static void list(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
     Api.Page page = Api.Page.of(ctx);
-    Api.page(ctx, page, Api.ask(ctx, ImportVerticle.LIST, page.window(new JsonObject()
-        .put("ordering", Api.query(ctx, "ordering"))
-        .put("status", Api.query(ctx, "status"))
-        .put("status__in", Api.query(ctx, "status__in")))));
+    Api.page(
+        ctx,
+        page,
+        Api.ask(
+            ctx,
+            ImportVerticle.LIST,
+            page.window(
+                new JsonObject()
+                    .put("ordering", Api.query(ctx, "ordering"))
+                    .put("status", Api.query(ctx, "status"))
+                    .put("status__in", Api.query(ctx, "status__in")))));
   }
 
   private static void update(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
     JsonObject body = Api.body(ctx);
-    JsonObject request = job(ctx).put("user_id", Api.caller(ctx).getInteger("id"))
-        .put("status", body.getString("status"))
-        .put("wait_for_task", body.getBoolean("wait_for_task", true));
+    JsonObject request =
+        job(ctx)
+            .put("user_id", Api.caller(ctx).getInteger("id"))
+            .put("status", body.getString("status"))
+            .put("wait_for_task", body.getBoolean("wait_for_task", true));
     Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportVerticle.UPDATE, request, SLOW_MS));
   }
 
   private static void diff(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
-    JsonObject request = job(ctx)
-        .put("model", Api.request(ctx).getPathParameters().get("content_model").getString());
+    JsonObject request =
+        job(ctx)
+            .put("model", Api.request(ctx).getPathParameters().get("content_model").getString());
     String op = Api.query(ctx, "op");
-    boolean paged = op != null || Api.query(ctx, "page") != null || Api.query(ctx, "page_size") != null;
+    boolean paged =
+        op != null || Api.query(ctx, "page") != null || Api.query(ctx, "page_size") != null;
     if (!paged) {
       Api.stream(ctx, Api.ask(ctx, ImportVerticle.DIFF, request));
       return;

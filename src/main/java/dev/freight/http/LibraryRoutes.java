@@ -17,11 +17,14 @@ final class LibraryRoutes {
 
   private static void list(RoutingContext ctx, String model) {
     Api.Page page = Api.Page.of(ctx);
-    JsonObject request = page.window(new JsonObject().put("model", model)
-        .put("phase", Api.query(ctx, "phase"))
-        .put("problem", Api.query(ctx, "problem"))
-        .put("search", Api.query(ctx, "search"))
-        .put("ordering", Api.query(ctx, "ordering")));
+    JsonObject request =
+        page.window(
+            new JsonObject()
+                .put("model", model)
+                .put("phase", Api.query(ctx, "phase"))
+                .put("problem", Api.query(ctx, "problem"))
+                .put("search", Api.query(ctx, "search"))
+                .put("ordering", Api.query(ctx, "ordering")));
     RequestParameter active = Api.request(ctx).getQuery().get("active");
     if (active != null && !active.isNull()) {
       request.put("active", active.getBoolean());
@@ -31,6 +34,9 @@ final class LibraryRoutes {
 
   private static void get(RoutingContext ctx, String model) {
     String id = Api.request(ctx).getPathParameters().get("id").getString();
-    Api.reply(ctx, 200, Api.ask(ctx, LibraryVerticle.GET, new JsonObject().put("model", model).put("id", id)));
+    Api.reply(
+        ctx,
+        200,
+        Api.ask(ctx, LibraryVerticle.GET, new JsonObject().put("model", model).put("id", id)));
   }
 }

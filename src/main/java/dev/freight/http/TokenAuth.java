@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves {@code Authorization: Token <key>} to a user by asking the users verticle. Answers are
- * remembered for a few seconds, so that clients polling a job do not cost a database query each
- * for their token; a rotated token is forgotten at once ({@link UsersVerticle#TOKEN_CHANGED}).
+ * remembered for a few seconds, so that clients polling a job do not cost a database query each for
+ * their token; a rotated token is forgotten at once ({@link UsersVerticle#TOKEN_CHANGED}).
  */
 final class TokenAuth implements AuthenticationProvider {
   private static final String SCHEME = "Token ";
@@ -28,6 +28,7 @@ final class TokenAuth implements AuthenticationProvider {
   private record Known(JsonObject user, long until) {}
 
   private final EventBus bus;
+
   /** By the token's SHA-256, never the token itself. */
   private final Map<String, Known> known = new ConcurrentHashMap<>();
 
@@ -44,7 +45,8 @@ final class TokenAuth implements AuthenticationProvider {
   public Future<User> authenticate(Credentials credentials) {
     String header = ((TokenCredentials) credentials).getToken().trim();
     if (!header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-      return Future.failedFuture(new HttpException(401, "Use the header 'Authorization: Token <key>'."));
+      return Future.failedFuture(
+          new HttpException(401, "Use the header 'Authorization: Token <key>'."));
     }
     // Clients copy the token with the quotes of the API docs ("Token \"KEY\""); accept that too.
     String token = header.substring(SCHEME.length()).trim().replaceAll("^\"|\"$", "");
@@ -57,13 +59,15 @@ final class TokenAuth implements AuthenticationProvider {
     if (remembered != null && remembered.until() > now) {
       return Future.succeededFuture(User.create(remembered.user()));
     }
-    return Api.ask(bus, UsersVerticle.AUTHENTICATE, new JsonObject().put("token", token), TIMEOUT_MS)
-        .map(user -> {
-          if (known.size() >= MAX_REMEMBERED) {
-            known.clear();
-          }
-          known.put(key, new Known(user, now + REMEMBER_MS));
-          return User.create(user);
-        });
+    return Api.ask(
+            bus, UsersVerticle.AUTHENTICATE, new JsonObject().put("token", token), TIMEOUT_MS)
+        .map(
+            user -> {
+              if (known.size() >= MAX_REMEMBERED) {
+                known.clear();
+              }
+              known.put(key, new Known(user, now + REMEMBER_MS));
+              return User.create(user);
+            });
   }
 }

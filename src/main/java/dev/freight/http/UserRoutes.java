@@ -18,7 +18,11 @@ final class UserRoutes {
   }
 
   private static void me(RoutingContext ctx) {
-    Api.reply(ctx, 200, Api.ask(ctx, UsersVerticle.GET, new JsonObject().put("id", Api.caller(ctx).getInteger("id"))));
+    Api.reply(
+        ctx,
+        200,
+        Api.ask(
+            ctx, UsersVerticle.GET, new JsonObject().put("id", Api.caller(ctx).getInteger("id"))));
   }
 
   private static void list(RoutingContext ctx) {

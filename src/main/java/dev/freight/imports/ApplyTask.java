@@ -31,61 +31,115 @@ final class ApplyTask {
   }
 
   Future<Void> run(long jobId, RunningJobs.Run run) {
-    return pool.withTransaction(conn -> conn
-        .preparedQuery("SELECT content_model, (SELECT max(entry) FROM import_diffs d WHERE d.job_id = c.job_id"
-            + " AND d.content_model = c.content_model) FROM import_diff_counts c WHERE job_id = $1"
-            + " ORDER BY content_model")
-        .execute(Tuple.of(jobId))
-        .compose(models -> {
-          Future<Void> chain = Future.succeededFuture();
-          for (Row row : models) {
-            ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
-            Long lastEntry = row.getLong(1);
-            if (lastEntry != null) {
-              for (String statement : statements(model)) {
-                chain = chain.compose(done -> slices(conn, statement, jobId, model, 0, lastEntry, run));
-              }
-            }
-          }
-          return chain;
-        })
-        .compose(applied -> jobs.transition(conn, jobId, EnumSet.of(ImportStatus.APPLYING_CHANGES),
-            ImportStatus.SUCCESS, "completed = now()"))
-        .compose(succeeded -> {
-          run.checkpoint();
-          return succeeded ? Future.<Void>succeededFuture()
-              : Future.failedFuture(new IllegalStateException("import job " + jobId + " left applying_changes"));
-        }));
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(
+                    "SELECT content_model, (SELECT max(entry) FROM import_diffs d WHERE d.job_id = c.job_id"
+                        + " AND d.content_model = c.content_model) FROM import_diff_counts c WHERE job_id = $1"
+                        + " ORDER BY content_model")
+                .execute(Tuple.of(jobId))
+                .compose(
+                    models -> {
+                      Future<Void> chain = Future.succeededFuture();
+                      for (Row row : models) {
+                        ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
+                        Long lastEntry = row.getLong(1);
+                        if (lastEntry != null) {
+                          for (String statement : statements(model)) {
+                            chain =
+                                chain.compose(
+                                    done ->
+                                        slices(conn, statement, jobId, model, 0, lastEntry, run));
+                          }
+                        }
+                      }
+                      return chain;
+                    })
+                .compose(
+                    applied ->
+                        jobs.transition(
+                            conn,
+                            jobId,
+                            EnumSet.of(ImportStatus.APPLYING_CHANGES),
+                            ImportStatus.SUCCESS,
+                            "completed = now()"))
+                .compose(
+                    succeeded -> {
+                      run.checkpoint();
+                      return succeeded
+                          ? Future.<Void>succeededFuture()
+                          : Future.failedFuture(
+                              new IllegalStateException(
+                                  "import job " + jobId + " left applying_changes"));
+                    }));
   }
 
-  private static Future<Void> slices(SqlConnection conn, String statement, long jobId, ContentModel model,
-      long after, long last, RunningJobs.Run run) {
+  private static Future<Void> slices(
+      SqlConnection conn,
+      String statement,
+      long jobId,
+      ContentModel model,
+      long after,
+      long last,
+      RunningJobs.Run run) {
     if (after >= last) {
       return Future.succeededFuture();
     }
     run.checkpoint();
     long upTo = after + SLICE_ENTRIES;
-    return conn.preparedQuery(statement).execute(Tuple.of(jobId, model.name(), after, upTo))
+    return conn.preparedQuery(statement)
+        .execute(Tuple.of(jobId, model.name(), after, upTo))
         .compose(done -> slices(conn, statement, jobId, model, upTo, last, run));
   }
 
-  /** Add, update, delete: each reads its slice of the diff ($1 job, $2 model, entries in ($3, $4]). */
+  /**
+   * Add, update, delete: each reads its slice of the diff ($1 job, $2 model, entries in ($3, $4]).
+   */
   private static List<String> statements(ContentModel model) {
     String table = model.table();
     List<Field> stored = model.storedFields();
     String columns = stored.stream().map(Field::name).collect(Collectors.joining(", "));
-    String values = stored.stream().map(f -> DiffStates.field(model, "d.new", f)).collect(Collectors.joining(", "));
-    String assignments = stored.stream().filter(f -> f != model.key())
-        .map(f -> f.name() + " = " + DiffStates.field(model, "d.new", f)).collect(Collectors.joining(", "))
-        + ", content_hash = d.content_hash";
-    String slice = " d.job_id = $1 AND d.content_model = $2 AND d.entry > $3 AND d.entry <= $4 AND d.op = ";
+    String values =
+        stored.stream()
+            .map(f -> DiffStates.field(model, "d.new", f))
+            .collect(Collectors.joining(", "));
+    String assignments =
+        stored.stream()
+                .filter(f -> f != model.key())
+                .map(f -> f.name() + " = " + DiffStates.field(model, "d.new", f))
+                .collect(Collectors.joining(", "))
+            + ", content_hash = d.content_hash";
+    String slice =
+        " d.job_id = $1 AND d.content_model = $2 AND d.entry > $3 AND d.entry <= $4 AND d.op = ";
     String key = "t." + model.key().name() + " = ";
     return List.of(
-        "INSERT INTO " + table + " (" + columns + ", content_hash) SELECT " + values + ", d.content_hash"
-            + " FROM import_diffs d WHERE" + slice + BatchDiff.ADD,
-        "UPDATE " + table + " t SET " + assignments + " FROM import_diffs d WHERE" + slice + BatchDiff.UPDATE
-            + " AND " + key + DiffStates.field(model, "d.new", model.key()),
-        "DELETE FROM " + table + " t USING import_diffs d WHERE" + slice + BatchDiff.DELETE
-            + " AND " + key + DiffStates.field(model, "d.original", model.key()));
+        "INSERT INTO "
+            + table
+            + " ("
+            + columns
+            + ", content_hash) SELECT "
+            + values
+            + ", d.content_hash"
+            + " FROM import_diffs d WHERE"
+            + slice
+            + BatchDiff.ADD,
+        "UPDATE "
+            + table
+            + " t SET "
+            + assignments
+            + " FROM import_diffs d WHERE"
+            + slice
+            + BatchDiff.UPDATE
+            + " AND "
+            + key
+            + DiffStates.field(model, "d.new", model.key()),
+        "DELETE FROM "
+            + table
+            + " t USING import_diffs d WHERE"
+            + slice
+            + BatchDiff.DELETE
+            + " AND "
+            + key
+            + DiffStates.field(model, "d.original", model.key()));
   }
 }

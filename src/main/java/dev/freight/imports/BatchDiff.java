@@ -20,17 +20,23 @@ import java.util.stream.Collectors;
  * digests ({@link ContentHash}), which finds the unchanged items (most of a typical file) from the
  * library's key index alone and notes the ids in an unlogged table (rebuilt on a retry), searched
  * for duplicates once the file is read; then the full rows of the rest, to store their changes. The
- * library cannot change meanwhile: only the one active import changes it. Every statement is derived
- * from the model's fields, so a new model needs no code here.
+ * library cannot change meanwhile: only the one active import changes it. Every statement is
+ * derived from the model's fields, so a new model needs no code here.
  */
 final class BatchDiff {
   /** Diff operations as stored: the order the API lists them in. */
   static final int ADD = 1;
+
   static final int UPDATE = 2;
   static final int DELETE = 3;
+
   /** A known item given again unchanged; counted, not stored. */
   private static final int SAME = 0;
-  /** The import instruction to delete the item with the row's id (see {@link ContentModels#STANDARD}). */
+
+  /**
+   * The import instruction to delete the item with the row's id (see {@link
+   * ContentModels#STANDARD}).
+   */
   private static final String MARK_DELETE = "mark_delete";
 
   private static final String WORK_MEM = "128MB";
@@ -55,12 +61,22 @@ final class BatchDiff {
   }
 
   /**
-   * Drops what an earlier, interrupted run may have left, and creates the empty id table; without an
-   * index, since one duplicate search at the end costs a fraction of keeping a million ids indexed.
+   * Drops what an earlier, interrupted run may have left, and creates the empty id table; without
+   * an index, since one duplicate search at the end costs a fraction of keeping a million ids
+   * indexed.
    */
   Future<Void> create() {
-    return drop().compose(dropped -> pool.query("CREATE UNLOGGED TABLE " + keys + " (key "
-        + model.key().type().sqlType() + " NOT NULL, entry bigint NOT NULL)").execute()).mapEmpty();
+    return drop()
+        .compose(
+            dropped ->
+                pool.query(
+                        "CREATE UNLOGGED TABLE "
+                            + keys
+                            + " (key "
+                            + model.key().type().sqlType()
+                            + " NOT NULL, entry bigint NOT NULL)")
+                    .execute())
+        .mapEmpty();
   }
 
   Future<Void> drop() {
@@ -72,23 +88,28 @@ final class BatchDiff {
    * job already has problems and will fail: its ids are still noted, to report duplicates).
    */
   Future<Void> compare(long jobId, Batch batch, boolean store) {
-    return pool.preparedQuery(probe).execute(batch.probeTuple()).compose(rows -> {
-      Long[] same = rows.iterator().next().getArrayOfLongs("same");
-      unchanged += same == null ? 0 : same.length;
-      Batch rest = batch.without(same);
-      if (!store || rest.size() == 0) {
-        return Future.succeededFuture();
-      }
-      return pool.preparedQuery(sql).execute(rest.tuple().addLong(jobId).addString(model.name()))
-          .map(counts -> {
-            Row row = counts.iterator().next();
-            add += row.getLong("add");
-            update += row.getLong("update");
-            delete += row.getLong("delete");
-            unchanged += row.getLong("unchanged");
-            return null;
-          });
-    });
+    return pool.preparedQuery(probe)
+        .execute(batch.probeTuple())
+        .compose(
+            rows -> {
+              Long[] same = rows.iterator().next().getArrayOfLongs("same");
+              unchanged += same == null ? 0 : same.length;
+              Batch rest = batch.without(same);
+              if (!store || rest.size() == 0) {
+                return Future.succeededFuture();
+              }
+              return pool.preparedQuery(sql)
+                  .execute(rest.tuple().addLong(jobId).addString(model.name()))
+                  .map(
+                      counts -> {
+                        Row row = counts.iterator().next();
+                        add += row.getLong("add");
+                        update += row.getLong("update");
+                        delete += row.getLong("delete");
+                        unchanged += row.getLong("unchanged");
+                        return null;
+                      });
+            });
   }
 
   /**
@@ -96,36 +117,54 @@ final class BatchDiff {
    * PostgreSQL's default 4 MB of working memory would spill the grouping of a million ids to disk.
    */
   Future<List<Row>> duplicates(int limit) {
-    return pool.withTransaction(conn -> conn.query("SET LOCAL work_mem = '" + WORK_MEM + "'").execute()
-            .compose(set -> conn.preparedQuery("SELECT key, array_agg(entry ORDER BY entry) AS entries FROM " + keys
-                + " GROUP BY key HAVING count(*) > 1 ORDER BY min(entry) LIMIT $1").execute(Tuple.of(limit))))
-        .map(rows -> {
-          List<Row> list = new ArrayList<>();
-          rows.forEach(list::add);
-          return list;
-        });
+    return pool.withTransaction(
+            conn ->
+                conn.query("SET LOCAL work_mem = '" + WORK_MEM + "'")
+                    .execute()
+                    .compose(
+                        set ->
+                            conn.preparedQuery(
+                                    "SELECT key, array_agg(entry ORDER BY entry) AS entries FROM "
+                                        + keys
+                                        + " GROUP BY key HAVING count(*) > 1 ORDER BY min(entry) LIMIT $1")
+                                .execute(Tuple.of(limit))))
+        .map(
+            rows -> {
+              List<Row> list = new ArrayList<>();
+              rows.forEach(list::add);
+              return list;
+            });
   }
 
   /** Stores the counts of the whole file, once it has been compared. */
   Future<Void> storeCounts(long jobId) {
-    return pool.preparedQuery("INSERT INTO import_diff_counts (job_id, content_model, added, updated, deleted,"
-            + " unchanged) VALUES ($1, $2, $3, $4, $5, $6)")
+    return pool.preparedQuery(
+            "INSERT INTO import_diff_counts (job_id, content_model, added, updated, deleted,"
+                + " unchanged) VALUES ($1, $2, $3, $4, $5, $6)")
         .execute(Tuple.of(jobId, model.name(), add, update, delete, unchanged))
         .mapEmpty();
   }
 
   /**
-   * The first step ($1 entries, $2 ids, $3 content digests, null for rows marked for deletion): notes
-   * the ids, and gives the positions (from 0) of the rows whose item is in the library with the same
-   * content. The digest is read from the key's index; the table is visited only for index pages not
-   * yet marked all-visible.
+   * The first step ($1 entries, $2 ids, $3 content digests, null for rows marked for deletion):
+   * notes the ids, and gives the positions (from 0) of the rows whose item is in the library with
+   * the same content. The digest is read from the key's index; the table is visited only for index
+   * pages not yet marked all-visible.
    */
   private String probe() {
     String key = model.key().name();
-    return "WITH b AS (SELECT * FROM unnest($1::int8[], $2::" + model.key().type().sqlType() + "[], $3::uuid[])"
+    return "WITH b AS (SELECT * FROM unnest($1::int8[], $2::"
+        + model.key().type().sqlType()
+        + "[], $3::uuid[])"
         + " WITH ORDINALITY AS b(entry, key, hash, pos)),"
-        + " seen AS (INSERT INTO " + keys + " (key, entry) SELECT key, entry FROM b)"
-        + " SELECT array_agg(b.pos - 1) AS same FROM b JOIN " + model.table() + " o ON o." + key + " = b.key"
+        + " seen AS (INSERT INTO "
+        + keys
+        + " (key, entry) SELECT key, entry FROM b)"
+        + " SELECT array_agg(b.pos - 1) AS same FROM b JOIN "
+        + model.table()
+        + " o ON o."
+        + key
+        + " = b.key"
         + " AND o.content_hash = b.hash";
   }
 
@@ -134,7 +173,8 @@ final class BatchDiff {
    * field, then the digests; then job, model): unknown id → add (unless marked for deletion: then
    * nothing); known id marked for deletion → delete; known id with a different value → update;
    * otherwise unchanged (when digests differ for equal values). Changed rows keep their states as
-   * text arrays ({@link DiffStates}); added and updated ones keep their digest, for the apply to write.
+   * text arrays ({@link DiffStates}); added and updated ones keep their digest, for the apply to
+   * write.
    */
   private String statement() {
     List<Field> fields = model.fields();
@@ -146,33 +186,97 @@ final class BatchDiff {
     }
     arrays.add("$" + (arrays.size() + 1) + "::uuid[]");
     String known = "o." + key + " IS NOT NULL";
-    String differs = "(" + list(compared, "b.%s") + ") IS DISTINCT FROM (" + list(compared, "o.%s") + ")";
+    String differs =
+        "(" + list(compared, "b.%s") + ") IS DISTINCT FROM (" + list(compared, "o.%s") + ")";
     String job = "$" + (arrays.size() + 1);
     String modelName = "$" + (arrays.size() + 2);
-    return "WITH b AS (SELECT * FROM unnest(" + String.join(", ", arrays) + ") AS b(entry, "
-        + list(fields, "%s") + ", digest)),"
-        + " j AS (SELECT b AS s, o, CASE WHEN NOT " + known + " THEN CASE WHEN b." + MARK_DELETE + " THEN NULL ELSE "
-        + ADD + " END WHEN b." + MARK_DELETE + " THEN " + DELETE + " WHEN " + differs + " THEN " + UPDATE
-        + " ELSE " + SAME + " END AS op FROM b LEFT JOIN " + model.table() + " o ON o." + key + " = b." + key + "),"
+    return "WITH b AS (SELECT * FROM unnest("
+        + String.join(", ", arrays)
+        + ") AS b(entry, "
+        + list(fields, "%s")
+        + ", digest)),"
+        + " j AS (SELECT b AS s, o, CASE WHEN NOT "
+        + known
+        + " THEN CASE WHEN b."
+        + MARK_DELETE
+        + " THEN NULL ELSE "
+        + ADD
+        + " END WHEN b."
+        + MARK_DELETE
+        + " THEN "
+        + DELETE
+        + " WHEN "
+        + differs
+        + " THEN "
+        + UPDATE
+        + " ELSE "
+        + SAME
+        + " END AS op FROM b LEFT JOIN "
+        + model.table()
+        + " o ON o."
+        + key
+        + " = b."
+        + key
+        + "),"
         + " stored AS (INSERT INTO import_diffs (job_id, content_model, op, entry, original, new, changed_fields,"
-        + " content_hash) SELECT " + job + ", " + modelName + ", op, (s).entry,"
-        + " CASE WHEN op <> " + ADD + " THEN " + DiffStates.of(model, "o") + " END,"
-        + " CASE WHEN op <> " + DELETE + " THEN " + DiffStates.of(model, "s") + " END,"
-        + " CASE WHEN op = " + UPDATE + " THEN array_remove(ARRAY[" + compared.stream()
-            .map(f -> "CASE WHEN (s)." + f.name() + " IS DISTINCT FROM (o)." + f.name() + " THEN '" + f.name() + "' END")
-            .collect(Collectors.joining(", ")) + "], NULL) END,"
-        + " CASE WHEN op <> " + DELETE + " THEN (s).digest END"
-        + " FROM j WHERE op > " + SAME + ")"
-        + " SELECT count(*) FILTER (WHERE op = " + ADD + ") AS add, count(*) FILTER (WHERE op = " + UPDATE
-        + ") AS update, count(*) FILTER (WHERE op = " + DELETE + ") AS delete,"
-        + " count(*) FILTER (WHERE op = " + SAME + ") AS unchanged FROM j";
+        + " content_hash) SELECT "
+        + job
+        + ", "
+        + modelName
+        + ", op, (s).entry,"
+        + " CASE WHEN op <> "
+        + ADD
+        + " THEN "
+        + DiffStates.of(model, "o")
+        + " END,"
+        + " CASE WHEN op <> "
+        + DELETE
+        + " THEN "
+        + DiffStates.of(model, "s")
+        + " END,"
+        + " CASE WHEN op = "
+        + UPDATE
+        + " THEN array_remove(ARRAY["
+        + compared.stream()
+            .map(
+                f ->
+                    "CASE WHEN (s)."
+                        + f.name()
+                        + " IS DISTINCT FROM (o)."
+                        + f.name()
+                        + " THEN '"
+                        + f.name()
+                        + "' END")
+            .collect(Collectors.joining(", "))
+        + "], NULL) END,"
+        + " CASE WHEN op <> "
+        + DELETE
+        + " THEN (s).digest END"
+        + " FROM j WHERE op > "
+        + SAME
+        + ")"
+        + " SELECT count(*) FILTER (WHERE op = "
+        + ADD
+        + ") AS add, count(*) FILTER (WHERE op = "
+        + UPDATE
+        + ") AS update, count(*) FILTER (WHERE op = "
+        + DELETE
+        + ") AS delete,"
+        + " count(*) FILTER (WHERE op = "
+        + SAME
+        + ") AS unchanged FROM j";
   }
 
   private static String list(List<Field> fields, String pattern) {
-    return fields.stream().map(f -> String.format(pattern, f.name())).collect(Collectors.joining(", "));
+    return fields.stream()
+        .map(f -> String.format(pattern, f.name()))
+        .collect(Collectors.joining(", "));
   }
 
-  /** Column arrays of one batch, filled row by row on a worker thread, and each row's content digest. */
+  /**
+   * Column arrays of one batch, filled row by row on a worker thread, and each row's content
+   * digest.
+   */
   static final class Batch {
     private final ContentModel model;
     private final ContentHash digests;
@@ -188,7 +292,10 @@ final class BatchDiff {
       model.fields().forEach(f -> columns.add(new ArrayList<>()));
     }
 
-    /** A valid row's values, in model order; a row marked for deletion gets no digest, so it never looks unchanged. */
+    /**
+     * A valid row's values, in model order; a row marked for deletion gets no digest, so it never
+     * looks unchanged.
+     */
     void add(long entry, List<Object> values) {
       entries.add(entry);
       for (int i = 0; i < values.size(); i++) {

@@ -35,20 +35,27 @@ final class DiffReader {
   }
 
   Future<JsonObject> summary(long jobId) {
-    return pool.preparedQuery("SELECT content_model, added, updated, deleted, unchanged FROM import_diff_counts"
-            + " WHERE job_id = $1 ORDER BY content_model")
+    return pool.preparedQuery(
+            "SELECT content_model, added, updated, deleted, unchanged FROM import_diff_counts"
+                + " WHERE job_id = $1 ORDER BY content_model")
         .execute(Tuple.of(jobId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return noDiff(jobId);
-          }
-          JsonArray results = new JsonArray();
-          for (Row row : rows) {
-            results.add(new JsonObject().put("content_model", row.getString(0)).put("add", row.getLong(1))
-                .put("update", row.getLong(2)).put("delete", row.getLong(3)).put("unchanged", row.getLong(4)));
-          }
-          return Future.succeededFuture(new JsonObject().put("results", results));
-        });
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return noDiff(jobId);
+              }
+              JsonArray results = new JsonArray();
+              for (Row row : rows) {
+                results.add(
+                    new JsonObject()
+                        .put("content_model", row.getString(0))
+                        .put("add", row.getLong(1))
+                        .put("update", row.getLong(2))
+                        .put("delete", row.getLong(3))
+                        .put("unchanged", row.getLong(4)));
+              }
+              return Future.succeededFuture(new JsonObject().put("results", results));
+            });
   }
 
   /** One page of entries in file order, optionally of one operation, grouped by operation. */
@@ -61,42 +68,97 @@ final class DiffReader {
     }
     int n = filters.size();
     String finalWhere = where;
-    return requireDiff(jobId, model).compose(exists -> Paging.page(pool, "SELECT count(*) FROM import_diffs" + finalWhere,
-            "SELECT " + COLUMNS + " FROM import_diffs" + finalWhere + " ORDER BY entry, op LIMIT $" + (n + 1)
-                + " OFFSET $" + (n + 2),
-            filters, limit, offset, row -> item(content(model), row)))
-        .map(page -> {
-          JsonObject grouped = new JsonObject().put("count", page.getLong("count")).put("content_model", model)
-              .put("add", new JsonArray()).put("update", new JsonArray()).put("delete", new JsonArray());
-          for (Object item : page.getJsonArray("results")) {
-            JsonObject entry = (JsonObject) item;
-            grouped.getJsonArray((String) entry.remove("op")).add(entry);
-          }
-          return grouped;
-        });
+    return requireDiff(jobId, model)
+        .compose(
+            exists ->
+                Paging.page(
+                    pool,
+                    "SELECT count(*) FROM import_diffs" + finalWhere,
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM import_diffs"
+                        + finalWhere
+                        + " ORDER BY entry, op LIMIT $"
+                        + (n + 1)
+                        + " OFFSET $"
+                        + (n + 2),
+                    filters,
+                    limit,
+                    offset,
+                    row -> item(content(model), row)))
+        .map(
+            page -> {
+              JsonObject grouped =
+                  new JsonObject()
+                      .put("count", page.getLong("count"))
+                      .put("content_model", model)
+                      .put("add", new JsonArray())
+                      .put("update", new JsonArray())
+                      .put("delete", new JsonArray());
+              for (Object item : page.getJsonArray("results")) {
+                JsonObject entry = (JsonObject) item;
+                grouped.getJsonArray((String) entry.remove("op")).add(entry);
+              }
+              return grouped;
+            });
   }
 
   /** The whole diff as one JSON document, rendered chunk by chunk from a cursor. */
   Future<ChunkSource> stream(long jobId, String model) {
-    return requireDiff(jobId, model).compose(exists -> pool.getConnection()).compose(conn -> conn.begin()
-        .compose(tx -> conn.prepare("SELECT " + COLUMNS + " FROM import_diffs WHERE job_id = $1"
-                + " AND content_model = $2 ORDER BY op, entry")
-            .map(statement -> (ChunkSource) new DiffSource(conn, tx, statement.cursor(Tuple.of(jobId, model)),
-                content(model))))
-        .onFailure(failed -> conn.close()));
+    return requireDiff(jobId, model)
+        .compose(exists -> pool.getConnection())
+        .compose(
+            conn ->
+                conn.begin()
+                    .compose(
+                        tx ->
+                            conn.prepare(
+                                    "SELECT "
+                                        + COLUMNS
+                                        + " FROM import_diffs WHERE job_id = $1"
+                                        + " AND content_model = $2 ORDER BY op, entry")
+                                .map(
+                                    statement ->
+                                        (ChunkSource)
+                                            new DiffSource(
+                                                conn,
+                                                tx,
+                                                statement.cursor(Tuple.of(jobId, model)),
+                                                content(model))))
+                    .onFailure(failed -> conn.close()));
   }
 
   private Future<Void> requireDiff(long jobId, String model) {
-    return pool.preparedQuery("SELECT 1 FROM import_diff_counts WHERE job_id = $1 AND content_model = $2")
+    return pool.preparedQuery(
+            "SELECT 1 FROM import_diff_counts WHERE job_id = $1 AND content_model = $2")
         .execute(Tuple.of(jobId, model))
-        .compose(rows -> rows.size() > 0 ? Future.succeededFuture()
-            : summary(jobId).compose(any -> Future.failedFuture(Failure.notFound(
-                "Import job " + jobId + " has no diff for content model '" + model + "'."))));
+        .compose(
+            rows ->
+                rows.size() > 0
+                    ? Future.succeededFuture()
+                    : summary(jobId)
+                        .compose(
+                            any ->
+                                Future.failedFuture(
+                                    Failure.notFound(
+                                        "Import job "
+                                            + jobId
+                                            + " has no diff for content model '"
+                                            + model
+                                            + "'."))));
   }
 
   private <T> Future<T> noDiff(long jobId) {
-    return jobs.get(jobId).compose(job -> Future.failedFuture(Failure.conflict(
-        "Import job " + jobId + " has no diff: it is " + job.getString("status") + ".")));
+    return jobs.get(jobId)
+        .compose(
+            job ->
+                Future.failedFuture(
+                    Failure.conflict(
+                        "Import job "
+                            + jobId
+                            + " has no diff: it is "
+                            + job.getString("status")
+                            + ".")));
   }
 
   /** A model the job has a diff for ({@link #requireDiff}), so one that exists. */
@@ -105,11 +167,12 @@ final class DiffReader {
   }
 
   private static JsonObject item(ContentModel model, Row row) {
-    JsonObject item = new JsonObject()
-        .put("op", OPS[row.getShort("op")])
-        .put("original", DiffStates.json(model, row.getArrayOfStrings("original")))
-        .put("new", DiffStates.json(model, row.getArrayOfStrings("new")))
-        .put("entry", row.getLong("entry"));
+    JsonObject item =
+        new JsonObject()
+            .put("op", OPS[row.getShort("op")])
+            .put("original", DiffStates.json(model, row.getArrayOfStrings("original")))
+            .put("new", DiffStates.json(model, row.getArrayOfStrings("new")))
+            .put("entry", row.getLong("entry"));
     String[] changed = row.getArrayOfStrings("changed_fields");
     if (changed != null) {
       item.put("changed_fields", new JsonArray(List.of((Object[]) changed)));
@@ -117,7 +180,10 @@ final class DiffReader {
     return item;
   }
 
-  /** Writes {"content_model": m, "add": [...], "update": [...], "delete": [...]} as the cursor yields rows. */
+  /**
+   * Writes {"content_model": m, "add": [...], "update": [...], "delete": [...]} as the cursor
+   * yields rows.
+   */
   private static final class DiffSource implements ChunkSource {
     private final SqlConnection conn;
     private final Transaction tx;
@@ -139,25 +205,28 @@ final class DiffReader {
       if (done) {
         return Future.succeededFuture();
       }
-      return cursor.read(CURSOR_ROWS).map(rows -> {
-        Buffer chunk = Buffer.buffer();
-        if (!started) {
-          started = true;
-          chunk.appendString("{\"content_model\":" + Json.encode(model.name()));
-        }
-        for (Row row : rows) {
-          int rowOp = row.getShort("op");
-          boolean firstOfList = rowOp != op;
-          moveTo(chunk, rowOp);
-          JsonObject item = item(model, row);
-          item.remove("op");
-          chunk.appendString(firstOfList ? "" : ",").appendBuffer(item.toBuffer());
-        }
-        if (!cursor.hasMore()) {
-          finish(chunk);
-        }
-        return chunk;
-      });
+      return cursor
+          .read(CURSOR_ROWS)
+          .map(
+              rows -> {
+                Buffer chunk = Buffer.buffer();
+                if (!started) {
+                  started = true;
+                  chunk.appendString("{\"content_model\":" + Json.encode(model.name()));
+                }
+                for (Row row : rows) {
+                  int rowOp = row.getShort("op");
+                  boolean firstOfList = rowOp != op;
+                  moveTo(chunk, rowOp);
+                  JsonObject item = item(model, row);
+                  item.remove("op");
+                  chunk.appendString(firstOfList ? "" : ",").appendBuffer(item.toBuffer());
+                }
+                if (!cursor.hasMore()) {
+                  finish(chunk);
+                }
+                return chunk;
+              });
     }
 
     /** Closes the open list and opens the lists up to {@code target}, so every list is present. */

@@ -29,9 +29,17 @@ import java.util.Locale;
  */
 final class DiffTask {
   /** The errors of a job whose files were not completely stored. */
-  static final JsonObject NOT_KEPT = new JsonObject().put("job", new JsonArray().add(new JsonObject().put("message",
-      "The files of this job were not completely stored (the server stopped or the database failed meanwhile);"
-          + " upload them again in a new job.")));
+  static final JsonObject NOT_KEPT =
+      new JsonObject()
+          .put(
+              "job",
+              new JsonArray()
+                  .add(
+                      new JsonObject()
+                          .put(
+                              "message",
+                              "The files of this job were not completely stored (the server stopped or the database failed meanwhile);"
+                                  + " upload them again in a new job.")));
 
   /** One stored upload of the job; {@code size} is null until it is completely stored. */
   record Upload(ContentModel model, long fileId, String name, Long size) {}
@@ -66,52 +74,90 @@ final class DiffTask {
    * be (a server stopped, or the database failed, while storing them), and the job fails.
    */
   Future<Void> run(long jobId, RunningJobs.Run run, Future<Void> kept) {
-    return jobs.transition(jobId, EnumSet.of(ImportStatus.PENDING, ImportStatus.GENERATING_DIFF),
-            ImportStatus.GENERATING_DIFF, "rows_read = 0, bytes_read = 0")
+    return jobs.transition(
+            jobId,
+            EnumSet.of(ImportStatus.PENDING, ImportStatus.GENERATING_DIFF),
+            ImportStatus.GENERATING_DIFF,
+            "rows_read = 0, bytes_read = 0")
         .compose(started -> started ? generate(jobId, run, kept) : Future.succeededFuture());
   }
 
   private Future<Void> generate(long jobId, RunningJobs.Run run, Future<Void> kept) {
     return forgetDiff(jobId)
         .compose(cleared -> uploads(jobId))
-        .compose(uploads -> kept == null && uploads.stream().anyMatch(upload -> upload.size() == null)
-            ? jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF), ImportStatus.FAIL, NOT_KEPT).<Void>mapEmpty()
-            : compareAll(jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
+        .compose(
+            uploads ->
+                kept == null && uploads.stream().anyMatch(upload -> upload.size() == null)
+                    ? jobs.finish(
+                            jobId,
+                            EnumSet.of(ImportStatus.GENERATING_DIFF),
+                            ImportStatus.FAIL,
+                            NOT_KEPT)
+                        .<Void>mapEmpty()
+                    : compareAll(
+                        jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
   }
 
-  private Future<Void> compareAll(long jobId, List<Upload> uploads, RunningJobs.Run run, Future<Void> kept) {
+  private Future<Void> compareAll(
+      long jobId, List<Upload> uploads, RunningJobs.Run run, Future<Void> kept) {
     Problems problems = new Problems();
     Progress progress = new Progress();
-    List<BatchDiff> diffs = uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
+    List<BatchDiff> diffs =
+        uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
     List<Path> files = new ArrayList<>();
     return Future.all(uploads.stream().map(upload -> local(jobId, upload)).toList())
-        .compose(located -> {
-          files.addAll(located.list());
-          return Future.all(files.stream().map(file -> vertx.fileSystem().props(file.toString())).toList());
-        })
-        .compose(props -> {
-          List<Long> sizes = props.<FileProps>list().stream().map(FileProps::size).toList();
-          progress.bytesTotal = sizes.stream().mapToLong(Long::longValue).sum();
-          Future<Void> chain = Future.succeededFuture();
-          for (int i = 0; i < uploads.size(); i++) {
-            Upload upload = uploads.get(i);
-            Path file = files.get(i);
-            long size = sizes.get(i);
-            BatchDiff diff = diffs.get(i);
-            chain = chain.compose(done -> compare(jobId, upload, file, diff, problems, progress, run))
-                .compose(idsMayRepeat -> {
-                  progress.bytesDone += size;
-                  return idsMayRepeat ? checkDuplicates(upload, diff, problems) : Future.succeededFuture();
-                });
-          }
-          return chain;
-        })
-        .compose(done -> problems.any()
-            ? forgetDiff(jobId).compose(forgotten -> jobs.finish(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF),
-                ImportStatus.FAIL, problems.toJson()))
-            : kept.compose(stored -> Future.all(diffs.stream().map(diff -> diff.storeCounts(jobId)).toList()))
-                .compose(counted -> jobs.transition(jobId, EnumSet.of(ImportStatus.GENERATING_DIFF),
-                    ImportStatus.READY_FOR_REVIEW, "")))
+        .compose(
+            located -> {
+              files.addAll(located.list());
+              return Future.all(
+                  files.stream().map(file -> vertx.fileSystem().props(file.toString())).toList());
+            })
+        .compose(
+            props -> {
+              List<Long> sizes = props.<FileProps>list().stream().map(FileProps::size).toList();
+              progress.bytesTotal = sizes.stream().mapToLong(Long::longValue).sum();
+              Future<Void> chain = Future.succeededFuture();
+              for (int i = 0; i < uploads.size(); i++) {
+                Upload upload = uploads.get(i);
+                Path file = files.get(i);
+                long size = sizes.get(i);
+                BatchDiff diff = diffs.get(i);
+                chain =
+                    chain
+                        .compose(
+                            done -> compare(jobId, upload, file, diff, problems, progress, run))
+                        .compose(
+                            idsMayRepeat -> {
+                              progress.bytesDone += size;
+                              return idsMayRepeat
+                                  ? checkDuplicates(upload, diff, problems)
+                                  : Future.succeededFuture();
+                            });
+              }
+              return chain;
+            })
+        .compose(
+            done ->
+                problems.any()
+                    ? forgetDiff(jobId)
+                        .compose(
+                            forgotten ->
+                                jobs.finish(
+                                    jobId,
+                                    EnumSet.of(ImportStatus.GENERATING_DIFF),
+                                    ImportStatus.FAIL,
+                                    problems.toJson()))
+                    : kept.compose(
+                            stored ->
+                                Future.all(
+                                    diffs.stream().map(diff -> diff.storeCounts(jobId)).toList()))
+                        .compose(
+                            counted ->
+                                jobs.transition(
+                                    jobId,
+                                    EnumSet.of(ImportStatus.GENERATING_DIFF),
+                                    ImportStatus.READY_FOR_REVIEW,
+                                    "")))
         .<Void>mapEmpty()
         .onFailure(failed -> forgetDiff(jobId))
         .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
@@ -119,23 +165,29 @@ final class DiffTask {
 
   /** A retried or resumed job starts from nothing. */
   Future<Void> forgetDiff(long jobId) {
-    return pool.preparedQuery("DELETE FROM import_diffs WHERE job_id = $1").execute(Tuple.of(jobId))
-        .compose(done -> pool.preparedQuery("DELETE FROM import_diff_counts WHERE job_id = $1").execute(Tuple.of(jobId)))
+    return pool.preparedQuery("DELETE FROM import_diffs WHERE job_id = $1")
+        .execute(Tuple.of(jobId))
+        .compose(
+            done ->
+                pool.preparedQuery("DELETE FROM import_diff_counts WHERE job_id = $1")
+                    .execute(Tuple.of(jobId)))
         .mapEmpty();
   }
 
   private Future<List<Upload>> uploads(long jobId) {
-    return pool.preparedQuery("SELECT f.content_model, s.id, s.name, s.size FROM import_files f"
-            + " JOIN stored_files s ON s.id = f.file_id WHERE f.job_id = $1 ORDER BY f.content_model")
+    return pool.preparedQuery(
+            "SELECT f.content_model, s.id, s.name, s.size FROM import_files f"
+                + " JOIN stored_files s ON s.id = f.file_id WHERE f.job_id = $1 ORDER BY f.content_model")
         .execute(Tuple.of(jobId))
-        .map(rows -> {
-          List<Upload> uploads = new ArrayList<>();
-          for (Row row : rows) {
-            ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
-            uploads.add(new Upload(model, row.getLong(1), row.getString(2), row.getLong(3)));
-          }
-          return uploads;
-        });
+        .map(
+            rows -> {
+              List<Upload> uploads = new ArrayList<>();
+              for (Row row : rows) {
+                ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
+                uploads.add(new Upload(model, row.getLong(1), row.getString(2), row.getLong(3)));
+              }
+              return uploads;
+            });
   }
 
   /** Where a job's uploads are parsed from; kept from the upload, or restored from PostgreSQL. */
@@ -148,34 +200,68 @@ final class DiffTask {
     return spoolDir(spool, jobId).resolve(storedName);
   }
 
-  /** The local copy: the one being stored, one kept from the upload, or one restored from PostgreSQL. */
+  /**
+   * The local copy: the one being stored, one kept from the upload, or one restored from
+   * PostgreSQL.
+   */
   private Future<Path> local(long jobId, Upload upload) {
     Path file = localCopy(spool, jobId, upload.name());
     if (upload.size() == null) {
       return Future.succeededFuture(file);
     }
-    return vertx.fileSystem().exists(file.toString()).compose(exists -> exists
-        ? vertx.fileSystem().props(file.toString()).map(props -> props.size() == upload.size())
-        : Future.succeededFuture(false))
-        .compose(present -> present
-            ? Future.succeededFuture(file)
-            : vertx.fileSystem().mkdirs(file.getParent().toString())
-                .compose(dir -> blobs.restore(upload.fileId(), file)).map(file));
+    return vertx
+        .fileSystem()
+        .exists(file.toString())
+        .compose(
+            exists ->
+                exists
+                    ? vertx
+                        .fileSystem()
+                        .props(file.toString())
+                        .map(props -> props.size() == upload.size())
+                    : Future.succeededFuture(false))
+        .compose(
+            present ->
+                present
+                    ? Future.succeededFuture(file)
+                    : vertx
+                        .fileSystem()
+                        .mkdirs(file.getParent().toString())
+                        .compose(dir -> blobs.restore(upload.fileId(), file))
+                        .map(file));
   }
 
-  /** Compares one file with the library; completes with whether an id of the file may be given twice. */
-  private Future<Boolean> compare(long jobId, Upload upload, Path file, BatchDiff diff, Problems problems,
-      Progress progress, RunningJobs.Run run) {
+  /**
+   * Compares one file with the library; completes with whether an id of the file may be given
+   * twice.
+   */
+  private Future<Boolean> compare(
+      long jobId,
+      Upload upload,
+      Path file,
+      BatchDiff diff,
+      Problems problems,
+      Progress progress,
+      RunningJobs.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
     return diff.create()
-        .compose(created -> worker.run(() -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
-        .compose(reader -> Loop.run(new Step(worker.run(reader::read), Future.succeededFuture()),
-                step -> batch(jobId, reader, step, diff, problems, progress, run))
-            .map(read -> reader.idsMayRepeat())
-            .eventually(() -> worker.run(() -> {
-              reader.close();
-              return null;
-            })));
+        .compose(
+            created ->
+                worker.run(
+                    () -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
+        .compose(
+            reader ->
+                Loop.run(
+                        new Step(worker.run(reader::read), Future.succeededFuture()),
+                        step -> batch(jobId, reader, step, diff, problems, progress, run))
+                    .map(read -> reader.idsMayRepeat())
+                    .eventually(
+                        () ->
+                            worker.run(
+                                () -> {
+                                  reader.close();
+                                  return null;
+                                })));
   }
 
   /** The loop's state: the batch being read, and the comparison of the one before it. */
@@ -188,45 +274,68 @@ final class DiffTask {
    * done, with the next step, or null after the last batch. On a failure, work still running is
    * waited for, since the reader is closed next.
    */
-  private Future<Step> batch(long jobId, StagedFile reader, Step step, BatchDiff diff, Problems problems,
-      Progress progress, RunningJobs.Run run) {
+  private Future<Step> batch(
+      long jobId,
+      StagedFile reader,
+      Step step,
+      BatchDiff diff,
+      Problems problems,
+      Progress progress,
+      RunningJobs.Run run) {
     // A failed read still lets the comparison in flight finish before the loop ends.
-    Future<BatchDiff.Batch> read = step.read()
-        .recover(failed -> step.previous().transform(ignored -> Future.failedFuture(failed)));
-    return read.compose(batch -> {
-      run.checkpoint();
-      Future<BatchDiff.Batch> next = reader.finished() ? null : worker.run(reader::read);
-      long rowsRead = progress.rows + reader.rows();
-      long bytesRead = progress.bytesDone + reader.bytesRead();
-      Future<Void> compared = batch.size() == 0
-          ? Future.succeededFuture()
-          : diff.compare(jobId, batch, !problems.any());
-      Future<Void> previous = step.previous()
-          .compose(done -> jobs.progress(jobId, rowsRead, bytesRead, progress.bytesTotal));
-      if (next == null) {
-        return Future.join(previous, compared).map(done -> {
-          progress.rows += reader.rows();
-          return null;
+    Future<BatchDiff.Batch> read =
+        step.read()
+            .recover(failed -> step.previous().transform(ignored -> Future.failedFuture(failed)));
+    return read.compose(
+        batch -> {
+          run.checkpoint();
+          Future<BatchDiff.Batch> next = reader.finished() ? null : worker.run(reader::read);
+          long rowsRead = progress.rows + reader.rows();
+          long bytesRead = progress.bytesDone + reader.bytesRead();
+          Future<Void> compared =
+              batch.size() == 0
+                  ? Future.succeededFuture()
+                  : diff.compare(jobId, batch, !problems.any());
+          Future<Void> previous =
+              step.previous()
+                  .compose(done -> jobs.progress(jobId, rowsRead, bytesRead, progress.bytesTotal));
+          if (next == null) {
+            return Future.join(previous, compared)
+                .map(
+                    done -> {
+                      progress.rows += reader.rows();
+                      return null;
+                    });
+          }
+          return previous.transform(
+              result ->
+                  result.succeeded()
+                      ? Future.succeededFuture(new Step(next, compared))
+                      : Future.join(next, compared)
+                          .transform(ignored -> Future.failedFuture(result.cause())));
         });
-      }
-      return previous.transform(result -> result.succeeded()
-          ? Future.succeededFuture(new Step(next, compared))
-          : Future.join(next, compared).transform(ignored -> Future.failedFuture(result.cause())));
-    });
   }
 
   private Future<Void> checkDuplicates(Upload upload, BatchDiff diff, Problems problems) {
     String key = upload.model().key().name();
-    return diff.duplicates(Problems.CAP).map(rows -> {
-      for (Row row : rows) {
-        Long[] entries = row.getArrayOfLongs("entries");
-        for (int i = 1; i < entries.length; i++) {
-          problems.row(upload.model().name(), upload.name(), entries[i], new FieldError(key, row.getString("key"),
-              "duplicate id: also given at entry " + entries[0]));
-        }
-      }
-      return null;
-    });
+    return diff.duplicates(Problems.CAP)
+        .map(
+            rows -> {
+              for (Row row : rows) {
+                Long[] entries = row.getArrayOfLongs("entries");
+                for (int i = 1; i < entries.length; i++) {
+                  problems.row(
+                      upload.model().name(),
+                      upload.name(),
+                      entries[i],
+                      new FieldError(
+                          key,
+                          row.getString("key"),
+                          "duplicate id: also given at entry " + entries[0]));
+                }
+              }
+              return null;
+            });
   }
 
   static String extension(String fileName) {

@@ -19,15 +19,28 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The import_jobs table: every state change is a conditional UPDATE, so concurrent requests cannot both win. */
+/**
+ * The import_jobs table: every state change is a conditional UPDATE, so concurrent requests cannot
+ * both win.
+ */
 final class ImportJobs {
-  private static final String SELECT = """
+  private static final String SELECT =
+      """
       SELECT j.*, t.email AS t_email, t.first_name AS t_first_name, t.last_name AS t_last_name,
              a.email AS a_email, a.first_name AS a_first_name, a.last_name AS a_last_name
       FROM import_jobs j JOIN users t ON t.id = j.triggered_by LEFT JOIN users a ON a.id = j.accepted_by""";
-  private static final String ACTIVE = "j.status IN ('pending', 'generating_diff', 'ready_for_review', 'applying_changes')";
-  private static final Map<String, String> ORDERING = Map.of(
-      "id", "j.id", "status", "j.status", "triggered", "j.triggered", "triggered_by", "t.email");
+  private static final String ACTIVE =
+      "j.status IN ('pending', 'generating_diff', 'ready_for_review', 'applying_changes')";
+  private static final Map<String, String> ORDERING =
+      Map.of(
+          "id",
+          "j.id",
+          "status",
+          "j.status",
+          "triggered",
+          "j.triggered",
+          "triggered_by",
+          "t.email");
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
@@ -49,38 +62,50 @@ final class ImportJobs {
       return Future.succeededFuture(kept.copy());
     }
     long generation = changes.get();
-    return pool.preparedQuery(SELECT + " WHERE j.id = $1").execute(Tuple.of(id)).map(rows -> {
-      if (rows.size() == 0) {
-        throw Failure.notFound("No import job with id " + id + ".");
-      }
-      JsonObject job = toJson(rows.iterator().next());
-      if (changes.get() == generation) {
-        recent.put(id, job.copy());
-      }
-      return job;
-    });
+    return pool.preparedQuery(SELECT + " WHERE j.id = $1")
+        .execute(Tuple.of(id))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw Failure.notFound("No import job with id " + id + ".");
+              }
+              JsonObject job = toJson(rows.iterator().next());
+              if (changes.get() == generation) {
+                recent.put(id, job.copy());
+              }
+              return job;
+            });
   }
 
-  /** Forgets kept answers; called before and after every change, and when a transaction that made one ends. */
+  /**
+   * Forgets kept answers; called before and after every change, and when a transaction that made
+   * one ends.
+   */
   void changed() {
     changes.incrementAndGet();
     recent.clear();
   }
 
   Future<JsonObject> current() {
-    return pool.query(SELECT + " WHERE " + ACTIVE).execute().map(rows -> {
-      if (rows.size() == 0) {
-        throw Failure.notFound("No import job is in progress.");
-      }
-      return toJson(rows.iterator().next());
-    });
+    return pool.query(SELECT + " WHERE " + ACTIVE)
+        .execute()
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw Failure.notFound("No import job is in progress.");
+              }
+              return toJson(rows.iterator().next());
+            });
   }
 
   Future<JsonObject> list(String ordering, List<String> statuses, int limit, long offset) {
     String order = "j.id DESC";
     if (ordering != null) {
       boolean descending = ordering.startsWith("-");
-      order = ORDERING.get(descending ? ordering.substring(1) : ordering) + (descending ? " DESC" : "") + ", j.id";
+      order =
+          ORDERING.get(descending ? ordering.substring(1) : ordering)
+              + (descending ? " DESC" : "")
+              + ", j.id";
     }
     List<Object> params = new ArrayList<>();
     String where = "";
@@ -89,15 +114,23 @@ final class ImportJobs {
       where = " WHERE j.status = ANY($1)";
     }
     int n = params.size();
-    return Paging.page(pool, "SELECT count(*) FROM import_jobs j" + where,
+    return Paging.page(
+        pool,
+        "SELECT count(*) FROM import_jobs j" + where,
         SELECT + where + " ORDER BY " + order + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2),
-        params, limit, offset, ImportJobs::toJson);
+        params,
+        limit,
+        offset,
+        ImportJobs::toJson);
   }
 
-  /** Inserts a pending job with its files' total size; a 409 naming the active job if there is one. */
+  /**
+   * Inserts a pending job with its files' total size; a 409 naming the active job if there is one.
+   */
   Future<Long> insert(SqlClient conn, long userId, String format, long bytesTotal) {
-    return conn.preparedQuery("INSERT INTO import_jobs (triggered_by, file_format, bytes_total) VALUES ($1, $2, $3)"
-            + " RETURNING id")
+    return conn.preparedQuery(
+            "INSERT INTO import_jobs (triggered_by, file_format, bytes_total) VALUES ($1, $2, $3)"
+                + " RETURNING id")
         .execute(Tuple.of(userId, format, bytesTotal))
         .map(rows -> rows.iterator().next().getLong(0))
         .recover(this::activeConflict);
@@ -108,32 +141,47 @@ final class ImportJobs {
     if (!(failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))) {
       return Future.failedFuture(failure);
     }
-    return current().transform(active -> Future.failedFuture(busy(active.succeeded() ? active.result() : null)));
+    return current()
+        .transform(
+            active -> Future.failedFuture(busy(active.succeeded() ? active.result() : null)));
   }
 
   /** The 409 for a request that needs no import to be active, naming the one that is. */
   static Failure busy(JsonObject active) {
-    String which = active == null ? "another import job"
-        : "import job " + active.getLong("id") + " (" + active.getString("status") + ")";
-    return Failure.conflict("Only one import may be active at a time and " + which
-        + " is. Cancel it or wait for it to finish.");
+    String which =
+        active == null
+            ? "another import job"
+            : "import job " + active.getLong("id") + " (" + active.getString("status") + ")";
+    return Failure.conflict(
+        "Only one import may be active at a time and "
+            + which
+            + " is. Cancel it or wait for it to finish.");
   }
 
   /** Moves the job to {@code to} if it is in one of {@code from}; false when it was not. */
-  Future<Boolean> transition(SqlClient client, long id, Set<ImportStatus> from, ImportStatus to, String alsoSet,
+  Future<Boolean> transition(
+      SqlClient client,
+      long id,
+      Set<ImportStatus> from,
+      ImportStatus to,
+      String alsoSet,
       Object... params) {
-    List<Object> all = new ArrayList<>(List.of(id, to.wire(), ImportStatus.wires(from).toArray(String[]::new)));
+    List<Object> all =
+        new ArrayList<>(List.of(id, to.wire(), ImportStatus.wires(from).toArray(String[]::new)));
     all.addAll(Arrays.asList(params));
     String extra = alsoSet.isEmpty() ? "" : ", " + alsoSet;
     changed();
-    return client.preparedQuery("UPDATE import_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
+    return client
+        .preparedQuery(
+            "UPDATE import_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
         .execute(Tuple.from(all))
         .onComplete(done -> changed())
         .map(rows -> rows.rowCount() == 1)
         .recover(this::activeConflict);
   }
 
-  Future<Boolean> transition(long id, Set<ImportStatus> from, ImportStatus to, String alsoSet, Object... params) {
+  Future<Boolean> transition(
+      long id, Set<ImportStatus> from, ImportStatus to, String alsoSet, Object... params) {
     return transition(pool, id, from, to, alsoSet, params);
   }
 
@@ -144,32 +192,39 @@ final class ImportJobs {
 
   /**
    * Records how far a running job has got. Written every batch while clients poll the job, so the
-   * kept answer is brought up to date rather than dropped: polling a running job stays off the database.
+   * kept answer is brought up to date rather than dropped: polling a running job stays off the
+   * database.
    */
   Future<Void> progress(long id, long rows, long bytesRead, long bytesTotal) {
     changes.incrementAndGet();
-    return pool.preparedQuery("UPDATE import_jobs SET rows_read = $2, bytes_read = $3, bytes_total = $4 WHERE id = $1")
+    return pool.preparedQuery(
+            "UPDATE import_jobs SET rows_read = $2, bytes_read = $3, bytes_total = $4 WHERE id = $1")
         .execute(Tuple.of(id, rows, bytesRead, bytesTotal))
-        .onComplete(done -> {
-          changes.incrementAndGet();
-          if (done.succeeded()) {
-            recent.computeIfPresent(id, (key, job) -> job.put("progress", progress(rows, bytesRead, bytesTotal)));
-          } else {
-            recent.remove(id);
-          }
-        })
+        .onComplete(
+            done -> {
+              changes.incrementAndGet();
+              if (done.succeeded()) {
+                recent.computeIfPresent(
+                    id, (key, job) -> job.put("progress", progress(rows, bytesRead, bytesTotal)));
+              } else {
+                recent.remove(id);
+              }
+            })
         .mapEmpty();
   }
 
   /** The jobs left mid-way by a stopped server, to pick up again. */
   Future<List<JsonObject>> unfinished() {
-    return pool.query(SELECT + " WHERE j.status IN ('pending', 'generating_diff', 'applying_changes') ORDER BY j.id")
+    return pool.query(
+            SELECT
+                + " WHERE j.status IN ('pending', 'generating_diff', 'applying_changes') ORDER BY j.id")
         .execute()
-        .map(rows -> {
-          List<JsonObject> jobs = new ArrayList<>();
-          rows.forEach(row -> jobs.add(toJson(row)));
-          return jobs;
-        });
+        .map(
+            rows -> {
+              List<JsonObject> jobs = new ArrayList<>();
+              rows.forEach(row -> jobs.add(toJson(row)));
+              return jobs;
+            });
   }
 
   static JsonObject toJson(Row row) {
@@ -183,10 +238,16 @@ final class ImportJobs {
         .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
         .put("errors", row.getJsonObject("errors"))
         .put("file_format", row.getString("file_format"))
-        .put("progress", progress(row.getLong("rows_read"), row.getLong("bytes_read"), row.getLong("bytes_total")));
+        .put(
+            "progress",
+            progress(
+                row.getLong("rows_read"), row.getLong("bytes_read"), row.getLong("bytes_total")));
   }
 
   private static JsonObject progress(long rows, long bytesRead, long bytesTotal) {
-    return new JsonObject().put("rows_read", rows).put("bytes_read", bytesRead).put("bytes_total", bytesTotal);
+    return new JsonObject()
+        .put("rows_read", rows)
+        .put("bytes_read", bytesRead)
+        .put("bytes_total", bytesTotal);
   }
 }

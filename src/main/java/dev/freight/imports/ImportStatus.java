@@ -10,10 +10,17 @@ import java.util.stream.Collectors;
 
 /** The life of an import job, and which user actions each state allows. */
 public enum ImportStatus {
-  PENDING, GENERATING_DIFF, READY_FOR_REVIEW, APPLYING_CHANGES, SUCCESS, FAIL, CANCEL;
+  PENDING,
+  GENERATING_DIFF,
+  READY_FOR_REVIEW,
+  APPLYING_CHANGES,
+  SUCCESS,
+  FAIL,
+  CANCEL;
 
   /** The states in which a job counts as the one active import. */
-  static final Set<ImportStatus> ACTIVE = EnumSet.of(PENDING, GENERATING_DIFF, READY_FOR_REVIEW, APPLYING_CHANGES);
+  static final Set<ImportStatus> ACTIVE =
+      EnumSet.of(PENDING, GENERATING_DIFF, READY_FOR_REVIEW, APPLYING_CHANGES);
 
   /** What a user may ask for with PATCH, and from which states. */
   enum Action {
@@ -35,8 +42,14 @@ public enum ImportStatus {
 
     /** Why the action is refused in {@code status}, for the 409. */
     String refusal(long jobId, ImportStatus status) {
-      return "Cannot " + wire.replace('_', ' ') + " import job " + jobId + ": it is " + status.wire()
-          + "; only jobs that are " + from.stream().map(ImportStatus::wire).collect(Collectors.joining(", "))
+      return "Cannot "
+          + wire.replace('_', ' ')
+          + " import job "
+          + jobId
+          + ": it is "
+          + status.wire()
+          + "; only jobs that are "
+          + from.stream().map(ImportStatus::wire).collect(Collectors.joining(", "))
           + " can be.";
     }
   }

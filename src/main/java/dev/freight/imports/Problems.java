@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * What is wrong with a job's files, per content model: the first {@value #CAP} problems in full and
- * the total, as the job's {@code errors}. Filled from the worker reading a file, read from the event
- * loop, hence synchronized.
+ * the total, as the job's {@code errors}. Filled from the worker reading a file, read from the
+ * event loop, hence synchronized.
  */
 final class Problems {
   static final int CAP = 1000;
@@ -24,11 +24,18 @@ final class Problems {
 
   /** A bad value in one row. */
   synchronized void row(String model, String file, long entry, FieldError error) {
-    Object value = error.value() instanceof String text && text.length() > MAX_VALUE_CHARS
-        ? text.substring(0, MAX_VALUE_CHARS) + "…"
-        : error.value();
-    add(model, new JsonObject().put("file", file).put("entry", entry).put("field", error.field())
-        .put("value", value).put("message", error.message()));
+    Object value =
+        error.value() instanceof String text && text.length() > MAX_VALUE_CHARS
+            ? text.substring(0, MAX_VALUE_CHARS) + "…"
+            : error.value();
+    add(
+        model,
+        new JsonObject()
+            .put("file", file)
+            .put("entry", entry)
+            .put("field", error.field())
+            .put("value", value)
+            .put("message", error.message()));
   }
 
   /** A problem with the file as a whole; {@code line} is 0 when unknown. */

@@ -33,7 +33,8 @@ final class StagedFile implements AutoCloseable {
   private boolean finished;
   private long rows;
 
-  StagedFile(ContentModel model, String fileName, Format format, Path file, Problems problems) throws IOException {
+  StagedFile(ContentModel model, String fileName, Format format, Path file, Problems problems)
+      throws IOException {
     this.model = model;
     this.fileName = fileName;
     this.format = format;
@@ -58,7 +59,9 @@ final class StagedFile implements AutoCloseable {
     return rows;
   }
 
-  /** Whether an id of the file's valid rows may have been given twice; false means certainly not. */
+  /**
+   * Whether an id of the file's valid rows may have been given twice; false means certainly not.
+   */
   boolean idsMayRepeat() {
     return ids.mayRepeat();
   }
@@ -67,7 +70,10 @@ final class StagedFile implements AutoCloseable {
     return reader == null ? 0 : reader.bytesRead();
   }
 
-  /** The next batch of valid rows (possibly empty); {@link #finished()} tells whether the file is done. */
+  /**
+   * The next batch of valid rows (possibly empty); {@link #finished()} tells whether the file is
+   * done.
+   */
   BatchDiff.Batch read() throws IOException {
     BatchDiff.Batch batch = new BatchDiff.Batch(model, digests);
     while (!finished && batch.size() < BATCH_ROWS) {
@@ -94,7 +100,9 @@ final class StagedFile implements AutoCloseable {
     return batch;
   }
 
-  /** Spreadsheet-like files name their columns once: without the key column no row can be matched. */
+  /**
+   * Spreadsheet-like files name their columns once: without the key column no row can be matched.
+   */
   private boolean headerHasKey(Map<String, Object> firstRow) {
     boolean tabular = format == Format.CSV || format == Format.XLSX;
     if (tabular && !model.hasKey(firstRow.keySet())) {

@@ -27,14 +27,15 @@ public final class Loop {
       done.fail(e);
       return;
     }
-    stepped.onComplete(result -> {
-      if (result.failed()) {
-        done.fail(result.cause());
-      } else if (result.result() == null) {
-        done.complete();
-      } else {
-        next(result.result(), step, done);
-      }
-    });
+    stepped.onComplete(
+        result -> {
+          if (result.failed()) {
+            done.fail(result.cause());
+          } else if (result.result() == null) {
+            done.complete();
+          } else {
+            next(result.result(), step, done);
+          }
+        });
   }
 }

@@ -56,8 +56,8 @@ public final class RunningJobs<K> {
   }
 
   /**
-   * The server is stopping: every run stops at its next checkpoint, and its job is left in its state
-   * for the next start to pick up. Completes when all runs have ended.
+   * The server is stopping: every run stops at its next checkpoint, and its job is left in its
+   * state for the next start to pick up. Completes when all runs have ended.
    */
   public Future<Void> stopAll() {
     stopping = true;
@@ -65,12 +65,16 @@ public final class RunningJobs<K> {
     return Future.all(runs.values().stream().map(run -> run.done.future()).toList()).mapEmpty();
   }
 
-  /** True once {@link #stopAll()} was called: a run that stops now was interrupted, not cancelled. */
+  /**
+   * True once {@link #stopAll()} was called: a run that stops now was interrupted, not cancelled.
+   */
   public boolean stopping() {
     return stopping;
   }
 
-  /** Asks the run to stop; the future completes once it has. Empty when the job is not running here. */
+  /**
+   * Asks the run to stop; the future completes once it has. Empty when the job is not running here.
+   */
   public Optional<Future<Void>> cancel(K id) {
     Run run = runs.get(id);
     if (run == null) {

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The worker pool that blocking job work (parsing, writing files) runs on, never the event loop.
  * Unordered, so that jobs do not queue behind each other. Its threads run at a lower OS priority
- * (nice {@value #NICENESS}, where Linux allows it): a job that keeps every core busy then leaves the
- * event loops the CPU they need to keep answering requests promptly, and loses nothing when the
+ * (nice {@value #NICENESS}, where Linux allows it): a job that keeps every core busy then leaves
+ * the event loops the CPU they need to keep answering requests promptly, and loses nothing when the
  * machine is otherwise idle.
  */
 public final class Worker {
@@ -28,10 +28,12 @@ public final class Worker {
   }
 
   public <T> Future<T> run(Callable<T> task) {
-    return executor.executeBlocking(() -> {
-      lowerPriority();
-      return task.call();
-    }, false);
+    return executor.executeBlocking(
+        () -> {
+          lowerPriority();
+          return task.call();
+        },
+        false);
   }
 
   public Future<Void> close() {
@@ -45,9 +47,13 @@ public final class Worker {
     }
     LOWERED.set(true);
     try {
-      String threadId = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-      Process renice = new ProcessBuilder("renice", "-n", Integer.toString(NICENESS), "-p", threadId)
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      String threadId =
+          Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+      Process renice =
+          new ProcessBuilder("renice", "-n", Integer.toString(NICENESS), "-p", threadId)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!renice.waitFor(5, TimeUnit.SECONDS) || renice.exitValue() != 0) {
         LOG.log(System.Logger.Level.DEBUG, "renice of job thread " + threadId + " failed");
       }

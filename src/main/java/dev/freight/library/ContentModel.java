@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A kind of content in the library: its table and its fields. The field order is the export
- * column order; the first field is the key that identifies a row. {@code example} is a row that
- * passes validation, which export templates show so that users see how to fill in every field.
+ * A kind of content in the library: its table and its fields. The field order is the export column
+ * order; the first field is the key that identifies a row. {@code example} is a row that passes
+ * validation, which export templates show so that users see how to fill in every field.
  */
-public record ContentModel(String name, String table, List<Field> fields, Map<String, Object> example) {
+public record ContentModel(
+    String name, String table, List<Field> fields, Map<String, Object> example) {
 
   /** A model without an example row. */
   public ContentModel(String name, String table, List<Field> fields) {
@@ -72,10 +73,10 @@ public record ContentModel(String name, String table, List<Field> fields, Map<St
   /**
    * Coerces and validates one raw row.
    *
-   * @param raw column name to raw value (String, Boolean, Number or null); absent columns take
-   *            the field default
+   * @param raw column name to raw value (String, Boolean, Number or null); absent columns take the
+   *     field default
    * @return every field in model order with defaults filled, or the problems: one per bad value,
-   *         then one per unknown column
+   *     then one per unknown column
    */
   public RowResult coerce(Map<String, Object> raw) {
     var values = new ArrayList<Object>(fields.size());

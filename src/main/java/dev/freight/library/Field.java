@@ -6,16 +6,21 @@ import java.util.regex.Pattern;
 /**
  * One field of a content model.
  *
- * @param name         the column name in files and, when stored, in the table
- * @param type         the value type
- * @param required     whether every row must give a value; required fields have no default
+ * @param name the column name in files and, when stored, in the table
+ * @param type the value type
+ * @param required whether every row must give a value; required fields have no default
  * @param defaultValue the value used when a row gives none; null exactly when required
- * @param stored       whether the field is a column of the model's table; import-only
- *                     instructions such as {@code mark_delete} are not
- * @param validator    the rule for given values; defaults are not checked against it
+ * @param stored whether the field is a column of the model's table; import-only instructions such
+ *     as {@code mark_delete} are not
+ * @param validator the rule for given values; defaults are not checked against it
  */
-public record Field(String name, FieldType type, boolean required, Object defaultValue, boolean stored,
-          Validator validator) {
+public record Field(
+    String name,
+    FieldType type,
+    boolean required,
+    Object defaultValue,
+    boolean stored,
+    Validator validator) {
 
   // Names end up in SQL statements, so only plain identifiers are allowed.
   static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -27,7 +32,8 @@ public record Field(String name, FieldType type, boolean required, Object defaul
     Objects.requireNonNull(type);
     Objects.requireNonNull(validator);
     if (required != (defaultValue == null)) {
-      throw new IllegalArgumentException(name + ": a field has a default exactly when it is optional");
+      throw new IllegalArgumentException(
+          name + ": a field has a default exactly when it is optional");
     }
     if (defaultValue != null && !type.javaType().isInstance(defaultValue)) {
       throw new IllegalArgumentException(name + ": default is not a " + type);
@@ -40,7 +46,8 @@ public record Field(String name, FieldType type, boolean required, Object defaul
   }
 
   /** A stored field that takes {@code defaultValue} when a row gives none. */
-  public static Field optional(String name, FieldType type, Object defaultValue, Validator validator) {
+  public static Field optional(
+      String name, FieldType type, Object defaultValue, Validator validator) {
     return new Field(name, type, false, defaultValue, true, validator);
   }
 

@@ -3,9 +3,8 @@ package dev.freight.library;
 /**
  * A problem with one value of a row.
  *
- * @param field   the field or column name
- * @param value   the raw value as read from the file
+ * @param field the field or column name
+ * @param value the raw value as read from the file
  * @param message what is wrong, e.g. "expected an integer"
  */
-public record FieldError(String field, Object value, String message) {
-}
+public record FieldError(String field, Object value, String message) {}

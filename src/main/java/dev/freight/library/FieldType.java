@@ -5,18 +5,22 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The value types of content fields. Each turns the raw values that file readers produce
- * (String, Boolean, any Number, or null) into one Java type.
+ * The value types of content fields. Each turns the raw values that file readers produce (String,
+ * Boolean, any Number, or null) into one Java type.
  */
 public enum FieldType {
   /** Text, kept exactly as given so that values round-trip. */
   STRING("text", String.class) {
     @Override
     Object convert(Object raw) {
-      String text = raw instanceof String s ? s
-          : raw instanceof Boolean b ? b.toString()
-          : raw instanceof Number n ? decimal(n).stripTrailingZeros().toPlainString()
-          : null;
+      String text =
+          raw instanceof String s
+              ? s
+              : raw instanceof Boolean b
+                  ? b.toString()
+                  : raw instanceof Number n
+                      ? decimal(n).stripTrailingZeros().toPlainString()
+                      : null;
       if (text == null) {
         throw new InvalidValue("expected a text value");
       }
@@ -33,9 +37,12 @@ public enum FieldType {
       if (raw instanceof String s && isShortDigits(s)) {
         return Integer.parseInt(s); // the common case, read from text files a million times
       }
-      BigDecimal number = raw instanceof Number n ? decimal(n)
-          : raw instanceof String s && DIGITS.matcher(s.trim()).matches() ? new BigDecimal(s.trim())
-          : null;
+      BigDecimal number =
+          raw instanceof Number n
+              ? decimal(n)
+              : raw instanceof String s && DIGITS.matcher(s.trim()).matches()
+                  ? new BigDecimal(s.trim())
+                  : null;
       try {
         // Also accepts 8.0, which is how spreadsheets store whole numbers.
         if (number != null) return number.intValueExact();
@@ -53,9 +60,12 @@ public enum FieldType {
       }
       if (raw instanceof String s) {
         switch (s.trim().toLowerCase(Locale.ROOT)) {
-          case "true", "1", "yes": return true;
-          case "false", "0", "no": return false;
-          default: break;
+          case "true", "1", "yes":
+            return true;
+          case "false", "0", "no":
+            return false;
+          default:
+            break;
         }
       } else if (raw instanceof Number n) {
         BigDecimal number = decimal(n);
@@ -90,8 +100,8 @@ public enum FieldType {
   }
 
   /**
-   * Converts a raw value; null, an empty string and (for non-text types) a blank string
-   * mean "no value" and give null.
+   * Converts a raw value; null, an empty string and (for non-text types) a blank string mean "no
+   * value" and give null.
    *
    * @throws InvalidValue when the raw value has no meaning for this type
    */

@@ -22,8 +22,12 @@ final class LibraryStore {
   /** The filters a list takes; null means "not given". */
   record Filters(Boolean active, String phase, String problem, String search, String ordering) {
     static Filters of(JsonObject request) {
-      return new Filters(request.getBoolean("active"), request.getString("phase"), request.getString("problem"),
-          request.getString("search"), request.getString("ordering"));
+      return new Filters(
+          request.getBoolean("active"),
+          request.getString("phase"),
+          request.getString("problem"),
+          request.getString("search"),
+          request.getString("ordering"));
     }
   }
 
@@ -34,33 +38,60 @@ final class LibraryStore {
     addEquals(model, where, params, "phase", filters.phase());
     addEquals(model, where, params, "problem", filters.problem());
     if (filters.search() != null && !filters.search().isEmpty()) {
-      params.add("%" + filters.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+      params.add(
+          "%"
+              + filters.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+              + "%");
       int n = params.size();
-      where.add("(" + searchable(model).stream().map(f -> f + " ILIKE $" + n).collect(Collectors.joining(" OR ")) + ")");
+      where.add(
+          "("
+              + searchable(model).stream()
+                  .map(f -> f + " ILIKE $" + n)
+                  .collect(Collectors.joining(" OR "))
+              + ")");
     }
     String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
     String from = " FROM " + model.table() + filter;
     int n = params.size();
-    return Paging.page(pool, "SELECT count(*)" + from,
-        "SELECT " + columns(model) + from + " ORDER BY " + ordering(model, filters.ordering())
-            + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2),
-        params, limit, offset, row -> toJson(model, row));
+    return Paging.page(
+        pool,
+        "SELECT count(*)" + from,
+        "SELECT "
+            + columns(model)
+            + from
+            + " ORDER BY "
+            + ordering(model, filters.ordering())
+            + " LIMIT $"
+            + (n + 1)
+            + " OFFSET $"
+            + (n + 2),
+        params,
+        limit,
+        offset,
+        row -> toJson(model, row));
   }
 
   Future<JsonObject> get(ContentModel model, String id) {
-    return pool.preparedQuery("SELECT " + columns(model) + " FROM " + model.table() + " WHERE " + model.key().name()
-            + " = $1")
+    return pool.preparedQuery(
+            "SELECT "
+                + columns(model)
+                + " FROM "
+                + model.table()
+                + " WHERE "
+                + model.key().name()
+                + " = $1")
         .execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw Failure.notFound("No " + model.name() + " with id " + id + ".");
-          }
-          return toJson(model, rows.iterator().next());
-        });
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw Failure.notFound("No " + model.name() + " with id " + id + ".");
+              }
+              return toJson(model, rows.iterator().next());
+            });
   }
 
-  private static void addEquals(ContentModel model, List<String> where, List<Object> params, String field,
-      Object value) {
+  private static void addEquals(
+      ContentModel model, List<String> where, List<Object> params, String field, Object value) {
     if (value != null && model.field(field).isPresent()) {
       params.add(value);
       where.add(field + " = $" + params.size());
@@ -69,8 +100,10 @@ final class LibraryStore {
 
   /** Free-text search looks at the key and the text fields a person reads. */
   private static List<String> searchable(ContentModel model) {
-    return model.storedFields().stream().map(Field::name)
-        .filter(name -> List.of(model.key().name(), "title", "text").contains(name)).toList();
+    return model.storedFields().stream()
+        .map(Field::name)
+        .filter(name -> List.of(model.key().name(), "title", "text").contains(name))
+        .toList();
   }
 
   /** {@code ordering} is a stored field, optionally prefixed with '-'; the key breaks ties. */
@@ -82,8 +115,12 @@ final class LibraryStore {
     boolean descending = ordering.startsWith("-");
     String field = descending ? ordering.substring(1) : ordering;
     if (model.storedFields().stream().noneMatch(f -> f.name().equals(field))) {
-      throw Failure.badRequest("Cannot order by '" + field + "'; choose one of "
-          + model.storedFields().stream().map(Field::name).collect(Collectors.joining(", ")) + ".");
+      throw Failure.badRequest(
+          "Cannot order by '"
+              + field
+              + "'; choose one of "
+              + model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "))
+              + ".");
     }
     String direction = descending ? " DESC" : "";
     return field.equals(key) ? key + direction : field + direction + ", " + key;

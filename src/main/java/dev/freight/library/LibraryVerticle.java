@@ -9,9 +9,11 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * Reads the library (it changes only through imports). Requests:
+ *
  * <ul>
- *   <li>{@link #LIST} {model, limit, offset, active?, phase?, problem?, search?, ordering?} → {count, results}</li>
- *   <li>{@link #GET} {model, id} → the item, or 404</li>
+ *   <li>{@link #LIST} {model, limit, offset, active?, phase?, problem?, search?, ordering?} →
+ *       {count, results}
+ *   <li>{@link #GET} {model, id} → the item, or 404
  * </ul>
  */
 public final class LibraryVerticle extends VerticleBase {
@@ -27,13 +29,21 @@ public final class LibraryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return Future.all(
-        Endpoints.bind(vertx, LIST, req -> store.list(model(req), LibraryStore.Filters.of(req),
-            req.getInteger("limit"), req.getLong("offset"))),
+        Endpoints.bind(
+            vertx,
+            LIST,
+            req ->
+                store.list(
+                    model(req),
+                    LibraryStore.Filters.of(req),
+                    req.getInteger("limit"),
+                    req.getLong("offset"))),
         Endpoints.bind(vertx, GET, req -> store.get(model(req), req.getString("id"))));
   }
 
   private static ContentModel model(JsonObject request) {
     String name = request.getString("model");
-    return ContentModels.byName(name).orElseThrow(() -> Failure.notFound("No content model " + name + "."));
+    return ContentModels.byName(name)
+        .orElseThrow(() -> Failure.notFound("No content model " + name + "."));
   }
 }

@@ -3,19 +3,18 @@ package dev.freight.library;
 /**
  * Checks {@code match_conditions} rules: survey-answer ids in disjunctive normal form. Clauses are
  * separated by {@code ;}, literals in a clause by {@code " AND "} (one space either side), and a
- * literal is an id of letters, digits, {@code _ . -}, optionally negated by one {@code !}.
- * Example: {@code A1 AND !A2;A3}. The empty rule is valid.
+ * literal is an id of letters, digits, {@code _ . -}, optionally negated by one {@code !}. Example:
+ * {@code A1 AND !A2;A3}. The empty rule is valid.
  */
 public final class MatchConditions {
 
   private static final String AND = " AND ";
 
-  private MatchConditions() {
-  }
+  private MatchConditions() {}
 
   /**
    * @return null when the rule is valid, else a message with the 1-based position of the first
-   *         character that cannot continue a valid rule (one past the end when the rule stops short)
+   *     character that cannot continue a valid rule (one past the end when the rule stops short)
    */
   public static String check(String rule) {
     if (rule.isEmpty()) {
@@ -42,7 +41,8 @@ public final class MatchConditions {
       } else if (rule.charAt(i) == ' ') {
         for (int k = 1; k < AND.length(); k++) {
           if (i + k == rule.length() || rule.charAt(i + k) != AND.charAt(k)) {
-            return error(rule, i + k, k < AND.length() - 1 ? "expected AND" : "expected a space after AND");
+            return error(
+                rule, i + k, k < AND.length() - 1 ? "expected AND" : "expected a space after AND");
           }
         }
         i += AND.length();
@@ -53,6 +53,8 @@ public final class MatchConditions {
   }
 
   private static String error(String rule, int index, String expected) {
-    return (index == rule.length() ? "unexpected end of rule" : expected) + " at position " + (index + 1);
+    return (index == rule.length() ? "unexpected end of rule" : expected)
+        + " at position "
+        + (index + 1);
   }
 }

@@ -5,8 +5,7 @@ package dev.freight.library;
  * of a file, where a regular expression would cost a matcher each time.
  */
 final class Shapes {
-  private Shapes() {
-  }
+  private Shapes() {}
 
   /** A letter, digit, {@code _}, {@code .} or {@code -} (ASCII only). */
   static boolean isIdChar(char c) {

@@ -6,7 +6,9 @@ import java.util.function.Predicate;
 @FunctionalInterface
 public interface Validator {
 
-  /** @return null when the value is valid, else the message for the user */
+  /**
+   * @return null when the value is valid, else the message for the user
+   */
   String check(Object value);
 
   /** Accepts every value. */
@@ -16,7 +18,8 @@ public interface Validator {
 
   /** Text of at most {@code max} characters. */
   static Validator maxLength(int max) {
-    return value -> ((String) value).length() <= max ? null : "must be at most " + max + " characters";
+    return value ->
+        ((String) value).length() <= max ? null : "must be at most " + max + " characters";
   }
 
   /** Text that {@code shape} accepts; {@code message} says what is expected. */
@@ -26,8 +29,10 @@ public interface Validator {
 
   /** An integer from {@code min} to {@code max}, both included. */
   static Validator range(int min, int max) {
-    return value -> (Integer) value >= min && (Integer) value <= max
-        ? null : "must be between " + min + " and " + max;
+    return value ->
+        (Integer) value >= min && (Integer) value <= max
+            ? null
+            : "must be between " + min + " and " + max;
   }
 
   /** This rule, then {@code next} when this one passes. */

@@ -13,10 +13,12 @@ public final class UserReference {
    */
   public static JsonObject of(Row row, String idColumn, String prefix) {
     Integer id = row.getInteger(idColumn);
-    return id == null ? null : new JsonObject()
-        .put("id", id)
-        .put("email", row.getString(prefix + "email"))
-        .put("first_name", row.getString(prefix + "first_name"))
-        .put("last_name", row.getString(prefix + "last_name"));
+    return id == null
+        ? null
+        : new JsonObject()
+            .put("id", id)
+            .put("email", row.getString(prefix + "email"))
+            .put("first_name", row.getString(prefix + "first_name"))
+            .put("last_name", row.getString(prefix + "last_name"));
   }
 }

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theBundledDefaultsRunAnEmbeddedServerOn8080() {
@@ -30,12 +29,18 @@ class ConfigLoaderTest {
 
   @Test
   void aFileOverridesTheDefaultsAndTheEnvironmentOverridesTheFile() throws IOException {
-    Path file = Files.writeString(dir.resolve("f.yaml"), "http:\n  port: 9000\n  host: 127.0.0.1\nadmin:\n  email: a@b.c\n");
-    FreightConfig config = ConfigLoader.load(Optional.of(file), Map.of(
-        "FREIGHT_HTTP_PORT", "0",
-        "FREIGHT_DB_URL", "postgresql://u:p@db.internal:5433/freight",
-        "FREIGHT_ADMIN_TOKEN", "secret",
-        "FREIGHT_EXPORTS_V1_PAGE_SIZE", "500"));
+    Path file =
+        Files.writeString(
+            dir.resolve("f.yaml"),
+            "http:\n  port: 9000\n  host: 127.0.0.1\nadmin:\n  email: a@b.c\n");
+    FreightConfig config =
+        ConfigLoader.load(
+            Optional.of(file),
+            Map.of(
+                "FREIGHT_HTTP_PORT", "0",
+                "FREIGHT_DB_URL", "postgresql://u:p@db.internal:5433/freight",
+                "FREIGHT_ADMIN_TOKEN", "secret",
+                "FREIGHT_EXPORTS_V1_PAGE_SIZE", "500"));
     assertThat(config.http().port()).isZero();
     assertThat(config.http().host()).isEqualTo("127.0.0.1");
     assertThat(config.admin().email()).isEqualTo("a@b.c");
@@ -46,10 +51,12 @@ class ConfigLoaderTest {
 
   @Test
   void aPortOutOfRangeNamesTheKeyAndWhereItCameFrom() {
-    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("FREIGHT_HTTP_PORT", "70000")))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.empty(), Map.of("FREIGHT_HTTP_PORT", "70000")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("http.port = '70000' (from FREIGHT_HTTP_PORT) must be between 0 and 65535");
-    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("FREIGHT_HTTP_PORT", "eighty")))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.empty(), Map.of("FREIGHT_HTTP_PORT", "eighty")))
         .hasMessageContaining("must be a whole number");
   }
 
@@ -73,7 +80,11 @@ class ConfigLoaderTest {
 
   @Test
   void aMalformedDatabaseUrlIsRefusedWithoutShowingIt() {
-    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("FREIGHT_DB_URL", "mysql://u:secret@h/db")))
-        .hasMessage("db.url = (hidden) (from FREIGHT_DB_URL) must look like postgresql://user:pass@host:port/db");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(), Map.of("FREIGHT_DB_URL", "mysql://u:secret@h/db")))
+        .hasMessage(
+            "db.url = (hidden) (from FREIGHT_DB_URL) must look like postgresql://user:pass@host:port/db");
   }
 }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Files kept in PostgreSQL: stored while still being written, and read back exactly or not at all. */
+/**
+ * Files kept in PostgreSQL: stored while still being written, and read back exactly or not at all.
+ */
 class BlobStoreTest extends ServerTest {
   private static Vertx vertx;
   private static Pool pool;
@@ -50,7 +52,8 @@ class BlobStoreTest extends ServerTest {
     byte[] content = new byte[5 * BlobStore.CHUNK_BYTES / 2 + 123];
     new Random(7).nextBytes(content);
     Path file = Files.createTempFile("growing", ".bin");
-    BlobStore.Growing growing = pool.withTransaction(conn -> blobs.grow(conn, "grown.bin", file)).await();
+    BlobStore.Growing growing =
+        pool.withTransaction(conn -> blobs.grow(conn, "grown.bin", file)).await();
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
       // Written in uneven steps, each announced as the file grows: some steps complete no chunk.
       int[] steps = {1000, BlobStore.CHUNK_BYTES, 10, BlobStore.CHUNK_BYTES + 5000};
@@ -82,7 +85,8 @@ class BlobStoreTest extends ServerTest {
     ChunkSource source = blobs.chunks(info);
     assertThat(source.next().await().length()).isEqualTo(BlobStore.CHUNK_BYTES);
     blobs.delete(id).await();
-    assertThatThrownBy(() -> source.next().await()).hasMessageContaining("deleted while being read");
+    assertThatThrownBy(() -> source.next().await())
+        .hasMessageContaining("deleted while being read");
     Files.delete(file);
   }
 }

@@ -134,8 +134,12 @@ class EmbeddedPostgresTest {
 
     assertThatThrownBy(() -> EmbeddedPostgres.start(locked.resolve("y/pg"), RUN_AS))
         .isInstanceOf(EmbeddedPostgresException.class)
-        .hasMessage("data dir " + locked.resolve("y/pg") + " is not reachable by user nobody: "
-            + locked + " is not traversable (chmod o+x it or choose FREIGHT_DATA_DIR elsewhere)");
+        .hasMessage(
+            "data dir "
+                + locked.resolve("y/pg")
+                + " is not reachable by user nobody: "
+                + locked
+                + " is not traversable (chmod o+x it or choose FREIGHT_DATA_DIR elsewhere)");
     assertThat(locked.resolve("y")).doesNotExist();
   }
 
@@ -145,20 +149,23 @@ class EmbeddedPostgresTest {
     assertThat(EmbeddedPostgres.platformArch("Linux", "aarch64")).isEqualTo("arm_64");
     assertThatThrownBy(() -> EmbeddedPostgres.platformArch("Mac OS X", "aarch64"))
         .isInstanceOf(EmbeddedPostgresException.class)
-        .hasMessage("no embedded PostgreSQL for Mac OS X/aarch64; "
-            + "set FREIGHT_DB_URL to use an external PostgreSQL");
+        .hasMessage(
+            "no embedded PostgreSQL for Mac OS X/aarch64; "
+                + "set FREIGHT_DB_URL to use an external PostgreSQL");
   }
 
   @Test
   void picksTheErrorLineFromToolOutput() {
-    String initdb = "The files belonging to this database system will be owned by user \"x\".\n"
-        + "initdb: error: directory \"/d\" exists but is not empty\n"
-        + "initdb: hint: If you want to create a new database system, either remove or empty\n";
+    String initdb =
+        "The files belonging to this database system will be owned by user \"x\".\n"
+            + "initdb: error: directory \"/d\" exists but is not empty\n"
+            + "initdb: hint: If you want to create a new database system, either remove or empty\n";
     assertThat(EmbeddedPostgres.lastMeaningfulLine(initdb))
         .isEqualTo("directory \"/d\" exists but is not empty");
-    String log = "2026-01-01 00:00:00 UTC [9] LOG:  could not bind IPv4 address \"127.0.0.1\"\n"
-        + "2026-01-01 00:00:00 UTC [9] FATAL:  could not create any TCP/IP sockets\n"
-        + "pg_ctl: could not start server\nExamine the log output.\n";
+    String log =
+        "2026-01-01 00:00:00 UTC [9] LOG:  could not bind IPv4 address \"127.0.0.1\"\n"
+            + "2026-01-01 00:00:00 UTC [9] FATAL:  could not create any TCP/IP sockets\n"
+            + "pg_ctl: could not start server\nExamine the log output.\n";
     assertThat(EmbeddedPostgres.lastMeaningfulLine(log))
         .isEqualTo("FATAL: could not create any TCP/IP sockets");
     assertThat(EmbeddedPostgres.lastMeaningfulLine("a\nlast line\n\n")).isEqualTo("last line");
@@ -168,8 +175,12 @@ class EmbeddedPostgresTest {
 
   /** Runs one statement on database "postgres" and returns the first column of each row. */
   private static List<String> query(EmbeddedPostgres pg, String sql) throws Exception {
-    PgConnectOptions options = new PgConnectOptions()
-        .setHost(pg.host()).setPort(pg.port()).setUser(pg.user()).setDatabase("postgres");
+    PgConnectOptions options =
+        new PgConnectOptions()
+            .setHost(pg.host())
+            .setPort(pg.port())
+            .setUser(pg.user())
+            .setDatabase("postgres");
     PgConnection conn = await(PgConnection.connect(vertx, options));
     try {
       List<String> values = new ArrayList<>();
@@ -192,14 +203,15 @@ class EmbeddedPostgresTest {
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       return procs
           .filter(p -> p.getFileName().toString().matches("\\d+"))
-          .filter(p -> {
-            try {
-              List<String> args = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
-              return args.size() > 1 && args.get(0).endsWith("postgres") && args.contains(dir);
-            } catch (IOException e) {
-              return false; // process ended meanwhile
-            }
-          })
+          .filter(
+              p -> {
+                try {
+                  List<String> args = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
+                  return args.size() > 1 && args.get(0).endsWith("postgres") && args.contains(dir);
+                } catch (IOException e) {
+                  return false; // process ended meanwhile
+                }
+              })
           .count();
     }
   }

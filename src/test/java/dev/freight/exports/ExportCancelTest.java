@@ -23,8 +23,10 @@ class ExportCancelTest extends ServerTest {
   static void seed() {
     StringBuilder csv = new StringBuilder("id,title,text,priority\n");
     for (int i = 0; i < ROWS; i++) {
-      csv.append(String.format("BULK-%06d,Standard number %d,\"Some text, with a comma, for row %d\",%d%n", i, i, i,
-          1 + i % 10));
+      csv.append(
+          String.format(
+              "BULK-%06d,Standard number %d,\"Some text, with a comma, for row %d\",%d%n",
+              i, i, i, 1 + i % 10));
     }
     Imports.load(admin, "standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
   }
@@ -55,7 +57,9 @@ class ExportCancelTest extends ServerTest {
   void cancellingARunningExportWaitsForItToStopAndKeepsNothing() {
     long filesBefore = storedFiles();
     long id = running();
-    assertThat(storedFiles()).as("the file is stored while it is written").isEqualTo(filesBefore + 1);
+    assertThat(storedFiles())
+        .as("the file is stored while it is written")
+        .isEqualTo(filesBefore + 1);
     HttpResponse<Buffer> download = Library.download(admin, id);
     assertThat(download.statusCode()).isEqualTo(409);
     assertThat(download.bodyAsJsonObject().getString("detail")).contains("in_progress");
@@ -69,21 +73,24 @@ class ExportCancelTest extends ServerTest {
     assertThat(job.getJsonObject("progress").getLong("rows_written")).isLessThan(ROWS);
     assertThat(Library.download(admin, id).statusCode()).isEqualTo(409);
     assertThat(Files.exists(server.dataDir().resolve("spool").resolve("export-" + id)))
-        .as("partial output is discarded").isFalse();
+        .as("partial output is discarded")
+        .isFalse();
     assertThat(storedFiles()).as("and so is what was stored of it").isEqualTo(filesBefore);
   }
 
   @Test
   void cancellingWithoutWaitingAnswersAtOnceAndTheJobStopsSoonAfterThenRetryExportsEverything() {
     long id = running();
-    HttpResponse<Buffer> cancelled = patch(id, new JsonObject().put("status", "cancel").put("wait_for_task", false));
+    HttpResponse<Buffer> cancelled =
+        patch(id, new JsonObject().put("status", "cancel").put("wait_for_task", false));
     assertThat(cancelled.statusCode()).as(cancelled.bodyAsString()).isEqualTo(200);
     assertThat(cancelled.bodyAsJsonObject().getString("status")).isIn("in_progress", "cancel");
     admin.awaitStatus(EXPORTS + id + "/", "cancel");
 
     HttpResponse<Buffer> retried = patch(id, new JsonObject().put("status", "retry"));
     assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(200);
-    assertThat(retried.bodyAsJsonObject().getJsonObject("progress").getLong("rows_written")).isZero();
+    assertThat(retried.bodyAsJsonObject().getJsonObject("progress").getLong("rows_written"))
+        .isZero();
     JsonObject job = admin.awaitStatus(EXPORTS + id + "/", "success", "fail");
     assertThat(job.getString("status")).isEqualTo("success");
     assertThat(job.getJsonObject("progress"))
@@ -96,15 +103,19 @@ class ExportCancelTest extends ServerTest {
     long first = Library.start(admin, new JsonObject().put("file_format", "xlsx")).getLong("id");
     long second = Library.start(admin, new JsonObject().put("file_format", "xlsx")).getLong("id");
     long third = Library.start(admin, new JsonObject().put("file_format", "csv")).getLong("id");
-    assertThat(admin.get(EXPORTS + third + "/").bodyAsJsonObject().getString("status")).isEqualTo("pending");
+    assertThat(admin.get(EXPORTS + third + "/").bodyAsJsonObject().getString("status"))
+        .isEqualTo("pending");
 
-    JsonObject cancelled = patch(third, new JsonObject().put("status", "cancel")).bodyAsJsonObject();
+    JsonObject cancelled =
+        patch(third, new JsonObject().put("status", "cancel")).bodyAsJsonObject();
     assertThat(cancelled.getString("status")).isEqualTo("cancel");
     assertThat(cancelled.getString("completed")).isNotNull();
     for (long id : new long[] {first, second}) {
-      assertThat(admin.awaitStatus(EXPORTS + id + "/", "success", "fail").getString("status")).isEqualTo("success");
+      assertThat(admin.awaitStatus(EXPORTS + id + "/", "success", "fail").getString("status"))
+          .isEqualTo("success");
     }
-    assertThat(admin.get(EXPORTS + third + "/").bodyAsJsonObject().getString("status")).isEqualTo("cancel");
+    assertThat(admin.get(EXPORTS + third + "/").bodyAsJsonObject().getString("status"))
+        .isEqualTo("cancel");
   }
 
   @Test
@@ -116,7 +127,9 @@ class ExportCancelTest extends ServerTest {
 
     JsonObject job = admin.awaitStatus(EXPORTS + id + "/", "success", "fail", "cancel");
     assertThat(job.getString("status")).isEqualTo("success");
-    assertThat(OffsetDateTime.parse(job.getString("completed"))).as("finished by the new server").isAfter(restarted);
+    assertThat(OffsetDateTime.parse(job.getString("completed")))
+        .as("finished by the new server")
+        .isAfter(restarted);
     assertThat(job.getJsonObject("progress").getLong("rows_written")).isEqualTo(ROWS);
     HttpResponse<Buffer> file = Library.download(admin, id);
     assertThat(file.statusCode()).isEqualTo(200);

@@ -20,7 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Export jobs as users see them: their shape, downloads, validation, who sees what, lists, failures. */
+/**
+ * Export jobs as users see them: their shape, downloads, validation, who sees what, lists,
+ * failures.
+ */
 class ExportJobsTest extends ServerTest {
   private static final int ROWS = 5;
 
@@ -33,7 +36,8 @@ class ExportJobsTest extends ServerTest {
     Imports.load(admin, "standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void assertError(HttpResponse<Buffer> response, int status, String... detailParts) {
+  private static void assertError(
+      HttpResponse<Buffer> response, int status, String... detailParts) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
     assertThat(response.getHeader("Content-Type")).startsWith("application/json");
     assertThat(response.bodyAsJsonObject().getString("detail")).contains(detailParts);
@@ -49,8 +53,19 @@ class ExportJobsTest extends ServerTest {
     assertThat(created.getString("status")).isIn("pending", "in_progress", "success");
 
     JsonObject job = admin.awaitStatus(EXPORTS + created.getLong("id") + "/", "success");
-    assertThat(job.fieldNames()).containsExactlyInAnyOrder("id", "status", "triggered", "triggered_by", "completed",
-        "type", "file_format", "content_models", "errors", "can_retry", "progress");
+    assertThat(job.fieldNames())
+        .containsExactlyInAnyOrder(
+            "id",
+            "status",
+            "triggered",
+            "triggered_by",
+            "completed",
+            "type",
+            "file_format",
+            "content_models",
+            "errors",
+            "can_retry",
+            "progress");
     assertThat(job.getString("type")).isEqualTo("full");
     assertThat(job.getString("file_format")).isEqualTo("json");
     assertThat(job.getJsonArray("content_models")).containsExactly("standard");
@@ -58,8 +73,10 @@ class ExportJobsTest extends ServerTest {
     assertThat(job.getBoolean("can_retry")).isFalse();
     assertThat(job.getJsonObject("triggered_by").fieldNames())
         .containsExactlyInAnyOrder("id", "email", "first_name", "last_name");
-    assertThat(job.getJsonObject("triggered_by").getString("email")).isEqualTo(TestServer.ADMIN_EMAIL);
-    assertThat(job.getString("triggered")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}[+-]\\d\\d:\\d\\d");
+    assertThat(job.getJsonObject("triggered_by").getString("email"))
+        .isEqualTo(TestServer.ADMIN_EMAIL);
+    assertThat(job.getString("triggered"))
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}[+-]\\d\\d:\\d\\d");
     assertThat(job.getString("completed")).isGreaterThanOrEqualTo(job.getString("triggered"));
     assertThat(job.getJsonObject("progress"))
         .isEqualTo(new JsonObject().put("rows_written", ROWS).put("rows_total", ROWS));
@@ -68,31 +85,56 @@ class ExportJobsTest extends ServerTest {
 
   @Test
   void downloadsNameTheFileAndGiveItsTypeAndLength() {
-    Map<String, String> types = Map.of("csv", "text/csv", "json", "application/json", "yaml", "application/yaml",
-        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    types.forEach((format, type) -> {
-      JsonObject job = Library.export(admin, new JsonObject().put("file_format", format));
-      HttpResponse<Buffer> file = Library.download(admin, job.getLong("id"));
-      assertThat(file.statusCode()).isEqualTo(200);
-      assertThat(file.getHeader("Content-Type")).isEqualTo(type);
-      assertThat(file.getHeader("Content-Disposition")).isEqualTo("attachment; filename=\"standard." + format + "\"");
-      assertThat(file.getHeader("Content-Length")).isEqualTo(String.valueOf(file.body().length()));
-      assertThat(file.body().length()).isPositive();
-    });
+    Map<String, String> types =
+        Map.of(
+            "csv",
+            "text/csv",
+            "json",
+            "application/json",
+            "yaml",
+            "application/yaml",
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    types.forEach(
+        (format, type) -> {
+          JsonObject job = Library.export(admin, new JsonObject().put("file_format", format));
+          HttpResponse<Buffer> file = Library.download(admin, job.getLong("id"));
+          assertThat(file.statusCode()).isEqualTo(200);
+          assertThat(file.getHeader("Content-Type")).isEqualTo(type);
+          assertThat(file.getHeader("Content-Disposition"))
+              .isEqualTo("attachment; filename=\"standard." + format + "\"");
+          assertThat(file.getHeader("Content-Length"))
+              .isEqualTo(String.valueOf(file.body().length()));
+          assertThat(file.body().length()).isPositive();
+        });
     JsonObject csv = Library.export(admin, new JsonObject().put("file_format", "csv"));
     assertThat(Library.download(admin, csv.getLong("id")).bodyAsString().lines())
         .hasSize(ROWS + 1)
-        .startsWith("id,title,text,problem,priority,phase,active,mark_delete,match_conditions,tags",
+        .startsWith(
+            "id,title,text,problem,priority,phase,active,mark_delete,match_conditions,tags",
             "S0,Standard 0,,,3,,true,false,,");
   }
 
   @Test
   void invalidRequestsAreRefusedWithWhatIsAllowed() {
-    assertError(admin.post(EXPORTS, new JsonObject().put("type", "partial")), 400, "full", "template");
-    assertError(admin.post(EXPORTS, new JsonObject().put("file_format", "xls")), 400, "csv", "json", "yaml", "xlsx");
-    assertError(admin.post(EXPORTS, new JsonObject().put("content_models", new JsonArray().add("widgets"))), 400,
-        "widgets", "standard");
-    assertError(admin.post(EXPORTS, new JsonObject().put("content_models", new JsonArray())), 400, "standard");
+    assertError(
+        admin.post(EXPORTS, new JsonObject().put("type", "partial")), 400, "full", "template");
+    assertError(
+        admin.post(EXPORTS, new JsonObject().put("file_format", "xls")),
+        400,
+        "csv",
+        "json",
+        "yaml",
+        "xlsx");
+    assertError(
+        admin.post(EXPORTS, new JsonObject().put("content_models", new JsonArray().add("widgets"))),
+        400,
+        "widgets",
+        "standard");
+    assertError(
+        admin.post(EXPORTS, new JsonObject().put("content_models", new JsonArray())),
+        400,
+        "standard");
     assertError(admin.post(EXPORTS, new JsonObject().put("colour", "blue")), 400, "colour");
 
     long id = Library.export(admin, new JsonObject()).getLong("id");
@@ -101,7 +143,10 @@ class ExportJobsTest extends ServerTest {
     assertError(patch(admin, id, "retry"), 409, "success", "fail, cancel");
     assertError(patch(admin, 999_999, "cancel"), 404, "999999");
     assertError(Library.download(admin, 999_999), 404, "999999");
-    assertError(admin.get(EXPORTS + "?status__in=success,finished"), 400, "finished",
+    assertError(
+        admin.get(EXPORTS + "?status__in=success,finished"),
+        400,
+        "finished",
         "pending, in_progress, success, fail, cancel");
     assertError(admin.get(EXPORTS + "?status=finished"), 400, "status");
     assertError(admin.get(EXPORTS + "?ordering=email"), 400, "ordering");
@@ -129,7 +174,9 @@ class ExportJobsTest extends ServerTest {
   }
 
   private static List<Long> ids(JsonObject page) {
-    return page.getJsonArray("results").stream().map(job -> ((JsonObject) job).getLong("id")).toList();
+    return page.getJsonArray("results").stream()
+        .map(job -> ((JsonObject) job).getLong("id"))
+        .toList();
   }
 
   @Test
@@ -139,8 +186,11 @@ class ExportJobsTest extends ServerTest {
     long second = Library.export(carol, new JsonObject().put("file_format", "csv")).getLong("id");
     long failed = failedExport(carol).getLong("id");
 
-    assertThat(ids(carol.get(EXPORTS).bodyAsJsonObject())).as("newest first").containsExactly(failed, second, first);
-    assertThat(ids(carol.get(EXPORTS + "?ordering=id").bodyAsJsonObject())).containsExactly(first, second, failed);
+    assertThat(ids(carol.get(EXPORTS).bodyAsJsonObject()))
+        .as("newest first")
+        .containsExactly(failed, second, first);
+    assertThat(ids(carol.get(EXPORTS + "?ordering=id").bodyAsJsonObject()))
+        .containsExactly(first, second, failed);
     assertThat(ids(carol.get(EXPORTS + "?ordering=-status").bodyAsJsonObject()))
         .containsExactly(first, second, failed);
     assertThat(ids(carol.get(EXPORTS + "?ordering=status").bodyAsJsonObject()))
@@ -168,13 +218,19 @@ class ExportJobsTest extends ServerTest {
     long id = failed.getLong("id");
     assertThat(failed.getBoolean("can_retry")).isTrue();
     assertThat(failed.getString("completed")).isNotNull();
-    assertThat(failed.getJsonObject("errors").getJsonArray("job").getJsonObject(0).getString("message"))
+    assertThat(
+            failed
+                .getJsonObject("errors")
+                .getJsonArray("job")
+                .getJsonObject(0)
+                .getString("message"))
         .startsWith("The export stopped unexpectedly");
     assertError(Library.download(admin, id), 409, "fail");
 
     HttpResponse<Buffer> retried = patch(admin, id, "retry");
     assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(200);
-    assertThat(retried.bodyAsJsonObject().getString("status")).isIn("pending", "in_progress", "success");
+    assertThat(retried.bodyAsJsonObject().getString("status"))
+        .isIn("pending", "in_progress", "success");
     JsonObject job = admin.awaitStatus(EXPORTS + id + "/", "success", "fail");
     assertThat(job.getString("status")).isEqualTo("success");
     assertThat(job.getJsonObject("errors")).isEqualTo(new JsonObject());
@@ -205,10 +261,14 @@ class ExportJobsTest extends ServerTest {
     long id = Library.export(admin, new JsonObject().put("type", "template")).getLong("id");
     // What the download finds when the purge commits between its look at the job and at the file:
     // the job still names its file, which is no longer there.
-    server.query("SET session_replication_role = replica; DELETE FROM stored_files"
-        + " WHERE id = (SELECT file_id FROM export_jobs WHERE id = " + id + ")");
+    server.query(
+        "SET session_replication_role = replica; DELETE FROM stored_files"
+            + " WHERE id = (SELECT file_id FROM export_jobs WHERE id = "
+            + id
+            + ")");
     HttpResponse<Buffer> download = Library.download(admin, id);
     assertThat(download.statusCode()).as(download.bodyAsString()).isEqualTo(410);
-    assertThat(download.bodyAsJsonObject().getString("detail")).contains("export job " + id, "was deleted");
+    assertThat(download.bodyAsJsonObject().getString("detail"))
+        .contains("export job " + id, "was deleted");
   }
 }

@@ -19,9 +19,11 @@ class ExportRetentionTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of(
-        "FREIGHT_EXPORTS_RETENTION_HOURS", "0",
-        "FREIGHT_EXPORTS_PURGE_INTERVAL_SECONDS", "1"));
+    server =
+        TestServer.start(
+            Map.of(
+                "FREIGHT_EXPORTS_RETENTION_HOURS", "0",
+                "FREIGHT_EXPORTS_PURGE_INTERVAL_SECONDS", "1"));
     admin = server.admin();
   }
 
@@ -52,8 +54,10 @@ class ExportRetentionTest {
       download = download(id);
     }
     assertThat(download.statusCode()).as(download.bodyAsString()).isEqualTo(410);
-    assertThat(download.bodyAsJsonObject().getString("detail")).contains("export job " + id, "0 hours");
+    assertThat(download.bodyAsJsonObject().getString("detail"))
+        .contains("export job " + id, "0 hours");
     assertThat(admin.get(Library.EXPORTS + id + "/").bodyAsJsonObject().getString("status"))
-        .as("the job itself stays").isEqualTo("success");
+        .as("the job itself stays")
+        .isEqualTo("success");
   }
 }

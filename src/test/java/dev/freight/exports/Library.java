@@ -8,7 +8,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
-/** The steps of an export as a user takes them, and the diff an exported file would make on import. */
+/**
+ * The steps of an export as a user takes them, and the diff an exported file would make on import.
+ */
 final class Library {
   static final String EXPORTS = "/api/v2/library/export/";
 
@@ -22,7 +24,8 @@ final class Library {
     JsonObject job = Imports.uploadAndSettle(admin, name, content);
     assertThat(job.getString("status")).as(job.encode()).isEqualTo("ready_for_review");
     long id = job.getLong("id");
-    JsonObject entries = admin.get(Imports.PATH + id + "/diff/standard/?page_size=1000").bodyAsJsonObject();
+    JsonObject entries =
+        admin.get(Imports.PATH + id + "/diff/standard/?page_size=1000").bodyAsJsonObject();
     JsonObject summary = Imports.summary(admin, id).put("entries", entries);
     assertThat(Imports.patch(admin, id, "cancel").statusCode()).isEqualTo(200);
     return summary;

@@ -27,14 +27,16 @@ class ModelFileTest {
     ModelFile.zip(List.of(standards, other), zip);
 
     Map<String, String> entries = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(zip); ZipInputStream unzip = new ZipInputStream(in)) {
+    try (InputStream in = Files.newInputStream(zip);
+        ZipInputStream unzip = new ZipInputStream(in)) {
       for (ZipEntry entry = unzip.getNextEntry(); entry != null; entry = unzip.getNextEntry()) {
         entries.put(entry.getName(), new String(unzip.readAllBytes(), StandardCharsets.UTF_8));
       }
     }
-    assertThat(entries).containsExactly(
-        Map.entry("standard.csv", "id,title\r\nS1,\"a, b\"\r\n"),
-        Map.entry("other.csv", "id\r\nX1\r\n"));
+    assertThat(entries)
+        .containsExactly(
+            Map.entry("standard.csv", "id,title\r\nS1,\"a, b\"\r\n"),
+            Map.entry("other.csv", "id\r\nX1\r\n"));
     assertThat(ExportTask.mediaType(zip.getFileName().toString())).isEqualTo("application/zip");
   }
 }

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CsvFormatTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void roundTripsNastyValuesAsStrings() throws Exception {
@@ -29,7 +28,8 @@ class CsvFormatTest {
 
   @Test
   void singleColumnKeepsEmptyValues() throws Exception {
-    List<List<Object>> rows = List.of(Samples.row(""), Samples.row((Object) null), Samples.row("a"));
+    List<List<Object>> rows =
+        List.of(Samples.row(""), Samples.row((Object) null), Samples.row("a"));
     Path file = Samples.write(dir, Format.CSV, null, List.of("only"), rows);
 
     assertThat(Samples.readAll(Format.CSV, file, null))
@@ -65,42 +65,51 @@ class CsvFormatTest {
 
   @Test
   void rejectsRaggedRow() throws Exception {
-    FileFormatException e = readError(file(dir, "ragged.csv", "a,b,c\n1,2,3\n4,5\n"), ReadLimits.DEFAULT);
+    FileFormatException e =
+        readError(file(dir, "ragged.csv", "a,b,c\n1,2,3\n4,5\n"), ReadLimits.DEFAULT);
     assertThat(e).hasMessage("row has 2 fields but the header has 3");
     assertThat(e.line()).isEqualTo(3);
   }
 
   @Test
   void rejectsDuplicateAndEmptyHeaders() throws Exception {
-    FileFormatException dup = readError(file(dir, "dup.csv", "id,title,id\n1,2,3\n"), ReadLimits.DEFAULT);
+    FileFormatException dup =
+        readError(file(dir, "dup.csv", "id,title,id\n1,2,3\n"), ReadLimits.DEFAULT);
     assertThat(dup).hasMessage("duplicate column name 'id'");
     assertThat(dup.line()).isEqualTo(1);
 
-    FileFormatException empty = readError(file(dir, "empty.csv", "\nid,,x\n1,2,3\n"), ReadLimits.DEFAULT);
+    FileFormatException empty =
+        readError(file(dir, "empty.csv", "\nid,,x\n1,2,3\n"), ReadLimits.DEFAULT);
     assertThat(empty).hasMessage("empty column name in column 2");
     assertThat(empty.line()).isEqualTo(2);
   }
 
   @Test
   void rejectsTooLongFieldAndBadEncoding() throws Exception {
-    FileFormatException tooLong = readError(file(dir, "long.csv", "a,b\n1,2\n3,12345678901\n"), new ReadLimits(10, 5));
+    FileFormatException tooLong =
+        readError(file(dir, "long.csv", "a,b\n1,2\n3,12345678901\n"), new ReadLimits(10, 5));
     assertThat(tooLong).hasMessage("field 2 is longer than 10 characters");
     assertThat(tooLong.line()).isEqualTo(3);
 
-    Path latin1 = Files.write(dir.resolve("latin1.csv"), new byte[] {'a', '\n', 'Z', (byte) 0xFC, 'r', '\n'});
+    Path latin1 =
+        Files.write(dir.resolve("latin1.csv"), new byte[] {'a', '\n', 'Z', (byte) 0xFC, 'r', '\n'});
     assertThat(readError(latin1, ReadLimits.DEFAULT)).hasMessage("the file is not valid UTF-8");
   }
 
   /** The first FileFormatException thrown while opening and reading the whole file. */
   static FileFormatException readError(Path file, ReadLimits limits) {
-    Format format = Format.fromExtension(file.getFileName().toString().replaceAll(".*\\.", "")).orElseThrow();
-    FileFormatException e = catchThrowableOfType(FileFormatException.class, () -> {
-      try (RowReader reader = format.openReader(file, null, limits)) {
-        while (reader.next() != null) {
-          // read on until the error
-        }
-      }
-    });
+    Format format =
+        Format.fromExtension(file.getFileName().toString().replaceAll(".*\\.", "")).orElseThrow();
+    FileFormatException e =
+        catchThrowableOfType(
+            FileFormatException.class,
+            () -> {
+              try (RowReader reader = format.openReader(file, null, limits)) {
+                while (reader.next() != null) {
+                  // read on until the error
+                }
+              }
+            });
     assertThat(e).as("reading %s should fail", file.getFileName()).isNotNull();
     return e;
   }

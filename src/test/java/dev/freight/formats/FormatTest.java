@@ -54,12 +54,15 @@ class FormatTest {
   void writersRefuseBadColumnsAndRows() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThatThrownBy(() -> Format.JSON.openWriter(out, null, List.of("a", "a")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("duplicate column name 'a'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duplicate column name 'a'");
     try (RowWriter writer = Format.CSV.openWriter(out, null, List.of("a", "b"))) {
       assertThatThrownBy(() -> writer.write(List.of("x")))
-          .isInstanceOf(IllegalArgumentException.class).hasMessage("row has 1 values but there are 2 columns");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("row has 1 values but there are 2 columns");
       assertThatThrownBy(() -> writer.write(List.of("x", 1.5)))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Double");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("java.lang.Double");
     }
   }
 }

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JsonFormatTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void roundTripsNastyValuesWithTypes() throws Exception {
@@ -38,11 +37,15 @@ class JsonFormatTest {
 
   @Test
   void readsNumbersAndTracksBytes() throws Exception {
-    Path file = file(dir, "n.json", "[{\"a\": 1.50, \"b\": 123456789012345678901234567890, \"c\": -7}]");
+    Path file =
+        file(dir, "n.json", "[{\"a\": 1.50, \"b\": 123456789012345678901234567890, \"c\": -7}]");
 
     try (RowReader reader = Format.JSON.openReader(file, null, ReadLimits.DEFAULT)) {
-      assertThat(reader.next()).containsExactly(Map.entry("a", new BigDecimal("1.50")),
-          Map.entry("b", new BigDecimal("123456789012345678901234567890")), Map.entry("c", -7L));
+      assertThat(reader.next())
+          .containsExactly(
+              Map.entry("a", new BigDecimal("1.50")),
+              Map.entry("b", new BigDecimal("123456789012345678901234567890")),
+              Map.entry("c", -7L));
       assertThat(reader.next()).isNull();
       assertThat(reader.bytesRead()).isEqualTo(Files.size(file));
     }
@@ -54,22 +57,26 @@ class JsonFormatTest {
     assertThat(e).hasMessage("the top level must be an array of row objects");
     assertThat(e.line()).isEqualTo(2);
 
-    FileFormatException scalar = readError(file(dir, "scalars.json", "[{\"a\": 1},\n 2]"), ReadLimits.DEFAULT);
+    FileFormatException scalar =
+        readError(file(dir, "scalars.json", "[{\"a\": 1},\n 2]"), ReadLimits.DEFAULT);
     assertThat(scalar).hasMessage("element 2 of the top-level array is not an object");
     assertThat(scalar.line()).isEqualTo(2);
   }
 
   @Test
   void rejectsNestedValues() throws Exception {
-    FileFormatException e = readError(file(dir, "nested.json", "[\n{\"a\": 1},\n{\"a\": 2,\n \"b\": {\"c\": 3}}\n]"),
-        ReadLimits.DEFAULT);
+    FileFormatException e =
+        readError(
+            file(dir, "nested.json", "[\n{\"a\": 1},\n{\"a\": 2,\n \"b\": {\"c\": 3}}\n]"),
+            ReadLimits.DEFAULT);
     assertThat(e).hasMessage("the value of 'b' in row 2 is not a string, number, boolean or null");
     assertThat(e.line()).isEqualTo(4);
   }
 
   @Test
   void rejectsTruncatedFileAndTrailingContent() throws Exception {
-    FileFormatException e = readError(file(dir, "cut.json", "[{\"a\": 1},\n{\"a\": \"tex"), ReadLimits.DEFAULT);
+    FileFormatException e =
+        readError(file(dir, "cut.json", "[{\"a\": 1},\n{\"a\": \"tex"), ReadLimits.DEFAULT);
     assertThat(e.getMessage()).contains("Unexpected end-of-input");
     assertThat(e.line()).isEqualTo(2);
 
@@ -80,14 +87,20 @@ class JsonFormatTest {
 
   @Test
   void enforcesLimitsAndUniqueKeys() throws Exception {
-    FileFormatException tooLong = readError(file(dir, "long.json", "[{\"a\": \"12345678901\"}]"), new ReadLimits(10, 5));
-    assertThat(tooLong.getMessage()).contains("String value length (11) exceeds the maximum allowed (10");
+    FileFormatException tooLong =
+        readError(file(dir, "long.json", "[{\"a\": \"12345678901\"}]"), new ReadLimits(10, 5));
+    assertThat(tooLong.getMessage())
+        .contains("String value length (11) exceeds the maximum allowed (10");
 
-    // Nested values are refused anyway; the parser's own depth limit only shows below the row depth of 2.
-    FileFormatException deep = readError(file(dir, "deep.json", "[{\"a\": [1]}]"), new ReadLimits(100, 2));
-    assertThat(deep.getMessage()).contains("Document nesting depth (3) exceeds the maximum allowed (2");
+    // Nested values are refused anyway; the parser's own depth limit only shows below the row depth
+    // of 2.
+    FileFormatException deep =
+        readError(file(dir, "deep.json", "[{\"a\": [1]}]"), new ReadLimits(100, 2));
+    assertThat(deep.getMessage())
+        .contains("Document nesting depth (3) exceeds the maximum allowed (2");
 
-    FileFormatException dup = readError(file(dir, "dup.json", "[{\"a\": 1, \"a\": 2}]"), ReadLimits.DEFAULT);
+    FileFormatException dup =
+        readError(file(dir, "dup.json", "[{\"a\": 1, \"a\": 2}]"), ReadLimits.DEFAULT);
     assertThat(dup.getMessage()).contains("Duplicate field 'a'");
     assertThat(dup.line()).isEqualTo(1);
   }

@@ -18,27 +18,29 @@ final class Samples {
 
   static final List<String> COLUMNS = List.of("id", "title", "text", "priority", "active", "note");
 
-  static final List<List<Object>> ROWS = List.of(
-      row(1L, "comma, \"quotes\" and 'single'", "line1\nline2\r\nline3\rend", 5, true, null),
-      row(2, "Zürich – 東京 😀", "=SUM(A1:A2)", -3L, false, ""),
-      row(3L, "+1", "-1", 0, true, "@user"),
-      row(4L, "x".repeat(10_000), "  leading and trailing  ", Long.MAX_VALUE, false, "true"),
-      row(5L, "123", "~", Long.MIN_VALUE, null, "null"),
-      row(6L, "# not a comment", "key: value", 7, true, "- item"),
-      row(7L, "", "tab\there", 8, false, "1.5"),
-      row(8L, "TRUE", "\"", 9, true, "- \n  x"));
+  static final List<List<Object>> ROWS =
+      List.of(
+          row(1L, "comma, \"quotes\" and 'single'", "line1\nline2\r\nline3\rend", 5, true, null),
+          row(2, "Zürich – 東京 😀", "=SUM(A1:A2)", -3L, false, ""),
+          row(3L, "+1", "-1", 0, true, "@user"),
+          row(4L, "x".repeat(10_000), "  leading and trailing  ", Long.MAX_VALUE, false, "true"),
+          row(5L, "123", "~", Long.MIN_VALUE, null, "null"),
+          row(6L, "# not a comment", "key: value", 7, true, "- item"),
+          row(7L, "", "tab\there", 8, false, "1.5"),
+          row(8L, "TRUE", "\"", 9, true, "- \n  x"));
 
-  private Samples() {
-  }
+  private Samples() {}
 
   static List<Object> row(Object... values) {
     return Arrays.asList(values); // allows nulls
   }
 
-  static Path write(Path dir, Format format, String sheet, List<String> columns, List<List<Object>> rows)
+  static Path write(
+      Path dir, Format format, String sheet, List<String> columns, List<List<Object>> rows)
       throws IOException {
     Path file = dir.resolve("data." + format.extension());
-    try (OutputStream out = Files.newOutputStream(file); RowWriter writer = format.openWriter(out, sheet, columns)) {
+    try (OutputStream out = Files.newOutputStream(file);
+        RowWriter writer = format.openWriter(out, sheet, columns)) {
       for (List<Object> row : rows) {
         writer.write(row);
       }
@@ -46,7 +48,8 @@ final class Samples {
     return file;
   }
 
-  static List<Map<String, Object>> readAll(Format format, Path file, String sheet) throws IOException {
+  static List<Map<String, Object>> readAll(Format format, Path file, String sheet)
+      throws IOException {
     List<Map<String, Object>> rows = new ArrayList<>();
     try (RowReader reader = format.openReader(file, sheet, ReadLimits.DEFAULT)) {
       for (Map<String, Object> row = reader.next(); row != null; row = reader.next()) {
@@ -63,8 +66,8 @@ final class Samples {
   }
 
   /** The rows as a reader of a format should return them, given how that format types values. */
-  static List<Map<String, Object>> expected(List<String> columns, List<List<Object>> rows,
-      Function<Object, Object> typing) {
+  static List<Map<String, Object>> expected(
+      List<String> columns, List<List<Object>> rows, Function<Object, Object> typing) {
     List<Map<String, Object>> result = new ArrayList<>();
     for (List<Object> row : rows) {
       Map<String, Object> map = new LinkedHashMap<>();

@@ -11,16 +11,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Writes and reads back a few hundred thousand rows, checking counts, order and progress reporting. */
+/**
+ * Writes and reads back a few hundred thousand rows, checking counts, order and progress reporting.
+ */
 class StreamingTest {
 
   private static final int ROWS = 200_000;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
-  @EnumSource(value = Format.class, names = {"CSV", "JSON", "YAML"})
+  @EnumSource(
+      value = Format.class,
+      names = {"CSV", "JSON", "YAML"})
   void streamsManyRows(Format format) throws Exception {
     Path file = dir.resolve("big." + format.extension());
     try (OutputStream out = Files.newOutputStream(file);

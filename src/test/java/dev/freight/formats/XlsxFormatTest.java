@@ -21,16 +21,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class XlsxFormatTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void roundTripsNastyValuesWithTypes() throws Exception {
     Path file = Samples.write(dir, Format.XLSX, "content", COLUMNS, ROWS);
 
     // Numbers come back as BigDecimal; strings stay text even when they start with '='.
-    assertThat(Samples.readAll(Format.XLSX, file, "content")).isEqualTo(Samples.expected(COLUMNS, ROWS,
-        v -> v instanceof Integer || v instanceof Long ? decimal(((Number) v).longValue()) : v));
+    assertThat(Samples.readAll(Format.XLSX, file, "content"))
+        .isEqualTo(
+            Samples.expected(
+                COLUMNS,
+                ROWS,
+                v ->
+                    v instanceof Integer || v instanceof Long
+                        ? decimal(((Number) v).longValue())
+                        : v));
   }
 
   @Test
@@ -44,7 +50,8 @@ class XlsxFormatTest {
     }
 
     // Read by name, the sheet continues on data_2 and data_3, with row numbers running on.
-    assertThat(ids(file, "data")).containsExactly(decimal(1), decimal(2), decimal(3), decimal(4), decimal(5));
+    assertThat(ids(file, "data"))
+        .containsExactly(decimal(1), decimal(2), decimal(3), decimal(4), decimal(5));
     try (RowReader reader = Format.XLSX.openReader(file, "data", ReadLimits.DEFAULT)) {
       List<Long> numbers = new java.util.ArrayList<>();
       while (reader.next() != null) {
@@ -71,22 +78,26 @@ class XlsxFormatTest {
       workbook.finish();
     }
 
-    assertThat(Samples.readAll(Format.XLSX, file, "second")).containsExactly(Map.of("sheet", "two"));
-    assertThat(Samples.readAll(Format.XLSX, file, "missing")).containsExactly(Map.of("sheet", "one"));
+    assertThat(Samples.readAll(Format.XLSX, file, "second"))
+        .containsExactly(Map.of("sheet", "two"));
+    assertThat(Samples.readAll(Format.XLSX, file, "missing"))
+        .containsExactly(Map.of("sheet", "one"));
     assertThat(Samples.readAll(Format.XLSX, file, null)).containsExactly(Map.of("sheet", "one"));
   }
 
   @Test
   void skipsEmptyRowsAndCountsSheetRows() throws Exception {
-    Path file = sheet(ws -> {
-      ws.value(1, 0, "id"); // header on sheet row 2
-      ws.value(1, 1, "ok");
-      ws.value(2, 0, 1);
-      ws.value(2, 1, true);
-      ws.value(2, 3, ""); // blank beyond the header is ignored
-      ws.value(4, 0, 2.5); // sheet row 5, after an empty row
-      ws.formula(4, 1, "A5*2"); // no cached value: reads as null
-    });
+    Path file =
+        sheet(
+            ws -> {
+              ws.value(1, 0, "id"); // header on sheet row 2
+              ws.value(1, 1, "ok");
+              ws.value(2, 0, 1);
+              ws.value(2, 1, true);
+              ws.value(2, 3, ""); // blank beyond the header is ignored
+              ws.value(4, 0, 2.5); // sheet row 5, after an empty row
+              ws.formula(4, 1, "A5*2"); // no cached value: reads as null
+            });
 
     try (RowReader reader = Format.XLSX.openReader(file, null, ReadLimits.DEFAULT)) {
       assertThat(reader.next()).containsExactly(Map.entry("id", decimal(1)), Map.entry("ok", true));
@@ -102,34 +113,42 @@ class XlsxFormatTest {
 
   @Test
   void rejectsValuesBeyondTheHeaderAndBadHeaders() throws Exception {
-    Path extra = sheet(ws -> {
-      ws.value(0, 0, "id");
-      ws.value(1, 0, 1);
-      ws.value(2, 0, 2);
-      ws.value(2, 2, "stray");
-    });
+    Path extra =
+        sheet(
+            ws -> {
+              ws.value(0, 0, "id");
+              ws.value(1, 0, 1);
+              ws.value(2, 0, 2);
+              ws.value(2, 2, "stray");
+            });
     FileFormatException e = readError(extra, ReadLimits.DEFAULT);
     assertThat(e).hasMessage("a value in column 3 has no header");
     assertThat(e.line()).isEqualTo(3);
 
-    Path dup = sheet(ws -> {
-      ws.value(0, 0, "id");
-      ws.value(0, 1, "id");
-    });
+    Path dup =
+        sheet(
+            ws -> {
+              ws.value(0, 0, "id");
+              ws.value(0, 1, "id");
+            });
     assertThat(readError(dup, ReadLimits.DEFAULT)).hasMessage("duplicate column name 'id'");
 
-    Path gap = sheet(ws -> {
-      ws.value(0, 0, "id");
-      ws.value(0, 2, "name");
-    });
+    Path gap =
+        sheet(
+            ws -> {
+              ws.value(0, 0, "id");
+              ws.value(0, 2, "name");
+            });
     assertThat(readError(gap, ReadLimits.DEFAULT)).hasMessage("empty column name in column 2");
   }
 
   @Test
   void rejectsFilesThatAreNotWorkbooks() throws Exception {
     Path file = Samples.file(dir, "fake.xlsx", "id,name\n1,x\n");
-    FileFormatException e = catchThrowableOfType(FileFormatException.class,
-        () -> Format.XLSX.openReader(file, null, ReadLimits.DEFAULT));
+    FileFormatException e =
+        catchThrowableOfType(
+            FileFormatException.class,
+            () -> Format.XLSX.openReader(file, null, ReadLimits.DEFAULT));
     assertThat(e.getMessage()).startsWith("not a valid XLSX file");
   }
 

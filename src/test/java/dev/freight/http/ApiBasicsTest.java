@@ -22,14 +22,17 @@ class ApiBasicsTest extends ServerTest {
   void healthNeedsNoTokenAndReportsTheDatabase() {
     HttpResponse<Buffer> health = server.client(null).get("/health");
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP").put("db", "UP"));
+    assertThat(health.bodyAsJsonObject())
+        .isEqualTo(new JsonObject().put("status", "UP").put("db", "UP"));
   }
 
   @Test
   void theContractIsServed() {
     HttpResponse<Buffer> contract = server.client(null).get("/openapi.yaml");
     assertThat(contract.statusCode()).isEqualTo(200);
-    assertThat(contract.bodyAsString()).startsWith("openapi: 3.1").contains("operationId: getCurrentUser");
+    assertThat(contract.bodyAsString())
+        .startsWith("openapi: 3.1")
+        .contains("operationId: getCurrentUser");
   }
 
   @Test
@@ -40,25 +43,40 @@ class ApiBasicsTest extends ServerTest {
 
   @Test
   void bodiesMustBeJsonAndSmall() {
-    HttpResponse<Buffer> csv = admin.request(HttpMethod.POST, "/api/v2/users/")
-        .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer("email\nx@example.com")).await();
+    HttpResponse<Buffer> csv =
+        admin
+            .request(HttpMethod.POST, "/api/v2/users/")
+            .putHeader("Content-Type", "text/csv")
+            .sendBuffer(Buffer.buffer("email\nx@example.com"))
+            .await();
     assertError(csv, 415);
 
     String huge = "x".repeat(2 * 1024 * 1024);
-    assertError(admin.post("/api/v2/users/", new JsonObject().put("email", "big@example.com").put("first_name", huge)),
+    assertError(
+        admin.post(
+            "/api/v2/users/",
+            new JsonObject().put("email", "big@example.com").put("first_name", huge)),
         413);
 
-    HttpResponse<Buffer> broken = admin.request(HttpMethod.POST, "/api/v2/users/")
-        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{\"email\":")).await();
+    HttpResponse<Buffer> broken =
+        admin
+            .request(HttpMethod.POST, "/api/v2/users/")
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer("{\"email\":"))
+            .await();
     assertError(broken, 400);
   }
 
   @Test
   void multipartIsRefusedWhereJsonIsExpected() {
-    HttpResponse<Buffer> multipart = admin.request(HttpMethod.POST, "/api/v2/users/")
-        .putHeader("Content-Type", "multipart/form-data; boundary=x")
-        .sendBuffer(Buffer.buffer("--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na@b.c\r\n--x--\r\n"))
-        .await();
+    HttpResponse<Buffer> multipart =
+        admin
+            .request(HttpMethod.POST, "/api/v2/users/")
+            .putHeader("Content-Type", "multipart/form-data; boundary=x")
+            .sendBuffer(
+                Buffer.buffer(
+                    "--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na@b.c\r\n--x--\r\n"))
+            .await();
     assertError(multipart, 415);
   }
 }

@@ -14,11 +14,13 @@ class HealthDownTest {
     try (TestServer server = TestServer.start()) {
       String db = server.database();
       TestServer.sql("ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
-      TestServer.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "'");
+      TestServer.sql(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db + "'");
 
       HttpResponse<Buffer> down = server.client(null).get("/health");
       assertThat(down.statusCode()).isEqualTo(503);
-      assertThat(down.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "DOWN").put("db", "DOWN"));
+      assertThat(down.bodyAsJsonObject())
+          .isEqualTo(new JsonObject().put("status", "DOWN").put("db", "DOWN"));
 
       TestServer.sql("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
       assertThat(server.client(null).get("/health").statusCode()).isEqualTo(200);

@@ -20,13 +20,37 @@ import org.junit.jupiter.api.Test;
  * full, and a digest that left out a field would miss its changes.
  */
 class ContentHashTest extends ServerTest {
-  private static final List<Map<String, Object>> ROWS = List.of(
-      LibraryFiles.standard("PLAIN1", "Plain title", 5),
-      with(LibraryFiles.standard("WIDE1", "Grüße, 東京, 🔒 and \"quotes\"", 10),
-          "text", "line one\nline two\r\n\ttabbed 🔒🔒", "tags", "ß,é", "active", false),
-      with(LibraryFiles.standard("EMPTY1", "E", 1), "text", "", "problem", "", "phase", "", "tags", ""),
-      with(LibraryFiles.standard("LONG1", "L", 7), "text", "x".repeat(10_000), "match_conditions", "A1 AND !A2;A3",
-          "problem", "P12", "phase", "D1"));
+  private static final List<Map<String, Object>> ROWS =
+      List.of(
+          LibraryFiles.standard("PLAIN1", "Plain title", 5),
+          with(
+              LibraryFiles.standard("WIDE1", "Grüße, 東京, 🔒 and \"quotes\"", 10),
+              "text",
+              "line one\nline two\r\n\ttabbed 🔒🔒",
+              "tags",
+              "ß,é",
+              "active",
+              false),
+          with(
+              LibraryFiles.standard("EMPTY1", "E", 1),
+              "text",
+              "",
+              "problem",
+              "",
+              "phase",
+              "",
+              "tags",
+              ""),
+          with(
+              LibraryFiles.standard("LONG1", "L", 7),
+              "text",
+              "x".repeat(10_000),
+              "match_conditions",
+              "A1 AND !A2;A3",
+              "problem",
+              "P12",
+              "phase",
+              "D1"));
 
   @Test
   void importsWriteTheDigestsJavaComputesForWhatTheyAddAndChange() {
@@ -42,11 +66,15 @@ class ContentHashTest extends ServerTest {
 
   private static void assertDigests(List<Map<String, Object>> rows) {
     Map<String, UUID> stored = new HashMap<>();
-    server.query("SELECT id, content_hash FROM standard").forEach(row -> stored.put(row.getString(0), row.getUUID(1)));
+    server
+        .query("SELECT id, content_hash FROM standard")
+        .forEach(row -> stored.put(row.getString(0), row.getUUID(1)));
     assertThat(stored).hasSize(rows.size());
     ContentHash java = new ContentHash(ContentModels.STANDARD);
     for (Map<String, Object> row : rows) {
-      assertThat(java.of(values(row))).as((String) row.get("id")).isEqualTo(stored.get((String) row.get("id")));
+      assertThat(java.of(values(row)))
+          .as((String) row.get("id"))
+          .isEqualTo(stored.get((String) row.get("id")));
     }
   }
 

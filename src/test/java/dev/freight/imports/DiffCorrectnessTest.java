@@ -27,7 +27,8 @@ class DiffCorrectnessTest extends ServerTest {
     for (int i = 0; i < LIBRARY; i++) {
       library.put("R" + i, LibraryFiles.random(random, "R" + i));
     }
-    Imports.load(admin, "standard.json", LibraryFiles.write(Format.JSON, new ArrayList<>(library.values())));
+    Imports.load(
+        admin, "standard.json", LibraryFiles.write(Format.JSON, new ArrayList<>(library.values())));
 
     // The second file: most rows unchanged, some edited, some marked for deletion, some new, some
     // deletions of ids that do not exist, and a part of the library left out altogether.
@@ -56,16 +57,23 @@ class DiffCorrectnessTest extends ServerTest {
     Collections.shuffle(file, random);
 
     Map<String, TreeMap<Long, JsonObject>> expected = expectedDiff(library, file);
-    JsonObject job = Imports.uploadAndSettle(admin, "standard.csv", LibraryFiles.write(Format.CSV, file));
+    JsonObject job =
+        Imports.uploadAndSettle(admin, "standard.csv", LibraryFiles.write(Format.CSV, file));
     long id = job.getLong("id");
-    assertThat(Imports.summary(admin, id)).isEqualTo(new JsonObject().put("content_model", "standard")
-        .put("add", expected.get("add").size()).put("update", expected.get("update").size())
-        .put("delete", expected.get("delete").size())
-        .put("unchanged", expected.get("unchanged").size()));
+    assertThat(Imports.summary(admin, id))
+        .isEqualTo(
+            new JsonObject()
+                .put("content_model", "standard")
+                .put("add", expected.get("add").size())
+                .put("update", expected.get("update").size())
+                .put("delete", expected.get("delete").size())
+                .put("unchanged", expected.get("unchanged").size()));
 
     JsonObject diff = admin.get(Imports.PATH + id + "/diff/standard/").bodyAsJsonObject();
     for (String op : List.of("add", "update", "delete")) {
-      assertThat(diff.getJsonArray(op)).as(op).isEqualTo(new JsonArray(new ArrayList<>(expected.get(op).values())));
+      assertThat(diff.getJsonArray(op))
+          .as(op)
+          .isEqualTo(new JsonArray(new ArrayList<>(expected.get(op).values())));
     }
 
     Imports.accept(admin, id);
@@ -74,10 +82,18 @@ class DiffCorrectnessTest extends ServerTest {
     // Every value as the file gave it, whatever its type: the new states of the diff, applied.
     Map<String, JsonObject> applied = new HashMap<>();
     library.forEach((key, row) -> applied.put(key, json(row, false)));
-    expected.get("delete").values().forEach(item -> applied.remove(item.getJsonObject("original").getString("id")));
+    expected
+        .get("delete")
+        .values()
+        .forEach(item -> applied.remove(item.getJsonObject("original").getString("id")));
     for (String op : List.of("add", "update")) {
-      expected.get(op).values().forEach(item -> applied.put(item.getJsonObject("new").getString("id"),
-          item.getJsonObject("new")));
+      expected
+          .get(op)
+          .values()
+          .forEach(
+              item ->
+                  applied.put(
+                      item.getJsonObject("new").getString("id"), item.getJsonObject("new")));
     }
     assertThat(libraryItems()).isEqualTo(applied);
   }
@@ -86,13 +102,18 @@ class DiffCorrectnessTest extends ServerTest {
   private static Map<String, JsonObject> libraryItems() {
     Map<String, JsonObject> items = new HashMap<>();
     for (int page = 1; items.size() < Imports.libraryCount(admin); page++) {
-      JsonArray results = admin.get("/api/v2/library/standards/?page_size=1000&page=" + page).bodyAsJsonObject()
-          .getJsonArray("results");
+      JsonArray results =
+          admin
+              .get("/api/v2/library/standards/?page_size=1000&page=" + page)
+              .bodyAsJsonObject()
+              .getJsonArray("results");
       assertThat(results).as("page %d", page).isNotEmpty();
       for (Object item : results) {
         JsonObject listed = (JsonObject) item;
         JsonObject fields = new JsonObject();
-        LibraryFiles.COLUMNS.forEach(field -> fields.put(field, field.equals("mark_delete") ? false : listed.getValue(field)));
+        LibraryFiles.COLUMNS.forEach(
+            field ->
+                fields.put(field, field.equals("mark_delete") ? false : listed.getValue(field)));
         items.put(listed.getString("id"), fields);
       }
     }
@@ -115,8 +136,8 @@ class DiffCorrectnessTest extends ServerTest {
   }
 
   /** The rules of the issue, applied row by row in memory. */
-  private static Map<String, TreeMap<Long, JsonObject>> expectedDiff(Map<String, Map<String, Object>> library,
-      List<Map<String, Object>> file) {
+  private static Map<String, TreeMap<Long, JsonObject>> expectedDiff(
+      Map<String, Map<String, Object>> library, List<Map<String, Object>> file) {
     Map<String, TreeMap<Long, JsonObject>> diff = new HashMap<>();
     List.of("add", "update", "delete", "unchanged").forEach(op -> diff.put(op, new TreeMap<>()));
     for (int i = 0; i < file.size(); i++) {
@@ -124,7 +145,8 @@ class DiffCorrectnessTest extends ServerTest {
       Map<String, Object> row = file.get(i);
       Map<String, Object> known = library.get((String) row.get("id"));
       boolean delete = (Boolean) row.get("mark_delete");
-      JsonObject item = new JsonObject().put("original", known == null ? new JsonObject() : json(known, false));
+      JsonObject item =
+          new JsonObject().put("original", known == null ? new JsonObject() : json(known, false));
       if (known == null) {
         if (!delete) {
           diff.get("add").put(entry, item.put("new", json(row, false)).put("entry", entry));
@@ -134,12 +156,19 @@ class DiffCorrectnessTest extends ServerTest {
       } else {
         JsonArray changed = new JsonArray();
         for (String field : LibraryFiles.COLUMNS) {
-          if (!field.equals("id") && !field.equals("mark_delete") && !row.get(field).equals(known.get(field))) {
+          if (!field.equals("id")
+              && !field.equals("mark_delete")
+              && !row.get(field).equals(known.get(field))) {
             changed.add(field);
           }
         }
         String op = changed.isEmpty() ? "unchanged" : "update";
-        diff.get(op).put(entry, item.put("new", json(row, false)).put("entry", entry).put("changed_fields", changed));
+        diff.get(op)
+            .put(
+                entry,
+                item.put("new", json(row, false))
+                    .put("entry", entry)
+                    .put("changed_fields", changed));
       }
     }
     return diff;
@@ -147,7 +176,8 @@ class DiffCorrectnessTest extends ServerTest {
 
   private static JsonObject json(Map<String, Object> row, boolean markDelete) {
     JsonObject json = new JsonObject();
-    LibraryFiles.COLUMNS.forEach(field -> json.put(field, field.equals("mark_delete") ? markDelete : row.get(field)));
+    LibraryFiles.COLUMNS.forEach(
+        field -> json.put(field, field.equals("mark_delete") ? markDelete : row.get(field)));
     return json;
   }
 }

@@ -24,8 +24,10 @@ class ImportResumeTest {
       rows.add(LibraryFiles.standard("M" + i, "Standard " + i, 1 + i % 10));
     }
     TestServer server = TestServer.start();
-    long id = Imports.upload(server.admin(), "standard.csv", LibraryFiles.write(Format.CSV, rows))
-        .bodyAsJsonObject().getLong("id");
+    long id =
+        Imports.upload(server.admin(), "standard.csv", LibraryFiles.write(Format.CSV, rows))
+            .bodyAsJsonObject()
+            .getLong("id");
     server.admin().awaitStatus(Imports.PATH + id + "/", "generating_diff");
 
     TestServer restarted = server.restart();
@@ -49,39 +51,54 @@ class ImportResumeTest {
     }
     byte[] file = LibraryFiles.write(Format.CSV, rows);
     try (TestServer server = TestServer.start()) {
-      long id = Imports.upload(server.admin(), "standard.csv", file).bodyAsJsonObject().getLong("id");
+      long id =
+          Imports.upload(server.admin(), "standard.csv", file).bodyAsJsonObject().getLong("id");
       // The diff may still be running; the file is already stored whole.
-      assertThat(server.count("SELECT s.size FROM import_files f JOIN stored_files s ON s.id = f.file_id"
-          + " WHERE f.job_id = " + id)).isEqualTo(file.length);
-      assertThat(server.count("SELECT sum(octet_length(data)) FROM stored_file_chunks")).isEqualTo(file.length);
-      assertThat(Imports.settle(server.admin(), id).getString("status")).isEqualTo("ready_for_review");
+      assertThat(
+              server.count(
+                  "SELECT s.size FROM import_files f JOIN stored_files s ON s.id = f.file_id"
+                      + " WHERE f.job_id = "
+                      + id))
+          .isEqualTo(file.length);
+      assertThat(server.count("SELECT sum(octet_length(data)) FROM stored_file_chunks"))
+          .isEqualTo(file.length);
+      assertThat(Imports.settle(server.admin(), id).getString("status"))
+          .isEqualTo("ready_for_review");
     }
   }
 
   @Test
   void aJobWhoseFilesWereNotCompletelyStoredFailsAtTheNextStartAndOnRetry() {
     TestServer server = TestServer.start();
-    long id = Imports.upload(server.admin(), "standard.csv",
-            LibraryFiles.write(Format.CSV, List.of(LibraryFiles.standard("S1", "One", 1))))
-        .bodyAsJsonObject().getLong("id");
+    long id =
+        Imports.upload(
+                server.admin(),
+                "standard.csv",
+                LibraryFiles.write(Format.CSV, List.of(LibraryFiles.standard("S1", "One", 1))))
+            .bodyAsJsonObject()
+            .getLong("id");
     Imports.settle(server.admin(), id);
-    // What a server stopped while storing the upload leaves: the job not yet diffed, its file without a size.
+    // What a server stopped while storing the upload leaves: the job not yet diffed, its file
+    // without a size.
     server.query("UPDATE stored_files SET size = NULL");
     server.query("UPDATE import_jobs SET status = 'pending' WHERE id = " + id);
 
     TestServer restarted = server.restart();
     try {
-      String message = "The files of this job were not completely stored (the server stopped or the database"
-          + " failed meanwhile); upload them again in a new job.";
+      String message =
+          "The files of this job were not completely stored (the server stopped or the database"
+              + " failed meanwhile); upload them again in a new job.";
       JsonObject job = Imports.settle(restarted.admin(), id);
       assertThat(job.getString("status")).isEqualTo("fail");
-      assertThat(job.getJsonObject("errors").getJsonArray("job").getJsonObject(0).getString("message"))
+      assertThat(
+              job.getJsonObject("errors").getJsonArray("job").getJsonObject(0).getString("message"))
           .isEqualTo(message);
 
       assertThat(Imports.patch(restarted.admin(), id, "retry").statusCode()).isEqualTo(200);
       job = Imports.settle(restarted.admin(), id);
       assertThat(job.getString("status")).isEqualTo("fail");
-      assertThat(job.getJsonObject("errors").getJsonArray("job").getJsonObject(0).getString("message"))
+      assertThat(
+              job.getJsonObject("errors").getJsonArray("job").getJsonObject(0).getString("message"))
           .isEqualTo(message);
     } finally {
       restarted.close();
@@ -102,7 +119,8 @@ class ImportResumeTest {
       assertThat(upload.get(60, TimeUnit.SECONDS).bodyAsJsonObject().getLong("id")).isEqualTo(id);
       JsonObject job = Imports.settle(server.admin(), id);
       assertThat(job.getString("status")).isEqualTo("fail");
-      // The retry read the whole kept file, as the first run did: the file's own problem, not a missing copy.
+      // The retry read the whole kept file, as the first run did: the file's own problem, not a
+      // missing copy.
       assertThat(job.getJsonObject("errors").encode()).contains("there is no 'id' column");
       assertThat(server.count("SELECT count(*) FROM stored_files WHERE size IS NULL")).isZero();
     }

@@ -48,7 +48,11 @@ public final class Imports {
   }
 
   public static JsonObject summary(Client client, long id) {
-    return client.get(PATH + id + "/diff/").bodyAsJsonObject().getJsonArray("results").getJsonObject(0);
+    return client
+        .get(PATH + id + "/diff/")
+        .bodyAsJsonObject()
+        .getJsonArray("results")
+        .getJsonObject(0);
   }
 
   public static long libraryCount(Client client) {

@@ -13,8 +13,18 @@ import java.util.Random;
 
 /** Library content for tests: standards as maps, written to upload files in any format. */
 final class LibraryFiles {
-  static final List<String> COLUMNS = List.of("id", "title", "text", "problem", "priority", "phase", "active",
-      "mark_delete", "match_conditions", "tags");
+  static final List<String> COLUMNS =
+      List.of(
+          "id",
+          "title",
+          "text",
+          "problem",
+          "priority",
+          "phase",
+          "active",
+          "mark_delete",
+          "match_conditions",
+          "tags");
 
   private LibraryFiles() {}
 
@@ -39,12 +49,17 @@ final class LibraryFiles {
     row.put("problem", random.nextBoolean() ? "" : "P" + random.nextInt(40));
     row.put("phase", "X" + random.nextInt(5));
     row.put("active", random.nextBoolean());
-    row.put("match_conditions", random.nextBoolean() ? "" : "A" + random.nextInt(9) + " AND !A" + random.nextInt(9));
+    row.put(
+        "match_conditions",
+        random.nextBoolean() ? "" : "A" + random.nextInt(9) + " AND !A" + random.nextInt(9));
     row.put("tags", random.nextBoolean() ? "" : "t" + random.nextInt(5));
     return row;
   }
 
-  /** The rows written in {@code format} with the given columns (a row's missing keys are written empty). */
+  /**
+   * The rows written in {@code format} with the given columns (a row's missing keys are written
+   * empty).
+   */
   static byte[] write(Format format, List<String> columns, List<Map<String, Object>> rows) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (RowWriter writer = format.openWriter(out, "standard", columns)) {

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 
 class SeenIdsTest {
 
-  /** A file of a million distinct ids skips the search for duplicates; one repeat, anywhere, does not. */
+  /**
+   * A file of a million distinct ids skips the search for duplicates; one repeat, anywhere, does
+   * not.
+   */
   @Test
   void aMillionDistinctIdsAreCertainlyNewAndAnyRepeatIsNoticed() {
     SeenIds ids = new SeenIds();

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Job work yields the CPU to request handling: an operator sees it as the job threads' NI in top or ps. */
+/**
+ * Job work yields the CPU to request handling: an operator sees it as the job threads' NI in top or
+ * ps.
+ */
 class WorkerTest {
   private final Vertx vertx = Vertx.vertx();
 
@@ -26,7 +29,8 @@ class WorkerTest {
   @Test
   void jobThreadsRunAtALowerPriorityThanTheEventLoops() throws Exception {
     Worker worker = new Worker(vertx, 2);
-    int ordinary = vertx.getOrCreateContext().<Integer>executeBlocking(WorkerTest::ownNiceness).await();
+    int ordinary =
+        vertx.getOrCreateContext().<Integer>executeBlocking(WorkerTest::ownNiceness).await();
     assertThat(worker.run(WorkerTest::ownNiceness).await()).isGreaterThan(ordinary);
     worker.close().await();
   }

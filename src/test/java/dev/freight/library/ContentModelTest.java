@@ -42,9 +42,23 @@ class ContentModelTest {
 
   @Test
   void standardFieldsInExportOrder() {
-    assertThat(STANDARD.fields()).extracting(Field::name).containsExactly(
-        "id", "title", "text", "problem", "priority", "phase", "active", "mark_delete", "match_conditions", "tags");
-    assertThat(STANDARD.storedFields()).extracting(Field::name).doesNotContain("mark_delete").hasSize(9);
+    assertThat(STANDARD.fields())
+        .extracting(Field::name)
+        .containsExactly(
+            "id",
+            "title",
+            "text",
+            "problem",
+            "priority",
+            "phase",
+            "active",
+            "mark_delete",
+            "match_conditions",
+            "tags");
+    assertThat(STANDARD.storedFields())
+        .extracting(Field::name)
+        .doesNotContain("mark_delete")
+        .hasSize(9);
     assertThat(STANDARD.key().name()).isEqualTo("id");
     assertThat(STANDARD.table()).isEqualTo("standard");
     assertThat(ContentModels.byName("standard")).containsSame(STANDARD);
@@ -56,26 +70,58 @@ class ContentModelTest {
   void missingColumnsGetDefaultsInModelOrder() {
     RowResult result = STANDARD.coerce(Map.of("title", "T", "id", "S1"));
     assertThat(result.ok()).isTrue();
-    assertThat(byName(result)).containsExactly(
-        entry("id", "S1"), entry("title", "T"), entry("text", ""), entry("problem", ""), entry("priority", 5),
-        entry("phase", ""), entry("active", true), entry("mark_delete", false), entry("match_conditions", ""),
-        entry("tags", ""));
+    assertThat(byName(result))
+        .containsExactly(
+            entry("id", "S1"),
+            entry("title", "T"),
+            entry("text", ""),
+            entry("problem", ""),
+            entry("priority", 5),
+            entry("phase", ""),
+            entry("active", true),
+            entry("mark_delete", false),
+            entry("match_conditions", ""),
+            entry("tags", ""));
   }
 
   @Test
   void emptyAndNullValuesAlsoGetDefaults() {
     RowResult result = STANDARD.coerce(row("priority", "", "active", null, "problem", ""));
     assertThat(result.errors()).isEmpty();
-    assertThat(byName(result)).contains(entry("priority", 5), entry("active", true), entry("problem", ""));
+    assertThat(byName(result))
+        .contains(entry("priority", 5), entry("active", true), entry("problem", ""));
   }
 
   @Test
   void typedValues() {
-    RowResult result = STANDARD.coerce(row("text", " keep me ", "problem", "P12", "priority", new BigDecimal("8.0"),
-        "phase", "X1", "active", "no", "mark_delete", " YES ", "match_conditions", "A1 AND !A2;A3", "tags", "a, b"));
+    RowResult result =
+        STANDARD.coerce(
+            row(
+                "text",
+                " keep me ",
+                "problem",
+                "P12",
+                "priority",
+                new BigDecimal("8.0"),
+                "phase",
+                "X1",
+                "active",
+                "no",
+                "mark_delete",
+                " YES ",
+                "match_conditions",
+                "A1 AND !A2;A3",
+                "tags",
+                "a, b"));
     assertThat(result.errors()).isEmpty();
-    assertThat(byName(result)).contains(entry("text", " keep me "), entry("priority", 8), entry("active", false),
-        entry("mark_delete", true), entry("match_conditions", "A1 AND !A2;A3"), entry("tags", "a, b"));
+    assertThat(byName(result))
+        .contains(
+            entry("text", " keep me "),
+            entry("priority", 8),
+            entry("active", false),
+            entry("mark_delete", true),
+            entry("match_conditions", "A1 AND !A2;A3"),
+            entry("tags", "a, b"));
   }
 
   @Test
@@ -83,7 +129,9 @@ class ContentModelTest {
     assertThat(STANDARD.coerce(row("id", "A-1_b.2")).ok()).isTrue();
     assertThat(STANDARD.coerce(row("id", "x".repeat(64))).ok()).isTrue();
     for (String bad : List.of("x".repeat(65), "a b", "x/y", "caf\u00e9", "\uff21")) {
-      assertThat(errorOf("id", row("id", bad))).as(bad).isEqualTo("must be 1 to 64 letters, digits, '_', '-' or '.'");
+      assertThat(errorOf("id", row("id", bad)))
+          .as(bad)
+          .isEqualTo("must be 1 to 64 letters, digits, '_', '-' or '.'");
     }
     assertThat(errorOf("id", row("id", ""))).isEqualTo("is required");
     var noId = row();
@@ -94,7 +142,8 @@ class ContentModelTest {
   @Test
   void titleIsRequiredAndShort() {
     assertThat(STANDARD.coerce(row("title", "t".repeat(255))).ok()).isTrue();
-    assertThat(errorOf("title", row("title", "t".repeat(256)))).isEqualTo("must be at most 255 characters");
+    assertThat(errorOf("title", row("title", "t".repeat(256))))
+        .isEqualTo("must be at most 255 characters");
     assertThat(errorOf("title", row("title", ""))).isEqualTo("is required");
     assertThat(errorOf("title", row("title", null))).isEqualTo("is required");
   }
@@ -110,18 +159,23 @@ class ContentModelTest {
 
   @Test
   void problemAndPhaseAreShortIds() {
-    assertThat(errorOf("problem", row("problem", "12"))).isEqualTo("must be letters followed by digits, like P12");
+    assertThat(errorOf("problem", row("problem", "12")))
+        .isEqualTo("must be letters followed by digits, like P12");
     for (String bad : List.of("X1a", "P", "P-1", "\u00e91", "P\u0661")) {
-      assertThat(errorOf("phase", row("phase", bad))).as(bad).isEqualTo("must be letters followed by digits, like P12");
+      assertThat(errorOf("phase", row("phase", bad)))
+          .as(bad)
+          .isEqualTo("must be letters followed by digits, like P12");
     }
     assertThat(STANDARD.coerce(row("phase", "abc123")).ok()).isTrue();
-    assertThat(errorOf("phase", row("phase", "X" + "1".repeat(64)))).isEqualTo("must be at most 64 characters");
+    assertThat(errorOf("phase", row("phase", "X" + "1".repeat(64))))
+        .isEqualTo("must be at most 64 characters");
   }
 
   @Test
   void textLengthCap() {
     assertThat(STANDARD.coerce(row("text", "t".repeat(100_000))).ok()).isTrue();
-    assertThat(errorOf("text", row("text", "t".repeat(100_001)))).isEqualTo("must be at most 100000 characters");
+    assertThat(errorOf("text", row("text", "t".repeat(100_001))))
+        .isEqualTo("must be at most 100000 characters");
   }
 
   @Test
@@ -134,16 +188,18 @@ class ContentModelTest {
   void everyProblemIsReportedWithItsRawValue() {
     RowResult result = STANDARD.coerce(row("priority", "abc", "active", "maybe", "colour", "red"));
     assertThat(result.ok()).isFalse();
-    assertThat(result.errors()).containsExactly(
-        new FieldError("priority", "abc", "expected an integer"),
-        new FieldError("active", "maybe", "expected a boolean (true/false, 1/0, yes/no)"),
-        new FieldError("colour", "red", "unknown field"));
+    assertThat(result.errors())
+        .containsExactly(
+            new FieldError("priority", "abc", "expected an integer"),
+            new FieldError("active", "maybe", "expected a boolean (true/false, 1/0, yes/no)"),
+            new FieldError("colour", "red", "unknown field"));
     assertThat(byName(result)).containsKey("id").doesNotContainKeys("priority", "active");
   }
 
   @Test
   void headerChecks() {
-    assertThat(STANDARD.unknownColumns(List.of("id", "Title", "colour", "tags"))).containsExactly("Title", "colour");
+    assertThat(STANDARD.unknownColumns(List.of("id", "Title", "colour", "tags")))
+        .containsExactly("Title", "colour");
     assertThat(STANDARD.hasKey(List.of("title", "id"))).isTrue();
     assertThat(STANDARD.hasKey(List.of("title"))).isFalse();
   }

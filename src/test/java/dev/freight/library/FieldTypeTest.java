@@ -13,10 +13,23 @@ class FieldTypeTest {
 
   @Test
   void booleanSpellings() {
-    for (Object yes : new Object[] {"true", "TRUE", "1", "yes", " YES ", "Yes", Boolean.TRUE, 1L, BigDecimal.ONE, new BigDecimal("1.0")}) {
+    for (Object yes :
+        new Object[] {
+          "true",
+          "TRUE",
+          "1",
+          "yes",
+          " YES ",
+          "Yes",
+          Boolean.TRUE,
+          1L,
+          BigDecimal.ONE,
+          new BigDecimal("1.0")
+        }) {
       assertThat(BOOLEAN.coerce(yes)).as("%s", yes).isEqualTo(true);
     }
-    for (Object no : new Object[] {"false", "False", "0", "no", " NO\t", Boolean.FALSE, 0, BigDecimal.ZERO}) {
+    for (Object no :
+        new Object[] {"false", "False", "0", "no", " NO\t", Boolean.FALSE, 0, BigDecimal.ZERO}) {
       assertThat(BOOLEAN.coerce(no)).as("%s", no).isEqualTo(false);
     }
   }
@@ -24,7 +37,8 @@ class FieldTypeTest {
   @Test
   void booleanRejectsOtherValues() {
     for (Object bad : new Object[] {"y", "on", "2", 2, new BigDecimal("0.5")}) {
-      assertThatThrownBy(() -> BOOLEAN.coerce(bad)).as("%s", bad)
+      assertThatThrownBy(() -> BOOLEAN.coerce(bad))
+          .as("%s", bad)
           .hasMessage("expected a boolean (true/false, 1/0, yes/no)");
     }
   }
@@ -51,7 +65,8 @@ class FieldTypeTest {
 
   @Test
   void integerRejectsOtherValues() {
-    for (Object bad : new Object[] {"abc", "8.5", new BigDecimal("8.5"), "1e3", true, 3_000_000_000L, "7 7"}) {
+    for (Object bad :
+        new Object[] {"abc", "8.5", new BigDecimal("8.5"), "1e3", true, 3_000_000_000L, "7 7"}) {
       assertThatThrownBy(() -> INTEGER.coerce(bad)).as("%s", bad).hasMessage("expected an integer");
     }
   }
@@ -69,7 +84,8 @@ class FieldTypeTest {
   @Test
   void stringsHaveAGlobalLengthCap() {
     assertThat(STRING.coerce("x".repeat(100_000))).isEqualTo("x".repeat(100_000));
-    assertThatThrownBy(() -> STRING.coerce("x".repeat(100_001))).hasMessage("must be at most 100000 characters");
+    assertThatThrownBy(() -> STRING.coerce("x".repeat(100_001)))
+        .hasMessage("must be at most 100000 characters");
   }
 
   @Test

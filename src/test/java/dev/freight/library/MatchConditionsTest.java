@@ -8,7 +8,8 @@ class MatchConditionsTest {
 
   @Test
   void validRules() {
-    for (String rule : new String[] {"", "A1", "!A1", "A1 AND !A2;A3", "a.b-c_1 AND B2 AND !C3", "A1;B1;!C1"}) {
+    for (String rule :
+        new String[] {"", "A1", "!A1", "A1 AND !A2;A3", "a.b-c_1 AND B2 AND !C3", "A1;B1;!C1"}) {
       assertThat(MatchConditions.check(rule)).as(rule).isNull();
     }
   }
@@ -25,9 +26,12 @@ class MatchConditionsTest {
     assertThat(MatchConditions.check("!!A1")).isEqualTo("expected an answer id at position 2");
     assertThat(MatchConditions.check("!")).isEqualTo("unexpected end of rule at position 2");
     assertThat(MatchConditions.check("A1  AND A2")).isEqualTo("expected AND at position 4");
-    assertThat(MatchConditions.check("A1 AND  A2")).isEqualTo("expected an answer id at position 8");
-    assertThat(MatchConditions.check("A1 ANDA2")).isEqualTo("expected a space after AND at position 7");
-    assertThat(MatchConditions.check("A1,A2")).isEqualTo("expected \" AND \", \";\" or the end of the rule at position 3");
+    assertThat(MatchConditions.check("A1 AND  A2"))
+        .isEqualTo("expected an answer id at position 8");
+    assertThat(MatchConditions.check("A1 ANDA2"))
+        .isEqualTo("expected a space after AND at position 7");
+    assertThat(MatchConditions.check("A1,A2"))
+        .isEqualTo("expected \" AND \", \";\" or the end of the rule at position 3");
     assertThat(MatchConditions.check(" A1")).isEqualTo("expected an answer id at position 1");
   }
 }

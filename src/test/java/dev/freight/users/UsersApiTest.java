@@ -33,46 +33,74 @@ class UsersApiTest extends ServerTest {
   void requestsWithoutAValidTokenAre401() {
     assertError(server.client(null).get("/api/v2/users/me/"), 401, "not provided");
     assertError(server.client("wrong-token").get("/api/v2/users/me/"), 401, "Invalid token");
-    HttpResponse<Buffer> bearer = server.client(null).request(HttpMethod.GET, "/api/v2/users/me/")
-        .putHeader("Authorization", "Bearer " + TestServer.ADMIN_TOKEN).send().await();
+    HttpResponse<Buffer> bearer =
+        server
+            .client(null)
+            .request(HttpMethod.GET, "/api/v2/users/me/")
+            .putHeader("Authorization", "Bearer " + TestServer.ADMIN_TOKEN)
+            .send()
+            .await();
     assertError(bearer, 401, "Token <key>");
   }
 
   @Test
   void quotedTokensAsTheDocsShowThemAreAccepted() {
-    HttpResponse<Buffer> quoted = server.client(null).request(HttpMethod.GET, "/api/v2/users/me/")
-        .putHeader("Authorization", "Token \"" + TestServer.ADMIN_TOKEN + "\"").send().await();
+    HttpResponse<Buffer> quoted =
+        server
+            .client(null)
+            .request(HttpMethod.GET, "/api/v2/users/me/")
+            .putHeader("Authorization", "Token \"" + TestServer.ADMIN_TOKEN + "\"")
+            .send()
+            .await();
     assertThat(quoted.statusCode()).isEqualTo(200);
   }
 
   @Test
   void aSuperuserCreatesUsersWhoseTokenIsShownOnce() {
-    HttpResponse<Buffer> created = admin.post("/api/v2/users/", new JsonObject()
-        .put("email", "ann@example.com").put("first_name", "Ann").put("last_name", "Lee"));
+    HttpResponse<Buffer> created =
+        admin.post(
+            "/api/v2/users/",
+            new JsonObject()
+                .put("email", "ann@example.com")
+                .put("first_name", "Ann")
+                .put("last_name", "Lee"));
     assertThat(created.statusCode()).isEqualTo(201);
     JsonObject ann = created.bodyAsJsonObject();
     assertThat(ann.getString("token")).hasSizeGreaterThanOrEqualTo(43);
     assertThat(ann.getBoolean("is_superuser")).isFalse();
 
-    JsonObject me = admin.withToken(ann.getString("token")).get("/api/v2/users/me/").bodyAsJsonObject();
+    JsonObject me =
+        admin.withToken(ann.getString("token")).get("/api/v2/users/me/").bodyAsJsonObject();
     assertThat(me.getString("first_name")).isEqualTo("Ann");
     assertThat(me.containsKey("token")).as("the token is never shown again").isFalse();
   }
 
   @Test
   void creatingUsersIsValidated() {
-    assertError(admin.post("/api/v2/users/", new JsonObject().put("first_name", "No Email")), 400, "email");
-    assertError(admin.post("/api/v2/users/", new JsonObject().put("email", "not-an-email")), 400, "");
-    assertError(admin.post("/api/v2/users/", new JsonObject().put("email", "x@example.com").put("extra", 1)), 400, "");
+    assertError(
+        admin.post("/api/v2/users/", new JsonObject().put("first_name", "No Email")), 400, "email");
+    assertError(
+        admin.post("/api/v2/users/", new JsonObject().put("email", "not-an-email")), 400, "");
+    assertError(
+        admin.post(
+            "/api/v2/users/", new JsonObject().put("email", "x@example.com").put("extra", 1)),
+        400,
+        "");
     admin.createUser("dup@example.com", false);
-    assertError(admin.post("/api/v2/users/", new JsonObject().put("email", "DUP@example.com")), 400, "already exists");
+    assertError(
+        admin.post("/api/v2/users/", new JsonObject().put("email", "DUP@example.com")),
+        400,
+        "already exists");
   }
 
   @Test
   void onlySuperusersListAndCreateUsers() {
     Client bob = admin.createUser("bob@example.com", false);
     assertError(bob.get("/api/v2/users/"), 403, "permission");
-    assertError(bob.post("/api/v2/users/", new JsonObject().put("email", "eve@example.com")), 403, "permission");
+    assertError(
+        bob.post("/api/v2/users/", new JsonObject().put("email", "eve@example.com")),
+        403,
+        "permission");
 
     Client root = admin.createUser("root2@example.com", true);
     assertThat(root.get("/api/v2/users/").statusCode()).isEqualTo(200);
@@ -107,11 +135,13 @@ class UsersApiTest extends ServerTest {
 
   @Test
   void rotatingATokenRetiresTheOldOne() {
-    HttpResponse<Buffer> created = admin.post("/api/v2/users/", new JsonObject().put("email", "carol@example.com"));
+    HttpResponse<Buffer> created =
+        admin.post("/api/v2/users/", new JsonObject().put("email", "carol@example.com"));
     JsonObject carol = created.bodyAsJsonObject();
     Client oldSession = admin.withToken(carol.getString("token"));
 
-    HttpResponse<Buffer> rotated = oldSession.post("/api/v2/users/" + carol.getInteger("id") + "/token/", new JsonObject());
+    HttpResponse<Buffer> rotated =
+        oldSession.post("/api/v2/users/" + carol.getInteger("id") + "/token/", new JsonObject());
     assertThat(rotated.statusCode()).isEqualTo(200);
     String fresh = rotated.bodyAsJsonObject().getString("token");
     assertThat(fresh).isNotEqualTo(carol.getString("token"));
@@ -124,10 +154,12 @@ class UsersApiTest extends ServerTest {
   void onlySuperusersRotateOtherUsersTokens() {
     Client dave = admin.createUser("dave@example.com", false);
     int adminId = admin.get("/api/v2/users/me/").bodyAsJsonObject().getInteger("id");
-    assertError(dave.post("/api/v2/users/" + adminId + "/token/", new JsonObject()), 403, "superuser");
+    assertError(
+        dave.post("/api/v2/users/" + adminId + "/token/", new JsonObject()), 403, "superuser");
 
     int daveId = dave.get("/api/v2/users/me/").bodyAsJsonObject().getInteger("id");
-    assertThat(admin.post("/api/v2/users/" + daveId + "/token/", new JsonObject()).statusCode()).isEqualTo(200);
+    assertThat(admin.post("/api/v2/users/" + daveId + "/token/", new JsonObject()).statusCode())
+        .isEqualTo(200);
     assertError(dave.get("/api/v2/users/me/"), 401, "Invalid token");
     assertError(admin.post("/api/v2/users/999999/token/", new JsonObject()), 404, "999999");
   }

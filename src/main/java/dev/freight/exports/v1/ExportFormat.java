@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
 
 /** The formats an export is written in; {@code xls} means an Excel .xlsx file. */
 enum ExportFormat {
-  CSV(Format.CSV), XLS(Format.XLSX), JSON(Format.JSON);
+  CSV(Format.CSV),
+  XLS(Format.XLSX),
+  JSON(Format.JSON);
 
   /** Excel refuses longer cells. */
   private static final int XLSX_MAX_CELL_CHARS = 32_767;
@@ -42,22 +44,28 @@ enum ExportFormat {
   /**
    * A database value as a row writer takes it.
    *
-   * @throws IllegalArgumentException when this format cannot hold the value: the row counts as failed
+   * @throws IllegalArgumentException when this format cannot hold the value: the row counts as
+   *     failed
    */
   Object cell(Object value) {
     if (value instanceof String text) {
       if (this == XLS && text.length() > XLSX_MAX_CELL_CHARS) {
-        throw new IllegalArgumentException("a text of " + text.length() + " characters does not fit an Excel cell");
+        throw new IllegalArgumentException(
+            "a text of " + text.length() + " characters does not fit an Excel cell");
       }
       return text;
     }
-    if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
+    if (value == null
+        || value instanceof Boolean
+        || value instanceof Integer
+        || value instanceof Long
         || value instanceof BigDecimal) {
       return value;
     }
     if (value instanceof OffsetDateTime time) {
       return Timestamps.format(time);
     }
-    throw new IllegalArgumentException("cannot export a value of type " + value.getClass().getSimpleName());
+    throw new IllegalArgumentException(
+        "cannot export a value of type " + value.getClass().getSimpleName());
   }
 }

@@ -8,9 +8,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The life of an export: waiting → processing → completed | failed | cancelled (and waiting → cancelled). */
+/**
+ * The life of an export: waiting → processing → completed | failed | cancelled (and waiting →
+ * cancelled).
+ */
 public enum ExportStatus {
-  WAITING, PROCESSING, COMPLETED, FAILED, CANCELLED;
+  WAITING,
+  PROCESSING,
+  COMPLETED,
+  FAILED,
+  CANCELLED;
 
   /** The states each state may move to; the finished ones move nowhere. */
   Set<ExportStatus> next() {
@@ -23,7 +30,8 @@ public enum ExportStatus {
 
   /** The states from which {@code this} may be reached. */
   Set<ExportStatus> from() {
-    return Arrays.stream(values()).filter(s -> s.next().contains(this))
+    return Arrays.stream(values())
+        .filter(s -> s.next().contains(this))
         .collect(Collectors.toCollection(() -> EnumSet.noneOf(ExportStatus.class)));
   }
 

@@ -36,7 +36,13 @@ final class ExportTask {
   private final FreightConfig.ExportsV1 config;
   private final Path spool;
 
-  ExportTask(Vertx vertx, Pool pool, Worker worker, BlobStore blobs, ExportStore store, FreightConfig.ExportsV1 config,
+  ExportTask(
+      Vertx vertx,
+      Pool pool,
+      Worker worker,
+      BlobStore blobs,
+      ExportStore store,
+      FreightConfig.ExportsV1 config,
       Path spool) {
     this.vertx = vertx;
     this.pool = pool;
@@ -49,69 +55,123 @@ final class ExportTask {
 
   /**
    * Runs the processing export to its end. Fails with {@link dev.freight.jobs.Cancelled} once the
-   * run is told to stop; completes early, leaving the export processing, once {@code stopping} says so.
+   * run is told to stop; completes early, leaving the export processing, once {@code stopping} says
+   * so.
    */
   Future<Void> run(UUID id, RunningJobs.Run run, BooleanSupplier stopping) {
     Path dir = spool.resolve("export-" + id);
-    return vertx.fileSystem().mkdirs(dir.toString())
+    return vertx
+        .fileSystem()
+        .mkdirs(dir.toString())
         .compose(made -> store.job(id))
-        .compose(job -> pages(job, store.page(job, config.pageSize()), dir, run, stopping)
-            // Joined as of the last checkpoint, which the pages have moved on.
-            .compose(collected -> collected ? store.job(id).compose(last -> complete(last, dir, run))
-                : Future.succeededFuture()))
-        .eventually(() -> vertx.fileSystem().deleteRecursive(dir.toString()).recover(gone -> Future.succeededFuture()));
+        .compose(
+            job ->
+                pages(job, store.page(job, config.pageSize()), dir, run, stopping)
+                    // Joined as of the last checkpoint, which the pages have moved on.
+                    .compose(
+                        collected ->
+                            collected
+                                ? store.job(id).compose(last -> complete(last, dir, run))
+                                : Future.succeededFuture()))
+        .eventually(
+            () ->
+                vertx
+                    .fileSystem()
+                    .deleteRecursive(dir.toString())
+                    .recover(gone -> Future.succeededFuture()));
   }
 
   /** A page being fetched, and the export's checkpoint before it. */
   private record Ahead(Job job, Future<RowSet<Row>> fetched) {}
 
-  /** Stores {@code fetched} and the pages after it; true once all are stored, false when stopped before. */
-  private Future<Boolean> pages(Job job, Future<RowSet<Row>> fetched, Path dir, RunningJobs.Run run,
+  /**
+   * Stores {@code fetched} and the pages after it; true once all are stored, false when stopped
+   * before.
+   */
+  private Future<Boolean> pages(
+      Job job,
+      Future<RowSet<Row>> fetched,
+      Path dir,
+      RunningJobs.Run run,
       BooleanSupplier stopping) {
     AtomicBoolean collected = new AtomicBoolean();
     return Loop.run(new Ahead(job, fetched), ahead -> page(ahead, dir, run, stopping, collected))
         .map(done -> collected.get());
   }
 
-  /** Stores one page while the next is fetched; completes with that next page, or null at the end. */
-  private Future<Ahead> page(Ahead current, Path dir, RunningJobs.Run run, BooleanSupplier stopping,
+  /**
+   * Stores one page while the next is fetched; completes with that next page, or null at the end.
+   */
+  private Future<Ahead> page(
+      Ahead current,
+      Path dir,
+      RunningJobs.Run run,
+      BooleanSupplier stopping,
       AtomicBoolean collected) {
     Job job = current.job();
-    return current.fetched().compose(page -> {
-      run.checkpoint();
-      if (page.size() == 0) {
-        collected.set(true);
-        return Future.succeededFuture();
-      }
-      if (stopping.getAsBoolean()) {
-        return Future.succeededFuture();
-      }
-      boolean last = page.size() < config.pageSize();
-      Job next = job.next(lastKey(page));
-      Future<RowSet<Row>> ahead = last ? null : store.page(next, config.pageSize());
-      String name = "part_" + job.page() + "." + job.format().extension();
-      Path file = dir.resolve(name);
-      return worker.run(() -> Parts.render(page, job, file))
-          .compose(rendered -> storeIfCurrent(job, name, file, (conn, fileId) -> store.checkpoint(conn, job, fileId,
-              name, next.lastKey(), rendered.rows(), rendered.failed())))
-          .compose(stored -> vertx.fileSystem().delete(file.toString()).map(stored))
-          .compose(stored -> {
-            collected.set(stored && last);
-            return !stored || last ? Future.<Ahead>succeededFuture()
-                : pause().map(paused -> new Ahead(next, ahead));
-          });
-    });
+    return current
+        .fetched()
+        .compose(
+            page -> {
+              run.checkpoint();
+              if (page.size() == 0) {
+                collected.set(true);
+                return Future.succeededFuture();
+              }
+              if (stopping.getAsBoolean()) {
+                return Future.succeededFuture();
+              }
+              boolean last = page.size() < config.pageSize();
+              Job next = job.next(lastKey(page));
+              Future<RowSet<Row>> ahead = last ? null : store.page(next, config.pageSize());
+              String name = "part_" + job.page() + "." + job.format().extension();
+              Path file = dir.resolve(name);
+              return worker
+                  .run(() -> Parts.render(page, job, file))
+                  .compose(
+                      rendered ->
+                          storeIfCurrent(
+                              job,
+                              name,
+                              file,
+                              (conn, fileId) ->
+                                  store.checkpoint(
+                                      conn,
+                                      job,
+                                      fileId,
+                                      name,
+                                      next.lastKey(),
+                                      rendered.rows(),
+                                      rendered.failed())))
+                  .compose(stored -> vertx.fileSystem().delete(file.toString()).map(stored))
+                  .compose(
+                      stored -> {
+                        collected.set(stored && last);
+                        return !stored || last
+                            ? Future.<Ahead>succeededFuture()
+                            : pause().map(paused -> new Ahead(next, ahead));
+                      });
+            });
   }
 
   /**
    * Stores the file and records it, in one transaction, if the export is still processing at the
    * job's page; false when it is not (cancelled meanwhile): then nothing is written.
    */
-  private Future<Boolean> storeIfCurrent(Job job, String name, Path file,
-      BiFunction<SqlConnection, Long, Future<?>> record) {
-    return pool.withTransaction(conn -> store.lockCurrent(conn, job).compose(current -> !current
-        ? Future.succeededFuture(false)
-        : blobs.store(conn, name, file).compose(fileId -> record.apply(conn, fileId)).map(true)));
+  private Future<Boolean> storeIfCurrent(
+      Job job, String name, Path file, BiFunction<SqlConnection, Long, Future<?>> record) {
+    return pool.withTransaction(
+        conn ->
+            store
+                .lockCurrent(conn, job)
+                .compose(
+                    current ->
+                        !current
+                            ? Future.succeededFuture(false)
+                            : blobs
+                                .store(conn, name, file)
+                                .compose(fileId -> record.apply(conn, fileId))
+                                .map(true)));
   }
 
   private static long lastKey(RowSet<Row> page) {
@@ -123,39 +183,68 @@ final class ExportTask {
   }
 
   private Future<Void> pause() {
-    return config.partPauseMs() == 0 ? Future.succeededFuture()
+    return config.partPauseMs() == 0
+        ? Future.succeededFuture()
         : vertx.timer(config.partPauseMs(), TimeUnit.MILLISECONDS).mapEmpty();
   }
 
-  /** Joins the stored parts one at a time (restored, appended, deleted), stores the result and completes the export. */
+  /**
+   * Joins the stored parts one at a time (restored, appended, deleted), stores the result and
+   * completes the export.
+   */
   private Future<Void> complete(Job job, Path dir, RunningJobs.Run run) {
     String name = job.source().actionName() + "_" + job.id() + "." + job.format().extension();
     Path result = dir.resolve(name);
-    return store.parts(job.id())
-        .compose(parts -> worker.run(() -> Parts.Joiner.open(job.format(), job.labels(), result))
-            .compose(joiner -> appendAll(joiner, parts, dir, run).transform(appended -> worker.run(() -> {
-              joiner.close();
-              return null;
-            }).compose(closed -> appended.succeeded() ? Future.<Void>succeededFuture()
-                : Future.failedFuture(appended.cause())))))
-        .compose(joined -> storeIfCurrent(job, name, result, (conn, fileId) -> store.complete(conn, job.id(), fileId)))
+    return store
+        .parts(job.id())
+        .compose(
+            parts ->
+                worker
+                    .run(() -> Parts.Joiner.open(job.format(), job.labels(), result))
+                    .compose(
+                        joiner ->
+                            appendAll(joiner, parts, dir, run)
+                                .transform(
+                                    appended ->
+                                        worker
+                                            .run(
+                                                () -> {
+                                                  joiner.close();
+                                                  return null;
+                                                })
+                                            .compose(
+                                                closed ->
+                                                    appended.succeeded()
+                                                        ? Future.<Void>succeededFuture()
+                                                        : Future.failedFuture(appended.cause())))))
+        .compose(
+            joined ->
+                storeIfCurrent(
+                    job, name, result, (conn, fileId) -> store.complete(conn, job.id(), fileId)))
         .mapEmpty();
   }
 
-  private Future<Void> appendAll(Parts.Joiner joiner, List<Part> parts, Path dir, RunningJobs.Run run) {
+  private Future<Void> appendAll(
+      Parts.Joiner joiner, List<Part> parts, Path dir, RunningJobs.Run run) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < parts.size(); i++) {
       Part part = parts.get(i);
       Path file = dir.resolve("joining-" + i);
-      chain = chain.compose(done -> {
-            run.checkpoint();
-            return blobs.restore(part.fileId(), file);
-          })
-          .compose(restored -> worker.run(() -> {
-            joiner.append(file, part.rows());
-            return null;
-          }))
-          .compose(appended -> vertx.fileSystem().delete(file.toString()));
+      chain =
+          chain
+              .compose(
+                  done -> {
+                    run.checkpoint();
+                    return blobs.restore(part.fileId(), file);
+                  })
+              .compose(
+                  restored ->
+                      worker.run(
+                          () -> {
+                            joiner.append(file, part.rows());
+                            return null;
+                          }))
+              .compose(appended -> vertx.fileSystem().delete(file.toString()));
     }
     return chain;
   }

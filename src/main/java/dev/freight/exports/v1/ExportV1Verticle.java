@@ -25,14 +25,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Owns v1 exports: creates them, runs them (a few at a time, the rest wait), and answers reads,
  * cancels and downloads. Requests (JsonObject in, JsonObject out):
+ *
  * <ul>
- *   <li>{@link #CREATE} {action_name, user_id, body: {format_type?, fields?, language?}, query: {filter: value},
- *       files: [{field, name, path}]} → the waiting export</li>
- *   <li>{@link #GET} {id, user_id, superuser}; {@link #LIST} {user_id, superuser, status?, format_type?,
- *       created_date: {lookup: value}, limit, offset}</li>
+ *   <li>{@link #CREATE} {action_name, user_id, body: {format_type?, fields?, language?}, query:
+ *       {filter: value}, files: [{field, name, path}]} → the waiting export
+ *   <li>{@link #GET} {id, user_id, superuser}; {@link #LIST} {user_id, superuser, status?,
+ *       format_type?, created_date: {lookup: value}, limit, offset}
  *   <li>{@link #CANCEL} {id} → the cancelled export; {@link #DOWNLOAD} {id, user_id, superuser} →
- *       {stream, content_type, filename, length} to pull through {@link Streams}</li>
+ *       {stream, content_type, filename, length} to pull through {@link Streams}
  * </ul>
+ *
  * Non-superusers see only their own exports: others' are a 404. A cancel reaches the running work
  * through this verticle's {@link RunningJobs}; the work checks it between parts.
  */
@@ -42,11 +44,14 @@ public final class ExportV1Verticle extends VerticleBase {
   public static final String LIST = "exports.v1.list";
   public static final String CANCEL = "exports.v1.cancel";
   public static final String DOWNLOAD = "exports.v1.download";
+
   /** Exports run at once; more would only queue on the worker pool and the database. */
   private static final int MAX_RUNNING = 2;
+
   private static final long CANCEL_WAIT_S = 30;
   private static final long STOP_WAIT_S = 30;
-  private static final Set<String> BODY_KEYS = Set.of("format_type", "fields", "language", "filter_file");
+  private static final Set<String> BODY_KEYS =
+      Set.of("format_type", "fields", "language", "filter_file");
   private static final System.Logger LOG = System.getLogger(ExportV1Verticle.class.getName());
 
   private final Pool pool;
@@ -63,7 +68,8 @@ public final class ExportV1Verticle extends VerticleBase {
   private boolean claiming;
   private boolean wokenWhileClaiming;
 
-  public ExportV1Verticle(Pool pool, Worker worker, Streams streams, FreightConfig.ExportsV1 config, Path spool) {
+  public ExportV1Verticle(
+      Pool pool, Worker worker, Streams streams, FreightConfig.ExportsV1 config, Path spool) {
     this.pool = pool;
     this.worker = worker;
     this.streams = streams;
@@ -76,26 +82,41 @@ public final class ExportV1Verticle extends VerticleBase {
     blobs = new BlobStore(vertx, pool);
     store = new ExportStore(pool);
     task = new ExportTask(vertx, pool, worker, blobs, store, config, spool);
-    return Future.all(List.of(
-            Endpoints.bind(vertx, CREATE, this::create),
-            Endpoints.bind(vertx, GET, req -> store.get(id(req), owner(req))),
-            Endpoints.bind(vertx, LIST, req -> store.list(owner(req), req.getString("status"),
-                req.getString("format_type"), req.getJsonObject("created_date"), req.getInteger("limit"),
-                req.getLong("offset"))),
-            Endpoints.bind(vertx, CANCEL, this::cancel),
-            Endpoints.bind(vertx, DOWNLOAD, this::download)))
+    return Future.all(
+            List.of(
+                Endpoints.bind(vertx, CREATE, this::create),
+                Endpoints.bind(vertx, GET, req -> store.get(id(req), owner(req))),
+                Endpoints.bind(
+                    vertx,
+                    LIST,
+                    req ->
+                        store.list(
+                            owner(req),
+                            req.getString("status"),
+                            req.getString("format_type"),
+                            req.getJsonObject("created_date"),
+                            req.getInteger("limit"),
+                            req.getLong("offset"))),
+                Endpoints.bind(vertx, CANCEL, this::cancel),
+                Endpoints.bind(vertx, DOWNLOAD, this::download)))
         .compose(bound -> store.processing())
-        .onSuccess(left -> {
-          // Exports a stopped server left processing resume from their checkpoint, then waiting ones start.
-          left.forEach(id -> {
-            LOG.log(System.Logger.Level.INFO, "resuming export " + id);
-            launch(id);
-          });
-          wake();
-        });
+        .onSuccess(
+            left -> {
+              // Exports a stopped server left processing resume from their checkpoint, then waiting
+              // ones start.
+              left.forEach(
+                  id -> {
+                    LOG.log(System.Logger.Level.INFO, "resuming export " + id);
+                    launch(id);
+                  });
+              wake();
+            });
   }
 
-  /** Lets running exports finish their current part and stop, still processing, to resume at the next start. */
+  /**
+   * Lets running exports finish their current part and stop, still processing, to resume at the
+   * next start.
+   */
   @Override
   public Future<?> stop() {
     return running.stopAll().timeout(STOP_WAIT_S, TimeUnit.SECONDS).otherwiseEmpty();
@@ -126,33 +147,68 @@ public final class ExportV1Verticle extends VerticleBase {
     JsonObject body = req.getJsonObject("body");
     for (String key : body.fieldNames()) {
       if (!BODY_KEYS.contains(key)) {
-        throw Failure.badRequest("Unknown parameter '" + key + "'; give format_type, fields, language or filter_file.");
+        throw Failure.badRequest(
+            "Unknown parameter '" + key + "'; give format_type, fields, language or filter_file.");
       }
     }
     if (body.getValue("filter_file") != null) {
       throw Failure.badRequest("Send filter_file as a file in a multipart/form-data body.");
     }
     String formatType = text(body, "format_type", ExportFormat.CSV.wire());
-    ExportFormat format = ExportFormat.of(formatType).orElseThrow(() -> Failure.badRequest("Unknown format_type '"
-        + formatType + "'; valid ones: " + ExportFormat.choices() + "."));
+    ExportFormat format =
+        ExportFormat.of(formatType)
+            .orElseThrow(
+                () ->
+                    Failure.badRequest(
+                        "Unknown format_type '"
+                            + formatType
+                            + "'; valid ones: "
+                            + ExportFormat.choices()
+                            + "."));
     List<Column> columns = source.columns(fieldNames(body.getValue("fields")));
     String language = text(body, "language", ExportSource.LANGUAGES.get(0));
     if (!ExportSource.LANGUAGES.contains(language)) {
-      throw Failure.badRequest("Unknown language '" + language + "'; valid ones: "
-          + String.join(", ", ExportSource.LANGUAGES) + ".");
+      throw Failure.badRequest(
+          "Unknown language '"
+              + language
+              + "'; valid ones: "
+              + String.join(", ", ExportSource.LANGUAGES)
+              + ".");
     }
     JsonObject filters = source.filtersOf(req.getJsonObject("query"));
     source.where(filters, null); // refuses bad filter values before anything is stored
     JsonObject filterFile = filterFile(req.getJsonArray("files"));
-    Future<List<String>> ids = filterFile == null ? Future.succeededFuture()
-        : worker.run(() -> FilterFile.ids(Path.of(filterFile.getString("path"))));
-    return ids.compose(filterIds -> pool.withTransaction(conn -> (filterFile == null
-                ? Future.<Long>succeededFuture()
-                : blobs.store(conn, filterFile.getString("name"), Path.of(filterFile.getString("path"))))
-            .compose(fileId -> store.insert(conn, new ExportStore.NewExport(source, columns, format, language,
-                filters, fileId, req.getInteger("user_id"))))
-            .compose(id -> filterIds == null ? Future.succeededFuture(id)
-                : store.insertFilterIds(conn, id, filterIds).map(id))))
+    Future<List<String>> ids =
+        filterFile == null
+            ? Future.succeededFuture()
+            : worker.run(() -> FilterFile.ids(Path.of(filterFile.getString("path"))));
+    return ids.compose(
+            filterIds ->
+                pool.withTransaction(
+                    conn ->
+                        (filterFile == null
+                                ? Future.<Long>succeededFuture()
+                                : blobs.store(
+                                    conn,
+                                    filterFile.getString("name"),
+                                    Path.of(filterFile.getString("path"))))
+                            .compose(
+                                fileId ->
+                                    store.insert(
+                                        conn,
+                                        new ExportStore.NewExport(
+                                            source,
+                                            columns,
+                                            format,
+                                            language,
+                                            filters,
+                                            fileId,
+                                            req.getInteger("user_id"))))
+                            .compose(
+                                id ->
+                                    filterIds == null
+                                        ? Future.succeededFuture(id)
+                                        : store.insertFilterIds(conn, id, filterIds).map(id))))
         .compose(id -> store.get(id, null))
         .onSuccess(created -> wake());
   }
@@ -173,12 +229,17 @@ public final class ExportV1Verticle extends VerticleBase {
     if (fields == null) {
       return List.of();
     }
-    if (!(fields instanceof JsonArray array) || array.stream().anyMatch(item -> !(item instanceof String))) {
+    if (!(fields instanceof JsonArray array)
+        || array.stream().anyMatch(item -> !(item instanceof String))) {
       throw Failure.badRequest("fields must be a list of field names.");
     }
     List<String> names = new ArrayList<>();
-    array.forEach(item -> Arrays.stream(((String) item).split(",")).map(String::trim)
-        .filter(name -> !name.isEmpty()).forEach(names::add));
+    array.forEach(
+        item ->
+            Arrays.stream(((String) item).split(","))
+                .map(String::trim)
+                .filter(name -> !name.isEmpty())
+                .forEach(names::add));
     return names;
   }
 
@@ -198,7 +259,9 @@ public final class ExportV1Verticle extends VerticleBase {
 
   // ---- run
 
-  /** Starts waiting exports while there is room: one claim at a time, and again if woken meanwhile. */
+  /**
+   * Starts waiting exports while there is room: one claim at a time, and again if woken meanwhile.
+   */
   private void wake() {
     if (claiming) {
       wokenWhileClaiming = true;
@@ -209,39 +272,53 @@ public final class ExportV1Verticle extends VerticleBase {
     }
     claiming = true;
     wokenWhileClaiming = false;
-    store.claimNext().onComplete(claimed -> {
-      claiming = false;
-      if (claimed.failed()) {
-        LOG.log(System.Logger.Level.ERROR, "cannot claim a waiting export", claimed.cause());
-      } else if (claimed.result().isPresent()) {
-        launch(claimed.result().get());
-        wake();
-        return;
-      }
-      if (wokenWhileClaiming) {
-        wake();
-      }
-    });
+    store
+        .claimNext()
+        .onComplete(
+            claimed -> {
+              claiming = false;
+              if (claimed.failed()) {
+                LOG.log(
+                    System.Logger.Level.ERROR, "cannot claim a waiting export", claimed.cause());
+              } else if (claimed.result().isPresent()) {
+                launch(claimed.result().get());
+                wake();
+                return;
+              }
+              if (wokenWhileClaiming) {
+                wake();
+              }
+            });
   }
 
-  /** Runs the export here unless it already runs or the verticle stops (then it stays processing, to resume). */
+  /**
+   * Runs the export here unless it already runs or the verticle stops (then it stays processing, to
+   * resume).
+   */
   private void launch(UUID id) {
     if (running.stopping()) {
       return;
     }
-    running.begin(id).ifPresent(run -> {
-      active++;
-      task.run(id, run, running::stopping)
-          .recover(failure -> ended(id, failure))
-          .onComplete(done -> {
-            running.end(id);
-            active--;
-            wake();
-          });
-    });
+    running
+        .begin(id)
+        .ifPresent(
+            run -> {
+              active++;
+              task.run(id, run, running::stopping)
+                  .recover(failure -> ended(id, failure))
+                  .onComplete(
+                      done -> {
+                        running.end(id);
+                        active--;
+                        wake();
+                      });
+            });
   }
 
-  /** A cancelled run ends cancelled; a broken one failed, unless the server is stopping: then it resumes later. */
+  /**
+   * A cancelled run ends cancelled; a broken one failed, unless the server is stopping: then it
+   * resumes later.
+   */
   private Future<Void> ended(UUID id, Throwable failure) {
     if (running.stopping()) {
       return Future.succeededFuture();
@@ -250,7 +327,8 @@ public final class ExportV1Verticle extends VerticleBase {
       return store.finish(id, ExportStatus.CANCELLED, null).mapEmpty();
     }
     LOG.log(System.Logger.Level.ERROR, "export " + id + " failed", failure);
-    return store.finish(id, ExportStatus.FAILED, "The export stopped unexpectedly: " + failure.getMessage())
+    return store
+        .finish(id, ExportStatus.FAILED, "The export stopped unexpectedly: " + failure.getMessage())
         .mapEmpty();
   }
 
@@ -262,16 +340,31 @@ public final class ExportV1Verticle extends VerticleBase {
    */
   private Future<JsonObject> cancel(JsonObject req) {
     UUID id = id(req);
-    return store.get(id, null).compose(export -> {
-      if (status(export).finished()) {
-        return Future.failedFuture(cannotCancel(export));
-      }
-      return running.cancel(id)
-          .map(stopped -> stopped.timeout(CANCEL_WAIT_S, TimeUnit.SECONDS).transform(done -> store.get(id, null)))
-          .orElseGet(() -> store.finish(id, ExportStatus.CANCELLED, null).compose(done -> store.get(id, null)))
-          .compose(after -> status(after) == ExportStatus.CANCELLED ? Future.succeededFuture(after)
-              : Future.failedFuture(cannotCancel(after)));
-    });
+    return store
+        .get(id, null)
+        .compose(
+            export -> {
+              if (status(export).finished()) {
+                return Future.failedFuture(cannotCancel(export));
+              }
+              return running
+                  .cancel(id)
+                  .map(
+                      stopped ->
+                          stopped
+                              .timeout(CANCEL_WAIT_S, TimeUnit.SECONDS)
+                              .transform(done -> store.get(id, null)))
+                  .orElseGet(
+                      () ->
+                          store
+                              .finish(id, ExportStatus.CANCELLED, null)
+                              .compose(done -> store.get(id, null)))
+                  .compose(
+                      after ->
+                          status(after) == ExportStatus.CANCELLED
+                              ? Future.succeededFuture(after)
+                              : Future.failedFuture(cannotCancel(after)));
+            });
   }
 
   private static ExportStatus status(JsonObject export) {
@@ -281,28 +374,56 @@ public final class ExportV1Verticle extends VerticleBase {
   private static Failure cannotCancel(JsonObject export) {
     String id = export.getString("id");
     if (!status(export).finished()) {
-      return Failure.conflict("Export " + id + " did not stop within " + CANCEL_WAIT_S
-          + " s; it stops at its next part, then it is cancelled.");
+      return Failure.conflict(
+          "Export "
+              + id
+              + " did not stop within "
+              + CANCEL_WAIT_S
+              + " s; it stops at its next part, then it is cancelled.");
     }
-    return Failure.conflict("Cannot cancel export " + id + ": it is " + export.getString("status") + "; only "
-        + String.join(" or ", ExportStatus.wires(ExportStatus.CANCELLED.from())) + " exports can be.");
+    return Failure.conflict(
+        "Cannot cancel export "
+            + id
+            + ": it is "
+            + export.getString("status")
+            + "; only "
+            + String.join(" or ", ExportStatus.wires(ExportStatus.CANCELLED.from()))
+            + " exports can be.");
   }
 
   private Future<JsonObject> download(JsonObject req) {
     UUID id = id(req);
-    return store.get(id, owner(req)).compose(export -> {
-      if (status(export) != ExportStatus.COMPLETED) {
-        return Future.failedFuture(Failure.conflict("Export " + id + " is " + export.getString("status")
-            + "; its file can be downloaded once it is completed."));
-      }
-      String type = ExportFormat.of(export.getString("format_type")).orElseThrow().format.mediaType();
-      return store.resultFile(id).compose(blobs::info)
-          .map(found -> found.orElseThrow(() -> new IllegalStateException("the file of export " + id + " is missing")))
-          .map(file -> new JsonObject()
-              .put("stream", streams.open(blobs.chunks(file)))
-              .put("content_type", type)
-              .put("filename", file.name())
-              .put("length", file.size()));
-    });
+    return store
+        .get(id, owner(req))
+        .compose(
+            export -> {
+              if (status(export) != ExportStatus.COMPLETED) {
+                return Future.failedFuture(
+                    Failure.conflict(
+                        "Export "
+                            + id
+                            + " is "
+                            + export.getString("status")
+                            + "; its file can be downloaded once it is completed."));
+              }
+              String type =
+                  ExportFormat.of(export.getString("format_type")).orElseThrow().format.mediaType();
+              return store
+                  .resultFile(id)
+                  .compose(blobs::info)
+                  .map(
+                      found ->
+                          found.orElseThrow(
+                              () ->
+                                  new IllegalStateException(
+                                      "the file of export " + id + " is missing")))
+                  .map(
+                      file ->
+                          new JsonObject()
+                              .put("stream", streams.open(blobs.chunks(file)))
+                              .put("content_type", type)
+                              .put("filename", file.name())
+                              .put("length", file.size()));
+            });
   }
 }

@@ -11,7 +11,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The ids of a filter file: CSV or plain text, one id a line, optionally under a header {@code id}. Blocking. */
+/**
+ * The ids of a filter file: CSV or plain text, one id a line, optionally under a header {@code id}.
+ * Blocking.
+ */
 final class FilterFile {
   private static final int MAX_ID_CHARS = 255;
   private static final String BOM = "\uFEFF";
@@ -26,16 +29,22 @@ final class FilterFile {
     try (CsvReader<CsvRecord> csv = CsvReader.builder().ofCsvRecord(file)) {
       for (CsvRecord record : csv) {
         if (record.getFieldCount() > 1) {
-          throw Failure.badRequest("filter_file line " + record.getStartingLineNumber()
-              + " has more than one value; give one id a line.");
+          throw Failure.badRequest(
+              "filter_file line "
+                  + record.getStartingLineNumber()
+                  + " has more than one value; give one id a line.");
         }
         String field = record.getField(0);
         String id = (first && field.startsWith(BOM) ? field.substring(1) : field).trim();
         boolean header = first && id.equalsIgnoreCase("id");
         first = false;
         if (id.length() > MAX_ID_CHARS) {
-          throw Failure.badRequest("filter_file line " + record.getStartingLineNumber() + " is longer than "
-              + MAX_ID_CHARS + " characters; give one id a line.");
+          throw Failure.badRequest(
+              "filter_file line "
+                  + record.getStartingLineNumber()
+                  + " is longer than "
+                  + MAX_ID_CHARS
+                  + " characters; give one id a line.");
         }
         if (!header && !id.isEmpty()) {
           ids.add(id);

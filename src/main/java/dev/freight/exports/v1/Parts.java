@@ -34,7 +34,10 @@ final class Parts {
   /** One rendered page: rows written, rows that could not be, and the key of its last row. */
   record Rendered(int rows, int failed, long lastKey) {}
 
-  /** Writes the page (key first, then the columns) to {@code file}; a row that cannot be rendered is skipped and counted. */
+  /**
+   * Writes the page (key first, then the columns) to {@code file}; a row that cannot be rendered is
+   * skipped and counted.
+   */
   static Rendered render(RowSet<Row> page, ExportStore.Job job, Path file) throws IOException {
     int rows = 0;
     int failed = 0;
@@ -49,7 +52,9 @@ final class Parts {
             values.add(job.format().cell(row.getValue(i)));
           }
         } catch (IllegalArgumentException e) {
-          LOG.log(System.Logger.Level.WARNING, "export " + job.id() + ": row " + lastKey + " skipped: " + e.getMessage());
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "export " + job.id() + ": row " + lastKey + " skipped: " + e.getMessage());
           failed++;
           continue;
         }
@@ -117,7 +122,10 @@ final class Parts {
     }
   }
 
-  /** A part is {@code [\n{...},\n{...}\n]}: the result is what one writer would have written for all rows. */
+  /**
+   * A part is {@code [\n{...},\n{...}\n]}: the result is what one writer would have written for all
+   * rows.
+   */
   private static final class JsonJoiner extends Joiner {
     private boolean any;
 
@@ -165,7 +173,8 @@ final class Parts {
       int written = 0;
       try (ReadableWorkbook book = new ReadableWorkbook(part.toFile());
           Stream<org.dhatim.fastexcel.reader.Row> sheet = book.getFirstSheet().openStream()) {
-        for (org.dhatim.fastexcel.reader.Row row : (Iterable<org.dhatim.fastexcel.reader.Row>) sheet::iterator) {
+        for (org.dhatim.fastexcel.reader.Row row :
+            (Iterable<org.dhatim.fastexcel.reader.Row>) sheet::iterator) {
           int index = row.getRowNum() - 2; // row 1 is the header
           if (index < 0) {
             continue;

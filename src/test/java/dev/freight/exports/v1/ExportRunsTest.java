@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Long exports: many small parts with a pause between them (both documented settings), so that
- * a test can act while an export is processing.
+ * Long exports: many small parts with a pause between them (both documented settings), so that a
+ * test can act while an export is processing.
  */
 class ExportRunsTest {
   private static final int ROWS = 400;
@@ -36,8 +36,13 @@ class ExportRunsTest {
 
   @BeforeAll
   static void startServer() {
-    server = TestServer.start(Map.of("FREIGHT_EXPORTS_V1_PAGE_SIZE", String.valueOf(PAGE_SIZE),
-        "FREIGHT_EXPORTS_V1_PART_PAUSE_MS", "100"));
+    server =
+        TestServer.start(
+            Map.of(
+                "FREIGHT_EXPORTS_V1_PAGE_SIZE",
+                String.valueOf(PAGE_SIZE),
+                "FREIGHT_EXPORTS_V1_PART_PAUSE_MS",
+                "100"));
     admin = server.admin();
     List<Map<String, Object>> standards = new ArrayList<>();
     for (int i = 1; i <= ROWS; i++) {
@@ -57,7 +62,8 @@ class ExportRunsTest {
 
   /** The export once it has stored at least {@code parts} parts. */
   private static JsonObject awaitParts(JsonObject export, int parts) {
-    return admin.await(path(export), parts + " parts", now -> now.getJsonArray("uploaded_parts").size() >= parts);
+    return admin.await(
+        path(export), parts + " parts", now -> now.getJsonArray("uploaded_parts").size() >= parts);
   }
 
   @Test
@@ -71,28 +77,36 @@ class ExportRunsTest {
     assertThat(admin.get(path(first) + "download/").statusCode()).isEqualTo(409);
     assertThat(admin.get(path(third)).bodyAsJsonObject().getString("status")).isEqualTo("waiting");
 
-    JsonObject waitingCancelled = admin.post(path(third) + "set_cancel/", new JsonObject()).bodyAsJsonObject();
+    JsonObject waitingCancelled =
+        admin.post(path(third) + "set_cancel/", new JsonObject()).bodyAsJsonObject();
     assertThat(waitingCancelled.getString("status")).isEqualTo("cancelled");
     assertThat(waitingCancelled.getJsonArray("uploaded_parts")).isEmpty();
 
-    JsonObject cancelled = admin.post(path(first) + "set_cancel/", new JsonObject()).bodyAsJsonObject();
+    JsonObject cancelled =
+        admin.post(path(first) + "set_cancel/", new JsonObject()).bodyAsJsonObject();
     assertThat(cancelled.getString("status")).isEqualTo("cancelled");
     int parts = cancelled.getJsonArray("uploaded_parts").size();
     assertThat(parts).isBetween(1, PARTS - 1);
-    assertThat(admin.post(path(second) + "set_cancel/", new JsonObject()).bodyAsJsonObject().getString("status"))
+    assertThat(
+            admin
+                .post(path(second) + "set_cancel/", new JsonObject())
+                .bodyAsJsonObject()
+                .getString("status"))
         .isEqualTo("cancelled");
 
     Thread.sleep(500);
     JsonObject later = admin.get(path(first)).bodyAsJsonObject();
     assertThat(later.getString("status")).isEqualTo("cancelled");
     assertThat(later.getJsonArray("uploaded_parts")).hasSize(parts);
-    assertThat(admin.post(path(first) + "set_cancel/", new JsonObject()).statusCode()).isEqualTo(409);
+    assertThat(admin.post(path(first) + "set_cancel/", new JsonObject()).statusCode())
+        .isEqualTo(409);
     assertThat(admin.get(path(first) + "download/").statusCode()).isEqualTo(409);
   }
 
   @Test
   void aFinishedExportCannotBeCancelled() {
-    JsonObject done = awaitCompleted(admin, start(admin, STANDARDS + "?search=R000", new JsonObject()));
+    JsonObject done =
+        awaitCompleted(admin, start(admin, STANDARDS + "?search=R000", new JsonObject()));
     var refused = admin.post(path(done) + "set_cancel/", new JsonObject());
     assertThat(refused.statusCode()).isEqualTo(409);
     assertThat(refused.bodyAsJsonObject().getString("detail")).contains("completed");
@@ -110,10 +124,11 @@ class ExportRunsTest {
     assertThat(done.getLong("collected_count")).isEqualTo(ROWS);
     assertThat(done.getJsonArray("uploaded_parts").getList())
         .isEqualTo(IntStream.rangeClosed(1, PARTS).mapToObj(n -> "part_" + n + ".csv").toList());
-    List<String> ids = rows(download(admin, done), Format.CSV).stream().map(row -> row.get("ID")).toList();
-    assertThat(ids).doesNotHaveDuplicates()
-        .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, ROWS).mapToObj(i -> String.format("R%04d", i))
-            .toList());
+    List<String> ids =
+        rows(download(admin, done), Format.CSV).stream().map(row -> row.get("ID")).toList();
+    assertThat(ids)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.rangeClosed(1, ROWS).mapToObj(i -> String.format("R%04d", i)).toList());
   }
-
 }

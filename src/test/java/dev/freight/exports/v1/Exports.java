@@ -21,11 +21,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What export tests share: seeding the library through an import, starting exports, reading results. */
+/**
+ * What export tests share: seeding the library through an import, starting exports, reading
+ * results.
+ */
 final class Exports {
   static final String STANDARDS = "/api/v2/library/standards/export/";
-  static final List<String> STANDARD_FIELDS = List.of("id", "title", "text", "problem", "priority", "phase",
-      "active", "match_conditions", "tags");
+  static final List<String> STANDARD_FIELDS =
+      List.of(
+          "id",
+          "title",
+          "text",
+          "problem",
+          "priority",
+          "phase",
+          "active",
+          "match_conditions",
+          "tags");
 
   private Exports() {}
 
@@ -39,12 +51,14 @@ final class Exports {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    HttpResponse<Buffer> created = admin.upload("/api/v2/library/import/", "files",
-        Map.of("standard.csv", csv.toByteArray()));
+    HttpResponse<Buffer> created =
+        admin.upload("/api/v2/library/import/", "files", Map.of("standard.csv", csv.toByteArray()));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
     String job = "/api/v2/library/import/" + created.bodyAsJsonObject().getLong("id") + "/";
-    assertThat(admin.awaitStatus(job, "ready_for_review", "fail").getString("status")).isEqualTo("ready_for_review");
-    assertThat(admin.patch(job, new JsonObject().put("status", "accept_changes")).statusCode()).isEqualTo(200);
+    assertThat(admin.awaitStatus(job, "ready_for_review", "fail").getString("status"))
+        .isEqualTo("ready_for_review");
+    assertThat(admin.patch(job, new JsonObject().put("status", "accept_changes")).statusCode())
+        .isEqualTo(200);
     assertThat(admin.awaitStatus(job, "success", "fail").getString("status")).isEqualTo("success");
   }
 
@@ -74,7 +88,10 @@ final class Exports {
     return file;
   }
 
-  /** The rows of a downloaded result, header to value as text (numbers plain, booleans true/false, null empty). */
+  /**
+   * The rows of a downloaded result, header to value as text (numbers plain, booleans true/false,
+   * null empty).
+   */
   static List<Map<String, String>> rows(HttpResponse<Buffer> file, Format format) {
     try {
       Path local = Files.createTempFile("export-", "." + format.extension());
@@ -84,8 +101,13 @@ final class Exports {
         try (RowReader reader = format.openReader(local, null, ReadLimits.DEFAULT)) {
           for (Map<String, Object> row = reader.next(); row != null; row = reader.next()) {
             Map<String, String> text = new LinkedHashMap<>();
-            row.forEach((header, value) -> text.put(header, value instanceof BigDecimal d ? d.toPlainString()
-                : value == null ? "" : value.toString()));
+            row.forEach(
+                (header, value) ->
+                    text.put(
+                        header,
+                        value instanceof BigDecimal d
+                            ? d.toPlainString()
+                            : value == null ? "" : value.toString()));
             rows.add(text);
           }
         }
@@ -99,8 +121,15 @@ final class Exports {
   }
 
   /** A standard as the seed CSV gives it. */
-  static Map<String, Object> standard(String id, String title, String text, String problem, int priority,
-      String phase, boolean active, String tags) {
+  static Map<String, Object> standard(
+      String id,
+      String title,
+      String text,
+      String problem,
+      int priority,
+      String phase,
+      boolean active,
+      String tags) {
     Map<String, Object> standard = new LinkedHashMap<>();
     standard.put("id", id);
     standard.put("title", title);
