@@ -1,17 +1,17 @@
 package dev.freight;
 
-import dev.freight.bus.Streams;
+import dev.freight.bus.ChunkStreams;
 import dev.freight.config.ConfigException;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
-import dev.freight.exports.ExportVerticle;
-import dev.freight.exports.v1.ExportV1Verticle;
 import dev.freight.http.ApiVerticle;
 import dev.freight.imports.ImportVerticle;
 import dev.freight.jobs.Worker;
 import dev.freight.library.LibraryVerticle;
+import dev.freight.libraryexports.LibraryExportVerticle;
+import dev.freight.listexports.ListExportVerticle;
 import dev.freight.users.UsersVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -91,16 +91,16 @@ public final class Freight {
       LOG.log(System.Logger.Level.INFO, "applied " + applied + " database migration(s)");
     }
     worker = new Worker(vertx, WORKER_THREADS);
-    Streams streams = new Streams();
+    ChunkStreams streams = new ChunkStreams();
     await(streams.bind(vertx));
     deploy(new UsersVerticle(pool, effective.admin()));
     deploy(new LibraryVerticle(pool));
     deploy(new ImportVerticle(pool, worker, streams, config.dataDir().resolve("spool")));
     deploy(
-        new ExportVerticle(
+        new LibraryExportVerticle(
             pool, worker, streams, config.dataDir().resolve("spool"), config.exports()));
     deploy(
-        new ExportV1Verticle(
+        new ListExportVerticle(
             pool, worker, streams, effective.exportsV1(), config.dataDir().resolve("spool")));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();

@@ -1,7 +1,7 @@
 package dev.freight.db;
 
 import dev.freight.bus.ChunkSource;
-import dev.freight.jobs.Loop;
+import dev.freight.jobs.AsyncLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -44,17 +44,17 @@ public final class BlobStore {
    */
   public Future<Long> store(SqlConnection conn, String name, Path file) {
     // A complete file is a growing one that has already stopped growing.
-    return grow(conn, name, file)
+    return storeWhileWritten(conn, name, file)
         .compose(complete -> complete.finish(conn).eventually(complete::close).map(complete.id()));
   }
 
   /**
    * Starts storing a file that is still being written (or one to store while other work goes on),
    * as a new stored file created in the caller's transaction, so that what refers to it can commit
-   * with it. Its size stays unknown (NULL) until {@link Growing#finish}.
+   * with it. Its size stays unknown (NULL) until {@link FileBeingWritten#finish}.
    */
-  public Future<Growing> grow(SqlClient conn, String name, Path file) {
-    return create(conn, name).map(id -> new Growing(id, file));
+  public Future<FileBeingWritten> storeWhileWritten(SqlClient conn, String name, Path file) {
+    return create(conn, name).map(id -> new FileBeingWritten(id, file));
   }
 
   /**
@@ -63,14 +63,14 @@ public final class BlobStore {
    * size are stored by {@link #finish} in the transaction that makes the file count. Until then it
    * is incomplete, and whoever refers to it must not offer it.
    */
-  public final class Growing {
+  public final class FileBeingWritten {
     private final long id;
     private final Path file;
     private AsyncFile in;
     private Position stored = Position.START;
     private Future<Void> storing = Future.succeededFuture();
 
-    private Growing(long id, Path file) {
+    private FileBeingWritten(long id, Path file) {
       this.id = id;
       this.file = file;
     }
@@ -83,7 +83,7 @@ public final class BlobStore {
      * The file now holds {@code size} bytes that will not change: its new whole chunks go in the
      * background.
      */
-    public void grew(long size) {
+    public void storeUpTo(long size) {
       // While a copy is under way, the next call (or finish) takes these chunks.
       if (storing.succeeded()) {
         storing =
@@ -149,7 +149,7 @@ public final class BlobStore {
   private static Future<Position> copyChunks(
       SqlClient client, AsyncFile in, long id, Position from, long limit) {
     Promise<Position> end = Promise.promise();
-    Loop.run(
+    AsyncLoop.run(
             from,
             at -> {
               int count =
@@ -263,7 +263,7 @@ public final class BlobStore {
   }
 
   private Future<Void> writeChunks(long id, AsyncFile out) {
-    return Loop.run(
+    return AsyncLoop.run(
         Position.START,
         at ->
             chunk(id, at.seq())

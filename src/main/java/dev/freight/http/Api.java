@@ -1,6 +1,6 @@
 package dev.freight.http;
 
-import dev.freight.bus.Streams;
+import dev.freight.bus.ChunkStreams;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -168,9 +168,9 @@ final class Api {
   }
 
   /**
-   * Streams what a verticle opened: {@code {"stream", "content_type", "filename"?, "length"?}}.
-   * Each chunk is pulled only once the previous one is written, so a slow client slows the source,
-   * not the heap.
+   * ChunkStreams what a verticle opened: {@code {"stream", "content_type", "filename"?,
+   * "length"?}}. Each chunk is pulled only once the previous one is written, so a slow client slows
+   * the source, not the heap.
    */
   static void stream(RoutingContext ctx, Future<JsonObject> opened) {
     opened
@@ -191,20 +191,20 @@ final class Api {
                 response.setChunked(true);
               }
               EventBus bus = ctx.vertx().eventBus();
-              response.closeHandler(closed -> bus.request(Streams.CLOSE, id));
+              response.closeHandler(closed -> bus.request(ChunkStreams.CLOSE, id));
               pull(bus, id, response);
             });
   }
 
   private static void pull(EventBus bus, String id, HttpServerResponse response) {
-    bus.<Buffer>request(Streams.NEXT, id)
+    bus.<Buffer>request(ChunkStreams.NEXT, id)
         .onComplete(
             reply -> {
               if (reply.failed()) {
                 // Headers are out: all that is left is to cut the connection so the client sees it
                 // broke.
                 response.reset();
-              } else if (reply.result().headers().contains(Streams.END)) {
+              } else if (reply.result().headers().contains(ChunkStreams.END)) {
                 response.end();
               } else {
                 response.write(reply.result().body()).onSuccess(written -> pull(bus, id, response));

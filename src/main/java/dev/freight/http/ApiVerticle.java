@@ -103,8 +103,8 @@ public final class ApiVerticle extends VerticleBase {
     UserRoutes.bind(builder);
     LibraryRoutes.bind(builder);
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
-    ExportRoutes.bind(builder);
-    ExportV1Routes.bind(builder, uploads);
+    LibraryExportRoutes.bind(builder);
+    ListExportRoutes.bind(builder, uploads);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {

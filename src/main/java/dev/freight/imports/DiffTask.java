@@ -2,7 +2,7 @@ package dev.freight.imports;
 
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
-import dev.freight.jobs.Loop;
+import dev.freight.jobs.AsyncLoop;
 import dev.freight.jobs.RunningJobs;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
@@ -42,7 +42,7 @@ final class DiffTask {
                                   + " upload them again in a new job.")));
 
   /** One stored upload of the job; {@code size} is null until it is completely stored. */
-  record Upload(ContentModel model, long fileId, String name, Long size) {}
+  record StoredUpload(ContentModel model, long fileId, String name, Long size) {}
 
   private final Vertx vertx;
   private final Pool pool;
@@ -99,8 +99,8 @@ final class DiffTask {
   }
 
   private Future<Void> compareAll(
-      long jobId, List<Upload> uploads, RunningJobs.Run run, Future<Void> kept) {
-    Problems problems = new Problems();
+      long jobId, List<StoredUpload> uploads, RunningJobs.Run run, Future<Void> kept) {
+    ErrorReport problems = new ErrorReport();
     Progress progress = new Progress();
     List<BatchDiff> diffs =
         uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
@@ -118,7 +118,7 @@ final class DiffTask {
               progress.bytesTotal = sizes.stream().mapToLong(Long::longValue).sum();
               Future<Void> chain = Future.succeededFuture();
               for (int i = 0; i < uploads.size(); i++) {
-                Upload upload = uploads.get(i);
+                StoredUpload upload = uploads.get(i);
                 Path file = files.get(i);
                 long size = sizes.get(i);
                 BatchDiff diff = diffs.get(i);
@@ -174,17 +174,18 @@ final class DiffTask {
         .mapEmpty();
   }
 
-  private Future<List<Upload>> uploads(long jobId) {
+  private Future<List<StoredUpload>> uploads(long jobId) {
     return pool.preparedQuery(
             "SELECT f.content_model, s.id, s.name, s.size FROM import_files f"
                 + " JOIN stored_files s ON s.id = f.file_id WHERE f.job_id = $1 ORDER BY f.content_model")
         .execute(Tuple.of(jobId))
         .map(
             rows -> {
-              List<Upload> uploads = new ArrayList<>();
+              List<StoredUpload> uploads = new ArrayList<>();
               for (Row row : rows) {
                 ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
-                uploads.add(new Upload(model, row.getLong(1), row.getString(2), row.getLong(3)));
+                uploads.add(
+                    new StoredUpload(model, row.getLong(1), row.getString(2), row.getLong(3)));
               }
               return uploads;
             });
@@ -204,7 +205,7 @@ final class DiffTask {
    * The local copy: the one being stored, one kept from the upload, or one restored from
    * PostgreSQL.
    */
-  private Future<Path> local(long jobId, Upload upload) {
+  private Future<Path> local(long jobId, StoredUpload upload) {
     Path file = localCopy(spool, jobId, upload.name());
     if (upload.size() == null) {
       return Future.succeededFuture(file);
@@ -237,10 +238,10 @@ final class DiffTask {
    */
   private Future<Boolean> compare(
       long jobId,
-      Upload upload,
+      StoredUpload upload,
       Path file,
       BatchDiff diff,
-      Problems problems,
+      ErrorReport problems,
       Progress progress,
       RunningJobs.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
@@ -251,7 +252,7 @@ final class DiffTask {
                     () -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
         .compose(
             reader ->
-                Loop.run(
+                AsyncLoop.run(
                         new Step(worker.run(reader::read), Future.succeededFuture()),
                         step -> batch(jobId, reader, step, diff, problems, progress, run))
                     .map(read -> reader.idsMayRepeat())
@@ -279,7 +280,7 @@ final class DiffTask {
       StagedFile reader,
       Step step,
       BatchDiff diff,
-      Problems problems,
+      ErrorReport problems,
       Progress progress,
       RunningJobs.Run run) {
     // A failed read still lets the comparison in flight finish before the loop ends.
@@ -316,9 +317,9 @@ final class DiffTask {
         });
   }
 
-  private Future<Void> checkDuplicates(Upload upload, BatchDiff diff, Problems problems) {
+  private Future<Void> checkDuplicates(StoredUpload upload, BatchDiff diff, ErrorReport problems) {
     String key = upload.model().key().name();
-    return diff.duplicates(Problems.CAP)
+    return diff.duplicates(ErrorReport.CAP)
         .map(
             rows -> {
               for (Row row : rows) {

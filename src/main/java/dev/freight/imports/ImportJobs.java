@@ -81,7 +81,7 @@ final class ImportJobs {
    * Forgets kept answers; called before and after every change, and when a transaction that made
    * one ends.
    */
-  void changed() {
+  void forgetKeptAnswers() {
     changes.incrementAndGet();
     recent.clear();
   }
@@ -170,12 +170,12 @@ final class ImportJobs {
         new ArrayList<>(List.of(id, to.wire(), ImportStatus.wires(from).toArray(String[]::new)));
     all.addAll(Arrays.asList(params));
     String extra = alsoSet.isEmpty() ? "" : ", " + alsoSet;
-    changed();
+    forgetKeptAnswers();
     return client
         .preparedQuery(
             "UPDATE import_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
         .execute(Tuple.from(all))
-        .onComplete(done -> changed())
+        .onComplete(done -> forgetKeptAnswers())
         .map(rows -> rows.rowCount() == 1)
         .recover(this::activeConflict);
   }

@@ -1,8 +1,8 @@
 package dev.freight.imports;
 
+import dev.freight.bus.ChunkStreams;
 import dev.freight.bus.Endpoints;
 import dev.freight.bus.Failure;
-import dev.freight.bus.Streams;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
 import dev.freight.jobs.Cancelled;
@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  *   <li>{@link #GET} {id}; {@link #CURRENT} {}; {@link #LIST} {ordering?, statuses?, limit, offset}
  *   <li>{@link #UPDATE} {id, user_id, status: cancel | accept_changes | retry, wait_for_task}
  *   <li>{@link #DIFF_SUMMARY} {id}; {@link #DIFF} {id, model, op?, limit?, offset?} → a page, or
- *       without limit {stream, content_type} to pull through {@link Streams}
+ *       without limit {stream, content_type} to pull through {@link ChunkStreams}
  * </ul>
  *
  * The cancel of running work is this verticle's {@link RunningJobs}: the work checks it between
@@ -58,7 +58,7 @@ public final class ImportVerticle extends VerticleBase {
 
   private final Pool pool;
   private final Worker worker;
-  private final Streams streams;
+  private final ChunkStreams streams;
   private final Path spool;
   private final RunningJobs<Long> running = new RunningJobs<>();
 
@@ -71,7 +71,7 @@ public final class ImportVerticle extends VerticleBase {
   private ApplyTask applyTask;
   private DiffReader diffs;
 
-  public ImportVerticle(Pool pool, Worker worker, Streams streams, Path spool) {
+  public ImportVerticle(Pool pool, Worker worker, ChunkStreams streams, Path spool) {
     this.pool = pool;
     this.worker = worker;
     this.streams = streams;
@@ -131,7 +131,7 @@ public final class ImportVerticle extends VerticleBase {
   /**
    * One accepted upload: which model, in which format, where the HTTP layer spooled it, how big.
    */
-  private record Upload(
+  private record UploadedFile(
       ContentModel model, Format format, String storedName, Path path, long size) {}
 
   /**
@@ -142,9 +142,9 @@ public final class ImportVerticle extends VerticleBase {
    * files again.
    */
   private Future<JsonObject> create(JsonObject req) {
-    List<Upload> uploads = uploads(req.getJsonArray("files"));
+    List<UploadedFile> uploads = uploads(req.getJsonArray("files"));
     Format format = uploads.get(0).format();
-    long bytes = uploads.stream().mapToLong(Upload::size).sum();
+    long bytes = uploads.stream().mapToLong(UploadedFile::size).sum();
     return jobs.current()
         .transform(
             active ->
@@ -158,7 +158,7 @@ public final class ImportVerticle extends VerticleBase {
                         jobs.insert(conn, req.getLong("user_id"), format.extension(), bytes)
                             .compose(
                                 id ->
-                                    growAll(conn, id, uploads)
+                                    createStoredFiles(conn, id, uploads)
                                         .map(files -> new Created(id, files)))))
         .compose(
             created ->
@@ -183,17 +183,17 @@ public final class ImportVerticle extends VerticleBase {
   }
 
   /** A job just created, and its files, still to be stored. */
-  private record Created(long id, List<BlobStore.Growing> files) {}
+  private record Created(long id, List<BlobStore.FileBeingWritten> files) {}
 
   /**
    * Checks the uploaded parts: named after known models, one per model, all in one supported
    * format.
    */
-  private static List<Upload> uploads(JsonArray files) {
+  private static List<UploadedFile> uploads(JsonArray files) {
     if (files == null || files.isEmpty()) {
-      throw Failure.badRequest("Upload at least one file in the multipart field 'files'.");
+      throw Failure.badRequest("UploadedFile at least one file in the multipart field 'files'.");
     }
-    List<Upload> uploads = new ArrayList<>();
+    List<UploadedFile> uploads = new ArrayList<>();
     for (Object item : files) {
       JsonObject file = (JsonObject) item;
       if (!"files".equals(file.getString("field"))) {
@@ -227,14 +227,14 @@ public final class ImportVerticle extends VerticleBase {
                               + (extension.equals("xls") ? " (legacy .xls: save it as .xlsx)" : "")
                               + "; use .csv, .json, .yaml, .yml or .xlsx."));
       uploads.add(
-          new Upload(
+          new UploadedFile(
               model,
               format,
               model.name() + "." + extension,
               Path.of(file.getString("path")),
               file.getLong("size")));
     }
-    Set<Format> formats = uploads.stream().map(Upload::format).collect(Collectors.toSet());
+    Set<Format> formats = uploads.stream().map(UploadedFile::format).collect(Collectors.toSet());
     if (formats.size() > 1) {
       throw Failure.badRequest(
           "All files of a job must have the same format; got "
@@ -242,7 +242,7 @@ public final class ImportVerticle extends VerticleBase {
               + ".");
     }
     Set<String> models = new HashSet<>();
-    for (Upload upload : uploads) {
+    for (UploadedFile upload : uploads) {
       if (!models.add(upload.model().name())) {
         throw Failure.badRequest(
             "Only one file per content model: '" + upload.model().name() + "' was given twice.");
@@ -252,15 +252,15 @@ public final class ImportVerticle extends VerticleBase {
   }
 
   /** Creates the job's stored files, still empty, from where the diff will read them. */
-  private Future<List<BlobStore.Growing>> growAll(
-      SqlConnection conn, long jobId, List<Upload> uploads) {
-    Future<List<BlobStore.Growing>> chain = Future.succeededFuture(new ArrayList<>());
-    for (Upload upload : uploads) {
+  private Future<List<BlobStore.FileBeingWritten>> createStoredFiles(
+      SqlConnection conn, long jobId, List<UploadedFile> uploads) {
+    Future<List<BlobStore.FileBeingWritten>> chain = Future.succeededFuture(new ArrayList<>());
+    for (UploadedFile upload : uploads) {
       chain =
           chain.compose(
               files ->
                   blobs
-                      .grow(
+                      .storeWhileWritten(
                           conn,
                           upload.storedName(),
                           DiffTask.localCopy(spool, jobId, upload.storedName()))
@@ -284,23 +284,25 @@ public final class ImportVerticle extends VerticleBase {
    * Stores the files, whole chunks on several connections, and their ends and sizes in one
    * transaction.
    */
-  private Future<Void> storeAll(List<BlobStore.Growing> files, List<Upload> uploads) {
+  private Future<Void> storeAll(
+      List<BlobStore.FileBeingWritten> files, List<UploadedFile> uploads) {
     for (int i = 0; i < files.size(); i++) {
-      files.get(i).grew(uploads.get(i).size());
+      files.get(i).storeUpTo(uploads.get(i).size());
     }
     return pool.<Void>withTransaction(
             conn -> {
               Future<Void> chain = Future.succeededFuture();
-              for (BlobStore.Growing file : files) {
+              for (BlobStore.FileBeingWritten file : files) {
                 chain = chain.compose(done -> file.finish(conn));
               }
               return chain;
             })
-        .eventually(() -> Future.all(files.stream().map(BlobStore.Growing::close).toList()));
+        .eventually(
+            () -> Future.all(files.stream().map(BlobStore.FileBeingWritten::close).toList()));
   }
 
   /** Moves the uploads where the diff will read them, saving a restore from PostgreSQL. */
-  private Future<Void> keepForParsing(long jobId, List<Upload> uploads) {
+  private Future<Void> keepForParsing(long jobId, List<UploadedFile> uploads) {
     return vertx
         .fileSystem()
         .mkdirs(DiffTask.spoolDir(spool, jobId).toString())
@@ -397,7 +399,7 @@ public final class ImportVerticle extends VerticleBase {
         .onComplete(
             done -> {
               // The apply's transaction has ended: what it changed is visible now.
-              jobs.changed();
+              jobs.forgetKeptAnswers();
               running.end(id);
             });
   }

@@ -24,7 +24,7 @@ final class StagedFile implements AutoCloseable {
   private final ContentModel model;
   private final String fileName;
   private final Format format;
-  private final Problems problems;
+  private final ErrorReport problems;
   private final RowReader reader;
   private final Set<String> unknownReported = new HashSet<>();
   private final ContentHash digests;
@@ -33,7 +33,7 @@ final class StagedFile implements AutoCloseable {
   private boolean finished;
   private long rows;
 
-  StagedFile(ContentModel model, String fileName, Format format, Path file, Problems problems)
+  StagedFile(ContentModel model, String fileName, Format format, Path file, ErrorReport problems)
       throws IOException {
     this.model = model;
     this.fileName = fileName;

@@ -18,7 +18,7 @@ public final class ContentModels {
       Validator.maxLength(64)
           .and(
               Validator.matching(
-                  Shapes::isLettersThenDigits, "must be letters followed by digits, like P12"));
+                  TextShapes::isLettersThenDigits, "must be letters followed by digits, like P12"));
 
   /**
    * Standard content, table {@code standard}. Required: {@code id}, {@code title}. Defaults when a
@@ -36,7 +36,7 @@ public final class ContentModels {
                   "id",
                   STRING,
                   Validator.matching(
-                      text -> Shapes.isId(text, 64),
+                      text -> TextShapes.isId(text, 64),
                       "must be 1 to 64 letters, digits, '_', '-' or '.'")),
               Field.required("title", STRING, Validator.maxLength(255)),
               Field.optional("text", STRING, "", Validator.none()),

@@ -27,7 +27,7 @@ public final class MatchConditions {
         i++;
       }
       int start = i;
-      while (i < rule.length() && Shapes.isIdChar(rule.charAt(i))) {
+      while (i < rule.length() && TextShapes.isIdChar(rule.charAt(i))) {
         i++;
       }
       if (i == start) {

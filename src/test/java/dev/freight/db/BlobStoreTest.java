@@ -52,8 +52,8 @@ class BlobStoreTest extends ServerTest {
     byte[] content = new byte[5 * BlobStore.CHUNK_BYTES / 2 + 123];
     new Random(7).nextBytes(content);
     Path file = Files.createTempFile("growing", ".bin");
-    BlobStore.Growing growing =
-        pool.withTransaction(conn -> blobs.grow(conn, "grown.bin", file)).await();
+    BlobStore.FileBeingWritten growing =
+        pool.withTransaction(conn -> blobs.storeWhileWritten(conn, "grown.bin", file)).await();
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
       // Written in uneven steps, each announced as the file grows: some steps complete no chunk.
       int[] steps = {1000, BlobStore.CHUNK_BYTES, 10, BlobStore.CHUNK_BYTES + 5000};
@@ -63,7 +63,7 @@ class BlobStoreTest extends ServerTest {
         out.flush();
         at += step;
         long size = at;
-        vertx.runOnContext(v -> growing.grew(size));
+        vertx.runOnContext(v -> growing.storeUpTo(size));
       }
       out.write(content, at, content.length - at);
     }

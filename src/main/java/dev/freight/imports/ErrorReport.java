@@ -1,0 +1,63 @@
+package dev.freight.imports;
+
+import dev.freight.library.FieldError;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What is wrong with a job's files, per content model: the first {@value #CAP} problems in full and
+ * the total, as the job's {@code errors}. Filled from the worker reading a file, read from the
+ * event loop, hence synchronized.
+ */
+final class ErrorReport {
+  static final int CAP = 1000;
+  private static final int MAX_VALUE_CHARS = 200;
+
+  private final Map<String, JsonArray> listed = new LinkedHashMap<>();
+  private final Map<String, Long> totals = new LinkedHashMap<>();
+
+  synchronized boolean any() {
+    return !totals.isEmpty();
+  }
+
+  /** A bad value in one row. */
+  synchronized void row(String model, String file, long entry, FieldError error) {
+    Object value =
+        error.value() instanceof String text && text.length() > MAX_VALUE_CHARS
+            ? text.substring(0, MAX_VALUE_CHARS) + "…"
+            : error.value();
+    add(
+        model,
+        new JsonObject()
+            .put("file", file)
+            .put("entry", entry)
+            .put("field", error.field())
+            .put("value", value)
+            .put("message", error.message()));
+  }
+
+  /** A problem with the file as a whole; {@code line} is 0 when unknown. */
+  synchronized void file(String model, String file, long line, String message) {
+    JsonObject problem = new JsonObject().put("file", file);
+    if (line > 0) {
+      problem.put("line", line);
+    }
+    add(model, problem.put("message", message));
+  }
+
+  private void add(String model, JsonObject problem) {
+    long total = totals.merge(model, 1L, Long::sum);
+    if (total <= CAP) {
+      listed.computeIfAbsent(model, m -> new JsonArray()).add(problem);
+    }
+  }
+
+  synchronized JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    listed.forEach(json::put);
+    json.put("totals", new JsonObject(new LinkedHashMap<>(totals)));
+    return json;
+  }
+}

@@ -1,0 +1,276 @@
+package dev.freight.libraryexports;
+
+import dev.freight.bus.Failure;
+import dev.freight.db.Paging;
+import dev.freight.db.Timestamps;
+import dev.freight.formats.Format;
+import dev.freight.library.ContentModel;
+import dev.freight.library.ContentModels;
+import dev.freight.users.UserReference;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The export_jobs table. Every state change is a conditional UPDATE, so a cancel and a finishing
+ * run cannot both win. Reads take a {@link Viewer}: a user sees only the jobs they started, a
+ * superuser sees all; a job one may not see is answered as missing.
+ */
+final class LibraryExportJobs {
+  private static final String SELECT =
+      """
+      SELECT j.*, u.email, u.first_name, u.last_name
+      FROM export_jobs j JOIN users u ON u.id = j.triggered_by""";
+
+  /** $1 superuser, $2 user id: the jobs this viewer may see. */
+  private static final String VISIBLE = " WHERE ($1 OR j.triggered_by = $2)";
+
+  private static final Map<String, String> ORDERING =
+      Map.of(
+          "id",
+          "j.id",
+          "status",
+          "j.status",
+          "triggered",
+          "j.triggered",
+          "triggered_by",
+          "u.email");
+
+  /** Who asks: requests to the verticle carry {@code user_id} and {@code superuser}. */
+  record Viewer(long userId, boolean superuser) {
+    /** The server itself, which sees every job. */
+    static final Viewer SERVER = new Viewer(0, true);
+
+    static Viewer of(JsonObject request) {
+      return new Viewer(request.getLong("user_id"), request.getBoolean("superuser", false));
+    }
+
+    List<Object> params() {
+      return new ArrayList<>(List.of(superuser, userId));
+    }
+  }
+
+  /** What a job writes. */
+  record Spec(boolean template, Format format, List<ContentModel> models) {}
+
+  /** A job's written file, or why there is none to download. */
+  record Download(LibraryExportStatus status, Long fileId, boolean purged) {}
+
+  private final Pool pool;
+
+  LibraryExportJobs(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Long> insert(long userId, String type, Format format, List<ContentModel> models) {
+    String[] names = models.stream().map(ContentModel::name).toArray(String[]::new);
+    return pool.preparedQuery(
+            "INSERT INTO export_jobs (triggered_by, type, file_format, content_models)"
+                + " VALUES ($1, $2, $3, $4) RETURNING id")
+        .execute(Tuple.of(userId, type, format.extension(), names))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  Future<JsonObject> get(long id, Viewer viewer) {
+    return one(id, viewer).map(LibraryExportJobs::toJson);
+  }
+
+  private Future<Row> one(long id, Viewer viewer) {
+    List<Object> params = viewer.params();
+    params.add(id);
+    return pool.preparedQuery(SELECT + VISIBLE + " AND j.id = $3")
+        .execute(Tuple.from(params))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw Failure.notFound("No export job with id " + id + ".");
+              }
+              return rows.iterator().next();
+            });
+  }
+
+  /** {@code ordering}: a sortable field, '-' first for descending; newest first when absent. */
+  Future<JsonObject> list(
+      Viewer viewer, String ordering, List<LibraryExportStatus> statuses, int limit, long offset) {
+    String order = "j.id DESC";
+    if (ordering != null) {
+      boolean descending = ordering.startsWith("-");
+      String column = ORDERING.get(descending ? ordering.substring(1) : ordering);
+      if (column == null) {
+        throw Failure.badRequest(
+            "Cannot order by '"
+                + ordering
+                + "'; choose one of id, status, triggered_by,"
+                + " triggered, each optionally prefixed with '-'.");
+      }
+      order = column + (descending ? " DESC" : "") + ", j.id";
+    }
+    List<Object> params = viewer.params();
+    String where = VISIBLE;
+    if (statuses != null) {
+      params.add(statuses.stream().map(LibraryExportStatus::wire).toArray(String[]::new));
+      where += " AND j.status = ANY($3)";
+    }
+    int n = params.size();
+    return Paging.page(
+        pool,
+        "SELECT count(*) FROM export_jobs j" + where,
+        SELECT + where + " ORDER BY " + order + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2),
+        params,
+        limit,
+        offset,
+        LibraryExportJobs::toJson);
+  }
+
+  /** Moves the job to {@code to} if it is in one of {@code from}; false when it was not. */
+  Future<Boolean> transition(
+      SqlClient client,
+      long id,
+      Set<LibraryExportStatus> from,
+      LibraryExportStatus to,
+      String alsoSet,
+      Object... params) {
+    List<Object> all = new ArrayList<>(List.of(id, to.wire(), LibraryExportStatus.wires(from)));
+    all.addAll(Arrays.asList(params));
+    String extra = alsoSet.isEmpty() ? "" : ", " + alsoSet;
+    return client
+        .preparedQuery(
+            "UPDATE export_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
+        .execute(Tuple.from(all))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Ends the job in a final state, with its errors (or none). */
+  Future<Boolean> finish(
+      long id, Set<LibraryExportStatus> from, LibraryExportStatus to, JsonObject errors) {
+    return transition(pool, id, from, to, "completed = now(), errors = $4", errors);
+  }
+
+  /** Back to pending, as if just created; the owner stays, so the job stays visible to them. */
+  Future<Boolean> retry(long id) {
+    return transition(
+        pool,
+        id,
+        LibraryExportStatus.ALLOWED.get(LibraryExportStatus.Action.RETRY),
+        LibraryExportStatus.PENDING,
+        "triggered = now(), completed = NULL, errors = NULL, rows_written = 0, rows_total = 0");
+  }
+
+  Future<Void> progress(long id, long written, long total) {
+    return pool.preparedQuery(
+            "UPDATE export_jobs SET rows_written = $2, rows_total = $3 WHERE id = $1")
+        .execute(Tuple.of(id, written, total))
+        .mapEmpty();
+  }
+
+  Future<Spec> spec(long id) {
+    return one(id, Viewer.SERVER)
+        .map(
+            row ->
+                new Spec(
+                    row.getString("type").equals("template"),
+                    Format.fromExtension(row.getString("file_format")).orElseThrow(),
+                    Arrays.stream(row.getArrayOfStrings("content_models"))
+                        .map(name -> ContentModels.byName(name).orElseThrow())
+                        .toList()));
+  }
+
+  Future<Download> download(long id, Viewer viewer) {
+    return one(id, viewer)
+        .map(
+            row ->
+                new Download(
+                    LibraryExportStatus.of(row.getString("status")).orElseThrow(),
+                    row.getLong("file_id"),
+                    row.getOffsetDateTime("purged") != null));
+  }
+
+  /** The jobs a stopped server left to do, oldest first. */
+  Future<List<Long>> unfinished() {
+    return pool.preparedQuery("SELECT id FROM export_jobs WHERE status = ANY($1) ORDER BY id")
+        .execute(Tuple.of((Object) LibraryExportStatus.wires(LibraryExportStatus.UNFINISHED)))
+        .map(
+            rows -> {
+              List<Long> ids = new ArrayList<>();
+              rows.forEach(row -> ids.add(row.getLong(0)));
+              return ids;
+            });
+  }
+
+  /**
+   * Deletes the files of jobs completed more than {@code retentionHours} ago and records when; a
+   * download of them then answers 410. Completes with how many were purged.
+   */
+  Future<Integer> purge(long retentionHours) {
+    return deleteFiles(
+        "purged = now()", "completed <= now() - make_interval(hours => $1)", (int) retentionHours);
+  }
+
+  /** Records the file the job's run is storing; it counts once the job is success. */
+  Future<Void> attachFile(SqlClient conn, long id, long fileId) {
+    return conn.preparedQuery("UPDATE export_jobs SET file_id = $2 WHERE id = $1")
+        .execute(Tuple.of(id, fileId))
+        .mapEmpty();
+  }
+
+  /** Deletes what an unsuccessful run of the job stored. */
+  Future<Void> dropFile(long id) {
+    return deleteFiles("", "id = $1 AND status <> 'success'", id).mapEmpty();
+  }
+
+  /** Detaches and deletes the files of the jobs matching {@code where} (with one parameter, $1). */
+  private Future<Integer> deleteFiles(String alsoSet, String where, Object param) {
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(
+                    "UPDATE export_jobs j SET file_id = NULL"
+                        + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
+                        + " FROM (SELECT id, file_id FROM export_jobs WHERE file_id IS NOT NULL AND "
+                        + where
+                        + " FOR UPDATE) e"
+                        + " WHERE j.id = e.id RETURNING e.file_id")
+                .execute(Tuple.of(param))
+                .compose(
+                    rows -> {
+                      List<Long> files = new ArrayList<>();
+                      rows.forEach(row -> files.add(row.getLong(0)));
+                      return conn.preparedQuery("DELETE FROM stored_files WHERE id = ANY($1)")
+                          .execute(Tuple.of((Object) files.toArray(Long[]::new)))
+                          .map(files.size());
+                    }));
+  }
+
+  static JsonObject toJson(Row row) {
+    String status = row.getString("status");
+    JsonObject errors = row.getJsonObject("errors");
+    return new JsonObject()
+        .put("id", row.getLong("id"))
+        .put("status", status)
+        .put("triggered", Timestamps.format(row.getOffsetDateTime("triggered")))
+        .put("triggered_by", UserReference.of(row, "triggered_by", ""))
+        .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
+        .put("type", row.getString("type"))
+        .put("file_format", row.getString("file_format"))
+        .put(
+            "content_models",
+            new JsonArray(List.of((Object[]) row.getArrayOfStrings("content_models"))))
+        .put("errors", errors == null ? new JsonObject() : errors)
+        .put(
+            "can_retry",
+            LibraryExportStatus.of(status).orElseThrow().allows(LibraryExportStatus.Action.RETRY))
+        .put(
+            "progress",
+            new JsonObject()
+                .put("rows_written", row.getLong("rows_written"))
+                .put("rows_total", row.getLong("rows_total")));
+  }
+}
