@@ -165,6 +165,13 @@ public final class Freight {
   }
 
   /**
+   * The event bus this server's verticles talk on, where {@code jobs.state-changed} is published.
+   */
+  public io.vertx.core.eventbus.EventBus eventBus() {
+    return vertx.eventBus();
+  }
+
+  /**
    * Stops verticles in reverse order, then the pool, then the embedded PostgreSQL. Blocking,
    * idempotent.
    */

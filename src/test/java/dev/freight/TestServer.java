@@ -4,7 +4,9 @@ import dev.freight.config.ConfigLoader;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
+import dev.freight.jobs.StateChange;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.io.IOException;
@@ -106,6 +108,18 @@ public final class TestServer implements AutoCloseable {
   /** Where this server keeps its spool files. */
   public Path dataDir() {
     return config.dataDir();
+  }
+
+  /** Every job state change this server publishes from now on, as it arrives. */
+  public List<StateChange> stateChanges() {
+    List<StateChange> changes = new CopyOnWriteArrayList<>();
+    freight
+        .eventBus()
+        .<JsonObject>consumer(
+            StateChange.ADDRESS, event -> changes.add(StateChange.fromJson(event.body())))
+        .completion()
+        .await();
+    return changes;
   }
 
   public Client client(String token) {

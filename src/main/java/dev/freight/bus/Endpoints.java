@@ -15,22 +15,23 @@ public final class Endpoints {
 
   private Endpoints() {}
 
-  public static Future<Void> bind(
-      Vertx vertx, String address, Function<JsonObject, Future<?>> handler) {
+  /** Answers requests to {@code address}: each is read, handled and its reply written as JSON. */
+  public static <Q, R> Future<Void> bind(
+      Vertx vertx, Address<Q, R> address, Function<Q, Future<R>> handler) {
     MessageConsumer<JsonObject> consumer =
         vertx
             .eventBus()
             .consumer(
-                address,
+                address.name(),
                 message -> {
-                  Future<?> reply;
+                  Future<R> reply;
                   try {
-                    reply = handler.apply(message.body());
+                    reply = handler.apply(address.request().read().apply(message.body()));
                   } catch (RuntimeException e) {
                     reply = Future.failedFuture(e);
                   }
                   reply
-                      .onSuccess(message::reply)
+                      .onSuccess(result -> message.reply(address.reply().write().apply(result)))
                       .onFailure(
                           failure -> {
                             if (failure instanceof Failure f) {
@@ -38,7 +39,7 @@ public final class Endpoints {
                             } else {
                               LOG.log(
                                   System.Logger.Level.ERROR,
-                                  "request to " + address + " failed",
+                                  "request to " + address.name() + " failed",
                                   failure);
                               message.fail(500, "internal error");
                             }

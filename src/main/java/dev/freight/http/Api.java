@@ -1,19 +1,24 @@
 package dev.freight.http;
 
+import dev.freight.bus.Address;
 import dev.freight.bus.ChunkStreams;
+import dev.freight.bus.StreamOpened;
+import dev.freight.bus.UploadedFile;
+import dev.freight.bus.Viewer;
+import dev.freight.bus.Window;
+import dev.freight.jobs.JobListQuery;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +31,15 @@ final class Api {
   /** The authenticated user, as {@code users.authenticate} described it. */
   static JsonObject caller(RoutingContext ctx) {
     return ctx.user().principal();
+  }
+
+  static int callerId(RoutingContext ctx) {
+    return caller(ctx).getInteger("id");
+  }
+
+  /** The caller, for resources users reach only their own of. */
+  static Viewer viewer(RoutingContext ctx) {
+    return new Viewer(callerId(ctx), isSuperuser(ctx));
   }
 
   static boolean isSuperuser(RoutingContext ctx) {
@@ -64,34 +78,29 @@ final class Api {
     return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
   }
 
-  /**
-   * The files a multipart body brought, as {@code [{field, name, path}]} for a verticle to check
-   * and take.
-   */
-  static JsonArray uploads(RoutingContext ctx) {
-    JsonArray files = new JsonArray();
-    for (FileUpload upload : ctx.fileUploads()) {
-      files.add(
-          new JsonObject()
-              .put("field", upload.name())
-              .put("name", upload.fileName())
-              .put("path", upload.uploadedFileName())
-              .put("size", upload.size()));
-    }
-    return files;
+  /** The files a multipart body brought, spooled to disk, for a verticle to check and take. */
+  static List<UploadedFile> uploads(RoutingContext ctx) {
+    return ctx.fileUploads().stream()
+        .map(
+            upload ->
+                new UploadedFile(
+                    upload.name(), upload.fileName(), upload.uploadedFileName(), upload.size()))
+        .toList();
   }
 
   /**
    * Asks the verticle at {@code address}; its coded failures reach the failure handler as they are.
    */
-  static Future<JsonObject> ask(RoutingContext ctx, String address, JsonObject payload) {
-    return ask(ctx.vertx().eventBus(), address, payload, DeliveryOptions.DEFAULT_TIMEOUT);
+  static <Q, R> Future<R> ask(RoutingContext ctx, Address<Q, R> address, Q request) {
+    return ask(ctx.vertx().eventBus(), address, request, DeliveryOptions.DEFAULT_TIMEOUT);
   }
 
-  static Future<JsonObject> ask(EventBus bus, String address, JsonObject payload, long timeoutMs) {
+  static <Q, R> Future<R> ask(EventBus bus, Address<Q, R> address, Q request, long timeoutMs) {
     return bus.<JsonObject>request(
-            address, payload, new DeliveryOptions().setSendTimeout(timeoutMs))
-        .map(reply -> reply.body());
+            address.name(),
+            address.request().write().apply(request),
+            new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(reply -> address.reply().read().apply(reply.body()));
   }
 
   static void json(RoutingContext ctx, int status, Object body) {
@@ -119,8 +128,8 @@ final class Api {
       return (long) (number - 1) * size;
     }
 
-    JsonObject window(JsonObject payload) {
-      return payload.put("limit", size).put("offset", offset());
+    Window window() {
+      return new Window(size, offset());
     }
 
     /**
@@ -162,37 +171,40 @@ final class Api {
     }
   }
 
+  /** A job list's page, ordering and status filters, as the client gave them. */
+  static JobListQuery jobList(RoutingContext ctx, Page page) {
+    return new JobListQuery(
+        query(ctx, "ordering"), query(ctx, "status"), query(ctx, "status__in"), page.window());
+  }
+
   /** Answers a page of a list with links. */
   static void page(RoutingContext ctx, Page page, Future<JsonObject> answer) {
     answer.onSuccess(body -> json(ctx, 200, page.linked(ctx, body))).onFailure(ctx::fail);
   }
 
   /**
-   * ChunkStreams what a verticle opened: {@code {"stream", "content_type", "filename"?,
-   * "length"?}}. Each chunk is pulled only once the previous one is written, so a slow client slows
-   * the source, not the heap.
+   * Streams what a verticle opened. Each chunk is pulled only once the previous one is written, so
+   * a slow client slows the source, not the heap.
    */
-  static void stream(RoutingContext ctx, Future<JsonObject> opened) {
+  static void stream(RoutingContext ctx, Future<StreamOpened> opened) {
     opened
         .onFailure(ctx::fail)
         .onSuccess(
             meta -> {
-              String id = meta.getString("stream");
               HttpServerResponse response =
-                  ctx.response().putHeader("Content-Type", meta.getString("content_type"));
-              if (meta.containsKey("filename")) {
+                  ctx.response().putHeader("Content-Type", meta.contentType());
+              if (meta.filename() != null) {
                 response.putHeader(
-                    "Content-Disposition",
-                    "attachment; filename=\"" + meta.getString("filename") + "\"");
+                    "Content-Disposition", "attachment; filename=\"" + meta.filename() + "\"");
               }
-              if (meta.containsKey("length")) {
-                response.putHeader("Content-Length", String.valueOf(meta.getLong("length")));
+              if (meta.length() != null) {
+                response.putHeader("Content-Length", String.valueOf(meta.length()));
               } else {
                 response.setChunked(true);
               }
               EventBus bus = ctx.vertx().eventBus();
-              response.closeHandler(closed -> bus.request(ChunkStreams.CLOSE, id));
-              pull(bus, id, response);
+              response.closeHandler(closed -> bus.request(ChunkStreams.CLOSE, meta.stream()));
+              pull(bus, meta.stream(), response);
             });
   }
 

@@ -2,7 +2,7 @@ package dev.freight.http;
 
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
-import dev.freight.users.UsersVerticle;
+import dev.freight.users.UserRequests;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -92,7 +92,7 @@ public final class ApiVerticle extends VerticleBase {
     TokenAuth auth = new TokenAuth(vertx.eventBus());
     vertx
         .eventBus()
-        .<Integer>consumer(UsersVerticle.TOKEN_CHANGED, changed -> auth.forget(changed.body()));
+        .<Integer>consumer(UserRequests.TOKEN_CHANGED, changed -> auth.forget(changed.body()));
     builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(auth));
 
     builder.getRoute("getHealth").addHandler(this::health);

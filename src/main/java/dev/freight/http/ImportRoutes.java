@@ -1,6 +1,7 @@
 package dev.freight.http;
 
-import dev.freight.imports.ImportVerticle;
+import dev.freight.bus.Address;
+import dev.freight.imports.ImportRequests;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -37,20 +38,20 @@ final class ImportRoutes {
     builder.getRoute("listImportJobs").addHandler(ImportRoutes::list);
     builder
         .getRoute("getCurrentImportJob")
-        .addHandler(ctx -> ask(ctx, ImportVerticle.CURRENT, new JsonObject()));
-    builder.getRoute("getImportJob").addHandler(ctx -> ask(ctx, ImportVerticle.GET, job(ctx)));
+        .addHandler(ctx -> ask(ctx, ImportRequests.CURRENT, new ImportRequests.Current()));
+    builder.getRoute("getImportJob").addHandler(ctx -> ask(ctx, ImportRequests.GET, job(ctx)));
     builder.getRoute("updateImportJob").addHandler(ImportRoutes::update);
     builder
         .getRoute("getImportDiffSummary")
-        .addHandler(ctx -> ask(ctx, ImportVerticle.DIFF_SUMMARY, job(ctx)));
+        .addHandler(ctx -> ask(ctx, ImportRequests.DIFF_SUMMARY, job(ctx)));
     builder.getRoute("getImportDiff").addHandler(ImportRoutes::diff);
   }
 
-  private static JsonObject job(RoutingContext ctx) {
-    return new JsonObject().put("id", Api.pathInt(ctx, "job_id"));
+  private static ImportRequests.JobId job(RoutingContext ctx) {
+    return new ImportRequests.JobId(Api.pathInt(ctx, "job_id"));
   }
 
-  private static void ask(RoutingContext ctx, String address, JsonObject request) {
+  private static <Q> void ask(RoutingContext ctx, Address<Q, JsonObject> address, Q request) {
     Api.requireSuperuser(ctx);
     Api.reply(ctx, 200, Api.ask(ctx, address, request));
   }
@@ -59,53 +60,48 @@ final class ImportRoutes {
     if (!ctx.request().isExpectMultipart()) {
       throw new HttpException(415, "Upload files as multipart/form-data in the field 'files'.");
     }
-    JsonObject request =
-        new JsonObject()
-            .put("user_id", Api.caller(ctx).getInteger("id"))
-            .put("files", Api.uploads(ctx));
-    Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportVerticle.CREATE, request, SLOW_MS));
+    ImportRequests.Create request = new ImportRequests.Create(Api.callerId(ctx), Api.uploads(ctx));
+    Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.CREATE, request, SLOW_MS));
   }
 
   private static void list(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
+    Api.Page page = Api.Page.of(ctx);
+    Api.page(ctx, page, Api.ask(ctx, ImportRequests.LIST, Api.jobList(ctx, page)));
+  }
+
+  private static void update(RoutingContext ctx) {
+    Api.requireSuperuser(ctx);
+    JsonObject body = Api.body(ctx);
+    ImportRequests.Update request =
+        new ImportRequests.Update(
+            job(ctx).id(),
+            Api.callerId(ctx),
+            body.getString("status"),
+            body.getBoolean("wait_for_task", true));
+    Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.UPDATE, request, SLOW_MS));
+  }
+
+  private static void diff(RoutingContext ctx) {
+    Api.requireSuperuser(ctx);
+    long id = job(ctx).id();
+    String model = Api.request(ctx).getPathParameters().get("content_model").getString();
+    String op = Api.query(ctx, "op");
+    boolean paged =
+        op != null || Api.query(ctx, "page") != null || Api.query(ctx, "page_size") != null;
+    if (!paged) {
+      Api.stream(
+          ctx,
+          Api.ask(ctx, ImportRequests.DIFF, new ImportRequests.DiffQuery(id, model, null, null)));
+      return;
+    }
     Api.Page page = Api.Page.of(ctx);
     Api.page(
         ctx,
         page,
         Api.ask(
             ctx,
-            ImportVerticle.LIST,
-            page.window(
-                new JsonObject()
-                    .put("ordering", Api.query(ctx, "ordering"))
-                    .put("status", Api.query(ctx, "status"))
-                    .put("status__in", Api.query(ctx, "status__in")))));
-  }
-
-  private static void update(RoutingContext ctx) {
-    Api.requireSuperuser(ctx);
-    JsonObject body = Api.body(ctx);
-    JsonObject request =
-        job(ctx)
-            .put("user_id", Api.caller(ctx).getInteger("id"))
-            .put("status", body.getString("status"))
-            .put("wait_for_task", body.getBoolean("wait_for_task", true));
-    Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportVerticle.UPDATE, request, SLOW_MS));
-  }
-
-  private static void diff(RoutingContext ctx) {
-    Api.requireSuperuser(ctx);
-    JsonObject request =
-        job(ctx)
-            .put("model", Api.request(ctx).getPathParameters().get("content_model").getString());
-    String op = Api.query(ctx, "op");
-    boolean paged =
-        op != null || Api.query(ctx, "page") != null || Api.query(ctx, "page_size") != null;
-    if (!paged) {
-      Api.stream(ctx, Api.ask(ctx, ImportVerticle.DIFF, request));
-      return;
-    }
-    Api.Page page = Api.Page.of(ctx);
-    Api.page(ctx, page, Api.ask(ctx, ImportVerticle.DIFF, page.window(request.put("op", op))));
+            ImportRequests.DIFF_PAGE,
+            new ImportRequests.DiffQuery(id, model, op, page.window())));
   }
 }

@@ -1,6 +1,7 @@
 package dev.freight.http;
 
-import dev.freight.libraryexports.LibraryExportVerticle;
+import dev.freight.libraryexports.LibraryExportRequests;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -17,29 +18,29 @@ final class LibraryExportRoutes {
     builder.getRoute("listExportJobs").addHandler(LibraryExportRoutes::list);
     builder
         .getRoute("getExportJob")
-        .addHandler(ctx -> Api.reply(ctx, 200, Api.ask(ctx, LibraryExportVerticle.GET, job(ctx))));
+        .addHandler(ctx -> Api.reply(ctx, 200, Api.ask(ctx, LibraryExportRequests.GET, job(ctx))));
     builder.getRoute("updateExportJob").addHandler(LibraryExportRoutes::update);
     builder
         .getRoute("downloadExportJob")
-        .addHandler(ctx -> Api.stream(ctx, Api.ask(ctx, LibraryExportVerticle.DOWNLOAD, job(ctx))));
+        .addHandler(ctx -> Api.stream(ctx, Api.ask(ctx, LibraryExportRequests.DOWNLOAD, job(ctx))));
   }
 
-  /** Who asks: the verticle decides which jobs they may reach. */
-  private static JsonObject viewer(RoutingContext ctx) {
-    return new JsonObject()
-        .put("user_id", Api.caller(ctx).getInteger("id"))
-        .put("superuser", Api.isSuperuser(ctx));
-  }
-
-  private static JsonObject job(RoutingContext ctx) {
-    return viewer(ctx).put("id", Api.pathInt(ctx, "job_id"));
+  private static LibraryExportRequests.JobAccess job(RoutingContext ctx) {
+    return new LibraryExportRequests.JobAccess(Api.viewer(ctx), Api.pathInt(ctx, "job_id"));
   }
 
   private static void create(RoutingContext ctx) {
     // The contract admits only type, file_format and content_models; absent ones take their
     // defaults.
-    JsonObject request = Api.body(ctx).copy().mergeIn(viewer(ctx));
-    Api.reply(ctx, 201, Api.ask(ctx, LibraryExportVerticle.CREATE, request));
+    JsonObject body = Api.body(ctx);
+    JsonArray models = body.getJsonArray("content_models");
+    LibraryExportRequests.Create request =
+        new LibraryExportRequests.Create(
+            Api.viewer(ctx),
+            body.getString("type"),
+            body.getString("file_format"),
+            models == null ? null : models.stream().map(String::valueOf).toList());
+    Api.reply(ctx, 201, Api.ask(ctx, LibraryExportRequests.CREATE, request));
   }
 
   private static void list(RoutingContext ctx) {
@@ -49,21 +50,16 @@ final class LibraryExportRoutes {
         page,
         Api.ask(
             ctx,
-            LibraryExportVerticle.LIST,
-            page.window(
-                viewer(ctx)
-                    .put("ordering", Api.query(ctx, "ordering"))
-                    .put("status", Api.query(ctx, "status"))
-                    .put("status__in", Api.query(ctx, "status__in")))));
+            LibraryExportRequests.LIST,
+            new LibraryExportRequests.ListJobs(Api.viewer(ctx), Api.jobList(ctx, page))));
   }
 
   private static void update(RoutingContext ctx) {
     JsonObject body = Api.body(ctx);
-    JsonObject request =
-        job(ctx)
-            .put("status", body.getString("status"))
-            .put("wait_for_task", body.getBoolean("wait_for_task", true));
+    LibraryExportRequests.Update request =
+        new LibraryExportRequests.Update(
+            job(ctx), body.getString("status"), body.getBoolean("wait_for_task", true));
     Api.reply(
-        ctx, 200, Api.ask(ctx.vertx().eventBus(), LibraryExportVerticle.UPDATE, request, SLOW_MS));
+        ctx, 200, Api.ask(ctx.vertx().eventBus(), LibraryExportRequests.UPDATE, request, SLOW_MS));
   }
 }

@@ -1,7 +1,6 @@
 package dev.freight.http;
 
-import dev.freight.library.LibraryVerticle;
-import io.vertx.core.json.JsonObject;
+import dev.freight.library.LibraryRequests;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.RequestParameter;
@@ -17,26 +16,21 @@ final class LibraryRoutes {
 
   private static void list(RoutingContext ctx, String model) {
     Api.Page page = Api.Page.of(ctx);
-    JsonObject request =
-        page.window(
-            new JsonObject()
-                .put("model", model)
-                .put("phase", Api.query(ctx, "phase"))
-                .put("problem", Api.query(ctx, "problem"))
-                .put("search", Api.query(ctx, "search"))
-                .put("ordering", Api.query(ctx, "ordering")));
     RequestParameter active = Api.request(ctx).getQuery().get("active");
-    if (active != null && !active.isNull()) {
-      request.put("active", active.getBoolean());
-    }
-    Api.page(ctx, page, Api.ask(ctx, LibraryVerticle.LIST, request));
+    LibraryRequests.ListItems request =
+        new LibraryRequests.ListItems(
+            model,
+            active == null || active.isNull() ? null : active.getBoolean(),
+            Api.query(ctx, "phase"),
+            Api.query(ctx, "problem"),
+            Api.query(ctx, "search"),
+            Api.query(ctx, "ordering"),
+            page.window());
+    Api.page(ctx, page, Api.ask(ctx, LibraryRequests.LIST, request));
   }
 
   private static void get(RoutingContext ctx, String model) {
     String id = Api.request(ctx).getPathParameters().get("id").getString();
-    Api.reply(
-        ctx,
-        200,
-        Api.ask(ctx, LibraryVerticle.GET, new JsonObject().put("model", model).put("id", id)));
+    Api.reply(ctx, 200, Api.ask(ctx, LibraryRequests.GET, new LibraryRequests.ItemRef(model, id)));
   }
 }

@@ -2,7 +2,7 @@ package dev.freight.http;
 
 import dev.freight.listexports.ExportableList;
 import dev.freight.listexports.ExportableLists;
-import dev.freight.listexports.ListExportVerticle;
+import dev.freight.listexports.ListExportRequests;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -52,12 +52,7 @@ final class ListExportRoutes {
     builder.getRoute("listExports").addHandler(ListExportRoutes::list);
     builder
         .getRoute("getExport")
-        .addHandler(
-            ctx ->
-                Api.reply(
-                    ctx,
-                    200,
-                    Api.ask(ctx, ListExportVerticle.GET, visibleTo(ctx).put("id", id(ctx)))));
+        .addHandler(ctx -> Api.reply(ctx, 200, Api.ask(ctx, ListExportRequests.GET, export(ctx))));
     builder
         .getRoute("cancelExport")
         .addHandler(
@@ -66,50 +61,39 @@ final class ListExportRoutes {
               Api.reply(
                   ctx,
                   200,
-                  Api.ask(
-                      ctx.vertx().eventBus(),
-                      ListExportVerticle.CANCEL,
-                      new JsonObject().put("id", id(ctx)),
-                      SLOW_MS));
+                  Api.ask(ctx.vertx().eventBus(), ListExportRequests.CANCEL, export(ctx), SLOW_MS));
             });
     builder
         .getRoute("downloadExport")
-        .addHandler(
-            ctx ->
-                Api.stream(
-                    ctx,
-                    Api.ask(ctx, ListExportVerticle.DOWNLOAD, visibleTo(ctx).put("id", id(ctx)))));
+        .addHandler(ctx -> Api.stream(ctx, Api.ask(ctx, ListExportRequests.DOWNLOAD, export(ctx))));
   }
 
-  private static String id(RoutingContext ctx) {
-    return Api.request(ctx).getPathParameters().get("id").getString();
-  }
-
-  /** Who asks, so that the verticle shows non-superusers only their own exports. */
-  private static JsonObject visibleTo(RoutingContext ctx) {
-    return new JsonObject()
-        .put("user_id", Api.caller(ctx).getInteger("id"))
-        .put("superuser", Api.isSuperuser(ctx));
+  /** The export the path names, and who asks: non-superusers reach only their own. */
+  private static ListExportRequests.ExportAccess export(RoutingContext ctx) {
+    return new ListExportRequests.ExportAccess(
+        Api.viewer(ctx), Api.request(ctx).getPathParameters().get("id").getString());
   }
 
   private static void create(RoutingContext ctx, ExportableList source) {
-    JsonObject request =
-        new JsonObject()
-            .put("action_name", source.actionName())
-            .put("user_id", Api.caller(ctx).getInteger("id"))
-            .put("query", params(ctx.queryParams()));
+    JsonObject body;
     if (ctx.request().isExpectMultipart()) {
       MultiMap form = ctx.request().formAttributes();
-      JsonObject body = params(form);
+      body = params(form);
       if (form.contains("fields")) {
         body.put("fields", new JsonArray(form.getAll("fields")));
       }
-      request.put("body", body).put("files", Api.uploads(ctx));
     } else {
-      request.put("body", jsonBody(ctx));
+      body = jsonBody(ctx);
     }
+    ListExportRequests.Create request =
+        new ListExportRequests.Create(
+            source.actionName(),
+            Api.callerId(ctx),
+            params(ctx.queryParams()),
+            body,
+            Api.uploads(ctx));
     Api.reply(
-        ctx, 202, Api.ask(ctx.vertx().eventBus(), ListExportVerticle.CREATE, request, SLOW_MS));
+        ctx, 202, Api.ask(ctx.vertx().eventBus(), ListExportRequests.CREATE, request, SLOW_MS));
   }
 
   /** The first value of each parameter. */
@@ -143,11 +127,12 @@ final class ListExportRoutes {
         page,
         Api.ask(
             ctx,
-            ListExportVerticle.LIST,
-            page.window(
-                visibleTo(ctx)
-                    .put("status", Api.query(ctx, "status"))
-                    .put("format_type", Api.query(ctx, "format_type"))
-                    .put("created_date", createdDate))));
+            ListExportRequests.LIST,
+            new ListExportRequests.ListExports(
+                Api.viewer(ctx),
+                Api.query(ctx, "status"),
+                Api.query(ctx, "format_type"),
+                createdDate,
+                page.window())));
   }
 }

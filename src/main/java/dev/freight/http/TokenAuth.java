@@ -1,7 +1,7 @@
 package dev.freight.http;
 
 import dev.freight.users.Tokens;
-import dev.freight.users.UsersVerticle;
+import dev.freight.users.UserRequests;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Resolves {@code Authorization: Token <key>} to a user by asking the users verticle. Answers are
  * remembered for a few seconds, so that clients polling a job do not cost a database query each for
- * their token; a rotated token is forgotten at once ({@link UsersVerticle#TOKEN_CHANGED}).
+ * their token; a rotated token is forgotten at once ({@link UserRequests#TOKEN_CHANGED}).
  */
 final class TokenAuth implements AuthenticationProvider {
   private static final String SCHEME = "Token ";
@@ -59,8 +59,7 @@ final class TokenAuth implements AuthenticationProvider {
     if (remembered != null && remembered.until() > now) {
       return Future.succeededFuture(User.create(remembered.user()));
     }
-    return Api.ask(
-            bus, UsersVerticle.AUTHENTICATE, new JsonObject().put("token", token), TIMEOUT_MS)
+    return Api.ask(bus, UserRequests.AUTHENTICATE, new UserRequests.Token(token), TIMEOUT_MS)
         .map(
             user -> {
               if (known.size() >= MAX_REMEMBERED) {

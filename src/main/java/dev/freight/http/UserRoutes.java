@@ -1,7 +1,6 @@
 package dev.freight.http;
 
-import dev.freight.users.UsersVerticle;
-import io.vertx.core.json.JsonObject;
+import dev.freight.users.UserRequests;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -18,29 +17,26 @@ final class UserRoutes {
   }
 
   private static void me(RoutingContext ctx) {
-    Api.reply(
-        ctx,
-        200,
-        Api.ask(
-            ctx, UsersVerticle.GET, new JsonObject().put("id", Api.caller(ctx).getInteger("id"))));
+    Api.reply(ctx, 200, Api.ask(ctx, UserRequests.GET, new UserRequests.UserId(Api.callerId(ctx))));
   }
 
   private static void list(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
     Api.Page page = Api.Page.of(ctx);
-    Api.page(ctx, page, Api.ask(ctx, UsersVerticle.LIST, page.window(new JsonObject())));
+    Api.page(ctx, page, Api.ask(ctx, UserRequests.LIST, page.window()));
   }
 
   private static void create(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
-    Api.reply(ctx, 201, Api.ask(ctx, UsersVerticle.CREATE, Api.body(ctx)));
+    Api.reply(
+        ctx, 201, Api.ask(ctx, UserRequests.CREATE, UserRequests.NewUser.fromJson(Api.body(ctx))));
   }
 
   private static void rotateToken(RoutingContext ctx) {
     int id = Api.pathInt(ctx, "id");
-    if (!Api.isSuperuser(ctx) && Api.caller(ctx).getInteger("id") != id) {
+    if (!Api.isSuperuser(ctx) && Api.callerId(ctx) != id) {
       throw new HttpException(403, "Only a superuser or the user itself may issue a new token.");
     }
-    Api.reply(ctx, 200, Api.ask(ctx, UsersVerticle.ROTATE_TOKEN, new JsonObject().put("id", id)));
+    Api.reply(ctx, 200, Api.ask(ctx, UserRequests.ROTATE_TOKEN, new UserRequests.UserId(id)));
   }
 }

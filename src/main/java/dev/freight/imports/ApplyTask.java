@@ -1,6 +1,7 @@
 package dev.freight.imports;
 
-import dev.freight.jobs.RunningJobs;
+import dev.freight.jobs.JobRunner;
+import dev.freight.jobs.JobTable;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.library.Field;
@@ -9,7 +10,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -30,7 +30,7 @@ final class ApplyTask {
     this.jobs = jobs;
   }
 
-  Future<Void> run(long jobId, RunningJobs.Run run) {
+  Future<Void> run(long jobId, JobRunner.Run run) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
@@ -57,12 +57,12 @@ final class ApplyTask {
                     })
                 .compose(
                     applied ->
-                        jobs.transition(
+                        jobs.move(
                             conn,
                             jobId,
-                            EnumSet.of(ImportStatus.APPLYING_CHANGES),
                             ImportStatus.SUCCESS,
-                            "completed = now()"))
+                            JobTable.set("completed", JobTable.NOW),
+                            run.token()))
                 .compose(
                     succeeded -> {
                       run.checkpoint();
@@ -81,7 +81,7 @@ final class ApplyTask {
       ContentModel model,
       long after,
       long last,
-      RunningJobs.Run run) {
+      JobRunner.Run run) {
     if (after >= last) {
       return Future.succeededFuture();
     }

@@ -3,7 +3,7 @@ package dev.freight.imports;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
 import dev.freight.jobs.AsyncLoop;
-import dev.freight.jobs.RunningJobs;
+import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -11,16 +11,14 @@ import dev.freight.library.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * pending → generating_diff → ready_for_review (or fail): restores each uploaded file to the spool
@@ -29,17 +27,9 @@ import java.util.Locale;
  */
 final class DiffTask {
   /** The errors of a job whose files were not completely stored. */
-  static final JsonObject NOT_KEPT =
-      new JsonObject()
-          .put(
-              "job",
-              new JsonArray()
-                  .add(
-                      new JsonObject()
-                          .put(
-                              "message",
-                              "The files of this job were not completely stored (the server stopped or the database failed meanwhile);"
-                                  + " upload them again in a new job.")));
+  static final String NOT_KEPT =
+      "The files of this job were not completely stored (the server stopped or the database"
+          + " failed meanwhile); upload them again in a new job.";
 
   /** One stored upload of the job; {@code size} is null until it is completely stored. */
   record StoredUpload(ContentModel model, long fileId, String name, Long size) {}
@@ -73,33 +63,26 @@ final class DiffTask {
    * ready for review only once they are kept), or null: then files not completely stored will never
    * be (a server stopped, or the database failed, while storing them), and the job fails.
    */
-  Future<Void> run(long jobId, RunningJobs.Run run, Future<Void> kept) {
-    return jobs.transition(
-            jobId,
-            EnumSet.of(ImportStatus.PENDING, ImportStatus.GENERATING_DIFF),
-            ImportStatus.GENERATING_DIFF,
-            "rows_read = 0, bytes_read = 0")
-        .compose(started -> started ? generate(jobId, run, kept) : Future.succeededFuture());
-  }
-
-  private Future<Void> generate(long jobId, RunningJobs.Run run, Future<Void> kept) {
-    return forgetDiff(jobId)
+  Future<Void> run(long jobId, JobRunner.Run run, Future<Void> kept) {
+    return jobs.resetProgress(jobId)
+        .compose(reset -> forgetDiff(jobId))
         .compose(cleared -> uploads(jobId))
         .compose(
             uploads ->
                 kept == null && uploads.stream().anyMatch(upload -> upload.size() == null)
                     ? jobs.finish(
+                            pool,
                             jobId,
-                            EnumSet.of(ImportStatus.GENERATING_DIFF),
                             ImportStatus.FAIL,
-                            NOT_KEPT)
+                            ImportJobs.jobError(NOT_KEPT),
+                            run.token())
                         .<Void>mapEmpty()
                     : compareAll(
                         jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
   }
 
   private Future<Void> compareAll(
-      long jobId, List<StoredUpload> uploads, RunningJobs.Run run, Future<Void> kept) {
+      long jobId, List<StoredUpload> uploads, JobRunner.Run run, Future<Void> kept) {
     ErrorReport problems = new ErrorReport();
     Progress progress = new Progress();
     List<BatchDiff> diffs =
@@ -143,21 +126,19 @@ final class DiffTask {
                         .compose(
                             forgotten ->
                                 jobs.finish(
-                                    jobId,
-                                    EnumSet.of(ImportStatus.GENERATING_DIFF),
-                                    ImportStatus.FAIL,
-                                    problems.toJson()))
+                                    pool, jobId, ImportStatus.FAIL, problems.toJson(), run.token()))
                     : kept.compose(
                             stored ->
                                 Future.all(
                                     diffs.stream().map(diff -> diff.storeCounts(jobId)).toList()))
                         .compose(
                             counted ->
-                                jobs.transition(
+                                jobs.move(
+                                    pool,
                                     jobId,
-                                    EnumSet.of(ImportStatus.GENERATING_DIFF),
                                     ImportStatus.READY_FOR_REVIEW,
-                                    "")))
+                                    Map.of(),
+                                    run.token())))
         .<Void>mapEmpty()
         .onFailure(failed -> forgetDiff(jobId))
         .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
@@ -243,7 +224,7 @@ final class DiffTask {
       BatchDiff diff,
       ErrorReport problems,
       Progress progress,
-      RunningJobs.Run run) {
+      JobRunner.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
     return diff.create()
         .compose(
@@ -282,7 +263,7 @@ final class DiffTask {
       BatchDiff diff,
       ErrorReport problems,
       Progress progress,
-      RunningJobs.Run run) {
+      JobRunner.Run run) {
     // A failed read still lets the comparison in flight finish before the loop ends.
     Future<BatchDiff.Batch> read =
         step.read()

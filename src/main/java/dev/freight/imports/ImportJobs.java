@@ -3,8 +3,12 @@ package dev.freight.imports;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
 import dev.freight.db.Timestamps;
+import dev.freight.jobs.JobTable;
+import dev.freight.jobs.StateMachine;
 import dev.freight.users.UserReference;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -12,10 +16,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,8 +32,6 @@ final class ImportJobs {
       SELECT j.*, t.email AS t_email, t.first_name AS t_first_name, t.last_name AS t_last_name,
              a.email AS a_email, a.first_name AS a_first_name, a.last_name AS a_last_name
       FROM import_jobs j JOIN users t ON t.id = j.triggered_by LEFT JOIN users a ON a.id = j.accepted_by""";
-  private static final String ACTIVE =
-      "j.status IN ('pending', 'generating_diff', 'ready_for_review', 'applying_changes')";
   private static final Map<String, String> ORDERING =
       Map.of(
           "id",
@@ -44,11 +45,15 @@ final class ImportJobs {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
+  private final JobTable<Long, ImportStatus> table;
   private final Map<Long, JsonObject> recent = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
 
-  ImportJobs(Pool pool) {
+  ImportJobs(Vertx vertx, Pool pool) {
     this.pool = pool;
+    this.table =
+        new JobTable<>(
+            vertx, pool, "import_jobs", Long.class, ImportStatus.MACHINE, this::forgetKeptAnswers);
   }
 
   /**
@@ -87,8 +92,8 @@ final class ImportJobs {
   }
 
   Future<JsonObject> current() {
-    return pool.query(SELECT + " WHERE " + ACTIVE)
-        .execute()
+    return pool.preparedQuery(SELECT + " WHERE j.status = ANY($1)")
+        .execute(Tuple.of((Object) StateMachine.wireArray(ImportStatus.ACTIVE)))
         .map(
             rows -> {
               if (rows.size() == 0) {
@@ -158,36 +163,34 @@ final class ImportJobs {
             + " is. Cancel it or wait for it to finish.");
   }
 
-  /** Moves the job to {@code to} if it is in one of {@code from}; false when it was not. */
-  Future<Boolean> transition(
-      SqlClient client,
-      long id,
-      Set<ImportStatus> from,
-      ImportStatus to,
-      String alsoSet,
-      Object... params) {
-    List<Object> all =
-        new ArrayList<>(List.of(id, to.wire(), ImportStatus.wires(from).toArray(String[]::new)));
-    all.addAll(Arrays.asList(params));
-    String extra = alsoSet.isEmpty() ? "" : ", " + alsoSet;
-    forgetKeptAnswers();
-    return client
-        .preparedQuery(
-            "UPDATE import_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
-        .execute(Tuple.from(all))
-        .onComplete(done -> forgetKeptAnswers())
-        .map(rows -> rows.rowCount() == 1)
+  /** The job's status column, every move checked against {@link ImportStatus#MACHINE}. */
+  JobTable<Long, ImportStatus> table() {
+    return table;
+  }
+
+  /** Moves the job to {@code to}, setting {@code also}; false when the machine forbids it now. */
+  Future<Boolean> move(
+      SqlClient client, long id, ImportStatus to, Map<String, Object> also, Long runToken) {
+    return table
+        .move(client, id, to, also, runToken)
+        .map(Optional::isPresent)
         .recover(this::activeConflict);
   }
 
-  Future<Boolean> transition(
-      long id, Set<ImportStatus> from, ImportStatus to, String alsoSet, Object... params) {
-    return transition(pool, id, from, to, alsoSet, params);
+  /** Ends the job in a final state with its errors (or none), as its run or a user asks. */
+  Future<Boolean> finish(
+      SqlClient client, long id, ImportStatus to, JsonObject errors, Long runToken) {
+    return move(
+        client, id, to, JobTable.set("completed", JobTable.NOW, "errors", errors), runToken);
   }
 
-  /** Ends the job in a final state, with its errors (or none). */
-  Future<Boolean> finish(long id, Set<ImportStatus> from, ImportStatus to, JsonObject errors) {
-    return transition(id, from, to, "completed = now(), errors = $4", errors);
+  /** A run starts reading its files from the beginning. */
+  Future<Void> resetProgress(long id) {
+    forgetKeptAnswers();
+    return pool.preparedQuery("UPDATE import_jobs SET rows_read = 0, bytes_read = 0 WHERE id = $1")
+        .execute(Tuple.of(id))
+        .onComplete(done -> forgetKeptAnswers())
+        .mapEmpty();
   }
 
   /**
@@ -213,18 +216,10 @@ final class ImportJobs {
         .mapEmpty();
   }
 
-  /** The jobs left mid-way by a stopped server, to pick up again. */
-  Future<List<JsonObject>> unfinished() {
-    return pool.query(
-            SELECT
-                + " WHERE j.status IN ('pending', 'generating_diff', 'applying_changes') ORDER BY j.id")
-        .execute()
-        .map(
-            rows -> {
-              List<JsonObject> jobs = new ArrayList<>();
-              rows.forEach(row -> jobs.add(toJson(row)));
-              return jobs;
-            });
+  /** The errors of a job that failed as a whole, not for a row of its files. */
+  static JsonObject jobError(String message) {
+    return new JsonObject()
+        .put("job", new JsonArray().add(new JsonObject().put("message", message)));
   }
 
   static JsonObject toJson(Row row) {

@@ -1,15 +1,15 @@
 package dev.freight.imports;
 
+import dev.freight.jobs.JobStatus;
+import dev.freight.jobs.StateMachine;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
-/** The life of an import job, and which user actions each state allows. */
-public enum ImportStatus {
+/** The life of an import job, and the actions a user may ask for with PATCH. */
+public enum ImportStatus implements JobStatus {
   PENDING,
   GENERATING_DIFF,
   READY_FOR_REVIEW,
@@ -18,51 +18,44 @@ public enum ImportStatus {
   FAIL,
   CANCEL;
 
-  /** The states in which a job counts as the one active import. */
-  static final Set<ImportStatus> ACTIVE =
-      EnumSet.of(PENDING, GENERATING_DIFF, READY_FOR_REVIEW, APPLYING_CHANGES);
+  /** Every move an import job can make; a run claims its job by moving it to where it is. */
+  static final StateMachine<ImportStatus> MACHINE =
+      new StateMachine<>(
+          "import job",
+          ImportStatus.class,
+          Map.of(
+              PENDING, EnumSet.of(GENERATING_DIFF, FAIL, CANCEL),
+              GENERATING_DIFF, EnumSet.of(GENERATING_DIFF, READY_FOR_REVIEW, FAIL, CANCEL),
+              READY_FOR_REVIEW, EnumSet.of(APPLYING_CHANGES, CANCEL),
+              APPLYING_CHANGES, EnumSet.of(APPLYING_CHANGES, SUCCESS, FAIL, CANCEL),
+              FAIL, EnumSet.of(PENDING),
+              CANCEL, EnumSet.of(PENDING)),
+          CANCEL,
+          FAIL);
 
-  /** What a user may ask for with PATCH, and from which states. */
+  /** The states in which a job counts as the one active import. */
+  static final Set<ImportStatus> ACTIVE = MACHINE.from(CANCEL);
+
+  /** What a user may ask for with PATCH: a move to {@code target}. */
   enum Action {
-    CANCEL("cancel", ACTIVE),
-    ACCEPT_CHANGES("accept_changes", EnumSet.of(READY_FOR_REVIEW)),
-    RETRY("retry", EnumSet.of(FAIL, ImportStatus.CANCEL));
+    CANCEL("cancel", ImportStatus.CANCEL),
+    ACCEPT_CHANGES("accept_changes", APPLYING_CHANGES),
+    RETRY("retry", PENDING);
 
     final String wire;
-    final Set<ImportStatus> from;
+    final ImportStatus target;
 
-    Action(String wire, Set<ImportStatus> from) {
+    Action(String wire, ImportStatus target) {
       this.wire = wire;
-      this.from = from;
+      this.target = target;
     }
 
     static Optional<Action> of(String wire) {
       return Arrays.stream(values()).filter(a -> a.wire.equals(wire)).findFirst();
     }
 
-    /** Why the action is refused in {@code status}, for the 409. */
-    String refusal(long jobId, ImportStatus status) {
-      return "Cannot "
-          + wire.replace('_', ' ')
-          + " import job "
-          + jobId
-          + ": it is "
-          + status.wire()
-          + "; only jobs that are "
-          + from.stream().map(ImportStatus::wire).collect(Collectors.joining(", "))
-          + " can be.";
+    boolean allowedIn(ImportStatus status) {
+      return MACHINE.allows(status, target);
     }
-  }
-
-  public String wire() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
-  public static Optional<ImportStatus> of(String wire) {
-    return Arrays.stream(values()).filter(s -> s.wire().equals(wire)).findFirst();
-  }
-
-  static List<String> wires(Set<ImportStatus> statuses) {
-    return statuses.stream().map(ImportStatus::wire).toList();
   }
 }

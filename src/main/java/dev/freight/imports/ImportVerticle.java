@@ -3,64 +3,44 @@ package dev.freight.imports;
 import dev.freight.bus.ChunkStreams;
 import dev.freight.bus.Endpoints;
 import dev.freight.bus.Failure;
+import dev.freight.bus.StreamOpened;
+import dev.freight.bus.UploadedFile;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
-import dev.freight.jobs.Cancelled;
-import dev.freight.jobs.RunningJobs;
+import dev.freight.jobs.JobListQuery;
+import dev.freight.jobs.JobRunner;
+import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 /**
  * Owns library import jobs: creates them from uploads, runs their diff and apply phases, and takes
- * cancel, accept and retry. Requests (JsonObject in, JsonObject out):
- *
- * <ul>
- *   <li>{@link #CREATE} {user_id, files: [{field, name, path}]} → the pending job
- *   <li>{@link #GET} {id}; {@link #CURRENT} {}; {@link #LIST} {ordering?, statuses?, limit, offset}
- *   <li>{@link #UPDATE} {id, user_id, status: cancel | accept_changes | retry, wait_for_task}
- *   <li>{@link #DIFF_SUMMARY} {id}; {@link #DIFF} {id, model, op?, limit?, offset?} → a page, or
- *       without limit {stream, content_type} to pull through {@link ChunkStreams}
- * </ul>
- *
- * The cancel of running work is this verticle's {@link RunningJobs}: the work checks it between
- * batches.
+ * cancel, accept and retry; answers the requests of {@link ImportRequests}. Its {@link JobRunner}
+ * runs the work and takes its cancels; this verticle is the kind's work: a diff for a job claimed
+ * into generating_diff, an apply for one in applying_changes.
  */
-public final class ImportVerticle extends VerticleBase {
-  public static final String CREATE = "imports.create";
-  public static final String GET = "imports.get";
-  public static final String CURRENT = "imports.current";
-  public static final String LIST = "imports.list";
-  public static final String UPDATE = "imports.update";
-  public static final String DIFF_SUMMARY = "imports.diff-summary";
-  public static final String DIFF = "imports.diff";
-  private static final long CANCEL_WAIT_S = 30;
-  private static final System.Logger LOG = System.getLogger(ImportVerticle.class.getName());
+public final class ImportVerticle extends VerticleBase
+    implements JobRunner.Kind<Long, ImportStatus> {
 
   private final Pool pool;
   private final Worker worker;
   private final ChunkStreams streams;
   private final Path spool;
-  private final RunningJobs<Long> running = new RunningJobs<>();
 
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
   private final Map<Long, Future<Void>> storing = new ConcurrentHashMap<>();
@@ -70,6 +50,7 @@ public final class ImportVerticle extends VerticleBase {
   private DiffTask diffTask;
   private ApplyTask applyTask;
   private DiffReader diffs;
+  private JobRunner<Long, ImportStatus> runner;
 
   public ImportVerticle(Pool pool, Worker worker, ChunkStreams streams, Path spool) {
     this.pool = pool;
@@ -81,49 +62,44 @@ public final class ImportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     blobs = new BlobStore(vertx, pool);
-    jobs = new ImportJobs(pool);
+    jobs = new ImportJobs(vertx, pool);
+    runner = new JobRunner<>(jobs.table(), "import", this, null);
     diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
     applyTask = new ApplyTask(pool, jobs);
     diffs = new DiffReader(pool, jobs);
     return Future.all(
             List.of(
-                Endpoints.bind(vertx, CREATE, this::create),
-                Endpoints.bind(vertx, GET, req -> jobs.get(req.getLong("id"))),
-                Endpoints.bind(vertx, CURRENT, req -> jobs.current()),
-                Endpoints.bind(vertx, LIST, this::list),
-                Endpoints.bind(vertx, UPDATE, this::update),
-                Endpoints.bind(vertx, DIFF_SUMMARY, req -> diffs.summary(req.getLong("id"))),
-                Endpoints.bind(vertx, DIFF, this::diff)))
-        .compose(bound -> resumeUnfinished());
+                Endpoints.bind(vertx, ImportRequests.CREATE, this::create),
+                Endpoints.bind(vertx, ImportRequests.GET, req -> jobs.get(req.id())),
+                Endpoints.bind(vertx, ImportRequests.CURRENT, req -> jobs.current()),
+                Endpoints.bind(vertx, ImportRequests.LIST, this::list),
+                Endpoints.bind(vertx, ImportRequests.UPDATE, this::update),
+                Endpoints.bind(vertx, ImportRequests.DIFF_SUMMARY, req -> diffs.summary(req.id())),
+                Endpoints.bind(
+                    vertx,
+                    ImportRequests.DIFF_PAGE,
+                    req ->
+                        diffs.page(
+                            req.id(),
+                            model(req),
+                            req.op(),
+                            req.window().limit(),
+                            req.window().offset())),
+                Endpoints.bind(vertx, ImportRequests.DIFF, this::diff)))
+        .compose(
+            bound ->
+                runner.resume(
+                    Map.of(
+                        ImportStatus.PENDING, ImportStatus.GENERATING_DIFF,
+                        ImportStatus.GENERATING_DIFF, ImportStatus.GENERATING_DIFF,
+                        ImportStatus.APPLYING_CHANGES, ImportStatus.APPLYING_CHANGES),
+                    "id"));
   }
 
   /** Interrupted work is left in its state, to resume at the next start. */
   @Override
   public Future<?> stop() {
-    return running.stopAll().timeout(CANCEL_WAIT_S, TimeUnit.SECONDS);
-  }
-
-  /**
-   * Jobs a stopped server left mid-way start again: diffs from their stored files, applies from
-   * their diff.
-   */
-  private Future<Void> resumeUnfinished() {
-    return jobs.unfinished()
-        .map(
-            unfinished -> {
-              for (JsonObject job : unfinished) {
-                long id = job.getLong("id");
-                LOG.log(
-                    System.Logger.Level.INFO,
-                    "resuming import job " + id + " (" + job.getString("status") + ")");
-                if (ImportStatus.APPLYING_CHANGES.wire().equals(job.getString("status"))) {
-                  startApply(id);
-                } else {
-                  startDiff(id);
-                }
-              }
-              return null;
-            });
+    return runner.stop();
   }
 
   // ---- create
@@ -131,7 +107,7 @@ public final class ImportVerticle extends VerticleBase {
   /**
    * One accepted upload: which model, in which format, where the HTTP layer spooled it, how big.
    */
-  private record UploadedFile(
+  private record ModelUpload(
       ContentModel model, Format format, String storedName, Path path, long size) {}
 
   /**
@@ -141,10 +117,10 @@ public final class ImportVerticle extends VerticleBase {
    * A server that stops in between never answered: at its next start the job fails, asking for the
    * files again.
    */
-  private Future<JsonObject> create(JsonObject req) {
-    List<UploadedFile> uploads = uploads(req.getJsonArray("files"));
+  private Future<JsonObject> create(ImportRequests.Create req) {
+    List<ModelUpload> uploads = uploads(req.files());
     Format format = uploads.get(0).format();
-    long bytes = uploads.stream().mapToLong(UploadedFile::size).sum();
+    long bytes = uploads.stream().mapToLong(ModelUpload::size).sum();
     return jobs.current()
         .transform(
             active ->
@@ -155,7 +131,7 @@ public final class ImportVerticle extends VerticleBase {
             none ->
                 pool.withTransaction(
                     conn ->
-                        jobs.insert(conn, req.getLong("user_id"), format.extension(), bytes)
+                        jobs.insert(conn, req.userId(), format.extension(), bytes)
                             .compose(
                                 id ->
                                     createStoredFiles(conn, id, uploads)
@@ -164,19 +140,13 @@ public final class ImportVerticle extends VerticleBase {
             created ->
                 keepForParsing(created.id(), uploads)
                     .compose(moved -> jobs.get(created.id()))
-                    .onFailure(
-                        failed ->
-                            jobs.finish(
-                                created.id(),
-                                ImportStatus.ACTIVE,
-                                ImportStatus.FAIL,
-                                DiffTask.NOT_KEPT))
+                    .onFailure(failed -> runner.fail(created.id(), DiffTask.NOT_KEPT))
                     .compose(
                         pending -> {
                           Future<Void> stored = storeAll(created.files(), uploads);
                           storing.put(created.id(), stored);
                           stored.onComplete(done -> storing.remove(created.id()));
-                          startDiff(created.id());
+                          runner.start(created.id(), ImportStatus.GENERATING_DIFF);
                           // The job as created: the contract answers a new job as pending.
                           return stored.map(pending);
                         }));
@@ -189,18 +159,17 @@ public final class ImportVerticle extends VerticleBase {
    * Checks the uploaded parts: named after known models, one per model, all in one supported
    * format.
    */
-  private static List<UploadedFile> uploads(JsonArray files) {
-    if (files == null || files.isEmpty()) {
-      throw Failure.badRequest("UploadedFile at least one file in the multipart field 'files'.");
+  private static List<ModelUpload> uploads(List<UploadedFile> files) {
+    if (files.isEmpty()) {
+      throw Failure.badRequest("Upload at least one file in the multipart field 'files'.");
     }
-    List<UploadedFile> uploads = new ArrayList<>();
-    for (Object item : files) {
-      JsonObject file = (JsonObject) item;
-      if (!"files".equals(file.getString("field"))) {
+    List<ModelUpload> uploads = new ArrayList<>();
+    for (UploadedFile file : files) {
+      if (!"files".equals(file.field())) {
         throw Failure.badRequest(
-            "Unexpected multipart field '" + file.getString("field") + "'; send files as 'files'.");
+            "Unexpected multipart field '" + file.field() + "'; send files as 'files'.");
       }
-      String name = Path.of(file.getString("name").replace('\\', '/')).getFileName().toString();
+      String name = Path.of(file.name().replace('\\', '/')).getFileName().toString();
       int dot = name.lastIndexOf('.');
       String stem = dot < 0 ? name : name.substring(0, dot);
       String extension = DiffTask.extension(name);
@@ -227,14 +196,10 @@ public final class ImportVerticle extends VerticleBase {
                               + (extension.equals("xls") ? " (legacy .xls: save it as .xlsx)" : "")
                               + "; use .csv, .json, .yaml, .yml or .xlsx."));
       uploads.add(
-          new UploadedFile(
-              model,
-              format,
-              model.name() + "." + extension,
-              Path.of(file.getString("path")),
-              file.getLong("size")));
+          new ModelUpload(
+              model, format, model.name() + "." + extension, Path.of(file.path()), file.size()));
     }
-    Set<Format> formats = uploads.stream().map(UploadedFile::format).collect(Collectors.toSet());
+    Set<Format> formats = uploads.stream().map(ModelUpload::format).collect(Collectors.toSet());
     if (formats.size() > 1) {
       throw Failure.badRequest(
           "All files of a job must have the same format; got "
@@ -242,7 +207,7 @@ public final class ImportVerticle extends VerticleBase {
               + ".");
     }
     Set<String> models = new HashSet<>();
-    for (UploadedFile upload : uploads) {
+    for (ModelUpload upload : uploads) {
       if (!models.add(upload.model().name())) {
         throw Failure.badRequest(
             "Only one file per content model: '" + upload.model().name() + "' was given twice.");
@@ -253,9 +218,9 @@ public final class ImportVerticle extends VerticleBase {
 
   /** Creates the job's stored files, still empty, from where the diff will read them. */
   private Future<List<BlobStore.FileBeingWritten>> createStoredFiles(
-      SqlConnection conn, long jobId, List<UploadedFile> uploads) {
+      SqlConnection conn, long jobId, List<ModelUpload> uploads) {
     Future<List<BlobStore.FileBeingWritten>> chain = Future.succeededFuture(new ArrayList<>());
-    for (UploadedFile upload : uploads) {
+    for (ModelUpload upload : uploads) {
       chain =
           chain.compose(
               files ->
@@ -284,8 +249,7 @@ public final class ImportVerticle extends VerticleBase {
    * Stores the files, whole chunks on several connections, and their ends and sizes in one
    * transaction.
    */
-  private Future<Void> storeAll(
-      List<BlobStore.FileBeingWritten> files, List<UploadedFile> uploads) {
+  private Future<Void> storeAll(List<BlobStore.FileBeingWritten> files, List<ModelUpload> uploads) {
     for (int i = 0; i < files.size(); i++) {
       files.get(i).storeUpTo(uploads.get(i).size());
     }
@@ -302,7 +266,7 @@ public final class ImportVerticle extends VerticleBase {
   }
 
   /** Moves the uploads where the diff will read them, saving a restore from PostgreSQL. */
-  private Future<Void> keepForParsing(long jobId, List<UploadedFile> uploads) {
+  private Future<Void> keepForParsing(long jobId, List<ModelUpload> uploads) {
     return vertx
         .fileSystem()
         .mkdirs(DiffTask.spoolDir(spool, jobId).toString())
@@ -324,222 +288,150 @@ public final class ImportVerticle extends VerticleBase {
 
   // ---- run
 
+  @Override
+  public Future<Void> work(Long id, ImportStatus status, JobRunner.Run run) {
+    return status == ImportStatus.APPLYING_CHANGES ? applyTask.run(id, run) : diff(id, run);
+  }
+
   /**
-   * Starts the diff. A run ends (and the next one, a retry, starts) only once the job's files are
-   * stored, whatever became of the diff: their local copies are read until then.
+   * Computes the diff. The run ends (and the next one, a retry, may start) only once the job's
+   * files are stored, whatever became of the diff: their local copies are read until then.
    */
-  private void startDiff(long id) {
+  private Future<Void> diff(long id, JobRunner.Run run) {
     Future<Void> stored = storing.get(id);
     Future<Void> settled =
         stored == null
             ? Future.succeededFuture()
             : stored.recover(failed -> Future.succeededFuture());
-    start(
-        id,
-        run ->
-            diffTask
-                .run(id, run, stored)
-                .eventually(
-                    () ->
-                        settled
-                            .compose(
-                                done ->
-                                    vertx
-                                        .fileSystem()
-                                        .deleteRecursive(DiffTask.spoolDir(spool, id).toString()))
-                            .recover(missing -> Future.succeededFuture())));
+    return diffTask
+        .run(id, run, stored)
+        .eventually(
+            () ->
+                settled
+                    .compose(
+                        done ->
+                            vertx
+                                .fileSystem()
+                                .deleteRecursive(DiffTask.spoolDir(spool, id).toString()))
+                    .recover(missing -> Future.succeededFuture()));
   }
 
-  private void startApply(long id) {
-    start(id, run -> applyTask.run(id, run));
-  }
-
-  /** Runs the work once the job's previous run, if any, has finished cleaning up. */
-  private void start(long id, Function<RunningJobs.Run, Future<Void>> work) {
-    running
-        .idle(id)
-        .onComplete(
-            idle -> running.begin(id).ifPresent(run -> finishRun(id, run, work.apply(run))));
-  }
-
-  /**
-   * A stopped run ends cancelled; a broken one ends failed, with what broke it. A cancel that came
-   * after the last checkpoint still cancels a job that is active (a finished diff under review); an
-   * apply that committed stays a success.
-   */
-  private void finishRun(long id, RunningJobs.Run run, Future<Void> work) {
-    work.compose(
-            done ->
-                run.cancelRequested()
-                    ? Future.failedFuture(new Cancelled())
-                    : Future.<Void>succeededFuture())
-        .recover(
-            failure -> {
-              if (running.stopping()) {
-                return Future.succeededFuture();
-              }
-              if (failure instanceof Cancelled) {
-                return cancelNow(id);
-              }
-              LOG.log(System.Logger.Level.ERROR, "import job " + id + " failed", failure);
-              JsonObject errors =
-                  new JsonObject()
-                      .put(
-                          "job",
-                          new JsonArray()
-                              .add(
-                                  new JsonObject()
-                                      .put(
-                                          "message",
-                                          "The import stopped unexpectedly: "
-                                              + failure.getMessage())));
-              return jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.FAIL, errors)
-                  .<Void>mapEmpty();
-            })
-        .onComplete(
-            done -> {
-              // The apply's transaction has ended: what it changed is visible now.
-              jobs.forgetKeptAnswers();
-              running.end(id);
-            });
-  }
-
-  /** Cancels an active job; a cancelled job keeps no diff. */
-  private Future<Void> cancelNow(long id) {
-    return jobs.finish(id, ImportStatus.ACTIVE, ImportStatus.CANCEL, null)
-        .compose(cancelled -> cancelled ? diffTask.forgetDiff(id) : Future.succeededFuture());
+  /** A cancelled or failed job keeps no diff; a failed one says what broke it. */
+  @Override
+  public Future<Boolean> end(Long id, ImportStatus to, String failure, JobRunner.Ending ending) {
+    JsonObject errors = failure == null ? null : ImportJobs.jobError(failure);
+    return ending
+        .move(pool, JobTable.set("completed", JobTable.NOW, "errors", errors))
+        .recover(jobs::activeConflict)
+        .compose(
+            ended -> ended ? diffTask.forgetDiff(id).map(true) : Future.succeededFuture(false));
   }
 
   // ---- update
 
-  private Future<JsonObject> update(JsonObject req) {
-    long id = req.getLong("id");
+  private Future<JsonObject> update(ImportRequests.Update req) {
+    long id = req.id();
     ImportStatus.Action action =
-        ImportStatus.Action.of(req.getString("status"))
+        ImportStatus.Action.of(req.action())
             .orElseThrow(
                 () -> Failure.badRequest("status must be one of cancel, accept_changes, retry."));
     return jobs.get(id)
         .compose(
             job -> {
-              ImportStatus status = ImportStatus.of(job.getString("status")).orElseThrow();
-              if (!action.from.contains(status)) {
-                return Future.failedFuture(Failure.conflict(action.refusal(id, status)));
+              ImportStatus status = ImportStatus.MACHINE.of(job.getString("status"));
+              if (!action.allowedIn(status)) {
+                return Future.failedFuture(refusal(action, id, status));
               }
+              long userId = req.userId();
               return switch (action) {
-                case CANCEL -> cancel(id, req.getBoolean("wait_for_task", true));
+                case CANCEL -> runner.cancel(id, req.waitForTask()).compose(asked -> jobs.get(id));
                 case ACCEPT_CHANGES ->
-                    changeThen(
+                    moveThen(
                         id,
                         action,
-                        status,
-                        jobs.transition(
+                        jobs.move(
+                            pool,
                             id,
-                            action.from,
-                            ImportStatus.APPLYING_CHANGES,
-                            "accepted = now(), accepted_by = $4",
-                            req.getLong("user_id")),
-                        this::startApply);
+                            action.target,
+                            JobTable.set("accepted", JobTable.NOW, "accepted_by", userId),
+                            null),
+                        ImportStatus.APPLYING_CHANGES);
                 case RETRY ->
-                    changeThen(
+                    moveThen(
                         id,
                         action,
-                        status,
                         diffTask
                             .forgetDiff(id)
                             .compose(
                                 forgotten ->
-                                    jobs.transition(
+                                    jobs.move(
+                                        pool,
                                         id,
-                                        action.from,
-                                        ImportStatus.PENDING,
-                                        "triggered = now(), triggered_by = $4, errors = NULL, accepted = NULL,"
-                                            + " accepted_by = NULL, completed = NULL, rows_read = 0, bytes_read = 0",
-                                        req.getLong("user_id"))),
-                        this::startDiff);
+                                        action.target,
+                                        JobTable.set(
+                                            "triggered",
+                                            JobTable.NOW,
+                                            "triggered_by",
+                                            userId,
+                                            "errors",
+                                            null,
+                                            "accepted",
+                                            null,
+                                            "accepted_by",
+                                            null,
+                                            "completed",
+                                            null,
+                                            "rows_read",
+                                            0L,
+                                            "bytes_read",
+                                            0L),
+                                        null)),
+                        ImportStatus.GENERATING_DIFF);
               };
             });
   }
 
-  /** Applies a guarded state change, then starts the work it calls for; a lost race is a 409. */
-  private Future<JsonObject> changeThen(
-      long id,
-      ImportStatus.Action action,
-      ImportStatus seen,
-      Future<Boolean> change,
-      LongConsumer start) {
-    return change.compose(
-        changed -> {
-          if (!changed) {
+  private static Failure refusal(ImportStatus.Action action, long id, ImportStatus now) {
+    return ImportStatus.MACHINE.refusal(action.wire.replace('_', ' '), id, now, action.target);
+  }
+
+  /** After a guarded move, starts the run it calls for; a lost race is a 409. */
+  private Future<JsonObject> moveThen(
+      long id, ImportStatus.Action action, Future<Boolean> move, ImportStatus running) {
+    return move.compose(
+        moved -> {
+          if (!moved) {
             return jobs.get(id)
                 .compose(
                     now ->
                         Future.failedFuture(
-                            Failure.conflict(
-                                action.refusal(
-                                    id, ImportStatus.of(now.getString("status")).orElse(seen)))));
+                            refusal(action, id, ImportStatus.MACHINE.of(now.getString("status")))));
           }
-          start.accept(id);
+          runner.start(id, running);
           return jobs.get(id);
         });
   }
 
-  /**
-   * Running work is told to stop and, with {@code wait}, waited for (bounded); a job with nothing
-   * running (pending, ready for review, or orphaned) is cancelled at once.
-   */
-  private Future<JsonObject> cancel(long id, boolean wait) {
-    return running
-        .cancel(id)
-        .map(
-            stopped ->
-                wait
-                    ? stopped
-                        .timeout(CANCEL_WAIT_S, TimeUnit.SECONDS)
-                        .transform(done -> jobs.get(id))
-                    : jobs.get(id))
-        .orElseGet(() -> cancelNow(id).compose(cancelled -> jobs.get(id)));
-  }
-
   // ---- reads
 
-  private Future<JsonObject> list(JsonObject req) {
-    List<String> statuses = null;
-    if (req.getString("status") != null) {
-      statuses = List.of(req.getString("status"));
-    } else if (req.getString("status__in") != null) {
-      statuses = Arrays.stream(req.getString("status__in").split(",")).map(String::trim).toList();
-      for (String status : statuses) {
-        if (ImportStatus.of(status).isEmpty()) {
-          throw Failure.badRequest(
-              "Unknown status '"
-                  + status
-                  + "' in status__in; valid statuses: "
-                  + Arrays.stream(ImportStatus.values())
-                      .map(ImportStatus::wire)
-                      .collect(Collectors.joining(", "))
-                  + ".");
-        }
-      }
-    }
+  private Future<JsonObject> list(JobListQuery req) {
+    List<ImportStatus> statuses = req.statuses(ImportStatus.MACHINE);
     return jobs.list(
-        req.getString("ordering"), statuses, req.getInteger("limit"), req.getLong("offset"));
+        req.ordering(),
+        statuses == null ? null : statuses.stream().map(ImportStatus::wire).toList(),
+        req.window().limit(),
+        req.window().offset());
   }
 
-  private Future<JsonObject> diff(JsonObject req) {
-    long id = req.getLong("id");
-    String model = req.getString("model");
-    if (ContentModels.byName(model).isEmpty()) {
-      throw Failure.notFound("No content model '" + model + "'.");
+  private static String model(ImportRequests.DiffQuery req) {
+    if (ContentModels.byName(req.model()).isEmpty()) {
+      throw Failure.notFound("No content model '" + req.model() + "'.");
     }
-    if (req.containsKey("limit")) {
-      return diffs.page(
-          id, model, req.getString("op"), req.getInteger("limit"), req.getLong("offset"));
-    }
-    return diffs.stream(id, model)
-        .map(
-            source ->
-                new JsonObject()
-                    .put("stream", streams.open(source))
-                    .put("content_type", "application/json"));
+    return req.model();
+  }
+
+  private Future<StreamOpened> diff(ImportRequests.DiffQuery req) {
+    return diffs.stream(req.id(), model(req))
+        .map(source -> new StreamOpened(streams.open(source), "application/json", null, null));
   }
 }

@@ -21,13 +21,13 @@ final class LibraryStore {
 
   /** The filters a list takes; null means "not given". */
   record Filters(Boolean active, String phase, String problem, String search, String ordering) {
-    static Filters of(JsonObject request) {
+    static Filters of(LibraryRequests.ListItems request) {
       return new Filters(
-          request.getBoolean("active"),
-          request.getString("phase"),
-          request.getString("problem"),
-          request.getString("search"),
-          request.getString("ordering"));
+          request.active(),
+          request.phase(),
+          request.problem(),
+          request.search(),
+          request.ordering());
     }
   }
 

@@ -4,21 +4,10 @@ import dev.freight.bus.Endpoints;
 import dev.freight.bus.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
-/**
- * Reads the library (it changes only through imports). Requests:
- *
- * <ul>
- *   <li>{@link #LIST} {model, limit, offset, active?, phase?, problem?, search?, ordering?} →
- *       {count, results}
- *   <li>{@link #GET} {model, id} → the item, or 404
- * </ul>
- */
+/** Reads the library; answers the requests of {@link LibraryRequests}. */
 public final class LibraryVerticle extends VerticleBase {
-  public static final String LIST = "library.list";
-  public static final String GET = "library.get";
 
   private final LibraryStore store;
 
@@ -31,18 +20,17 @@ public final class LibraryVerticle extends VerticleBase {
     return Future.all(
         Endpoints.bind(
             vertx,
-            LIST,
+            LibraryRequests.LIST,
             req ->
                 store.list(
-                    model(req),
+                    model(req.model()),
                     LibraryStore.Filters.of(req),
-                    req.getInteger("limit"),
-                    req.getLong("offset"))),
-        Endpoints.bind(vertx, GET, req -> store.get(model(req), req.getString("id"))));
+                    req.window().limit(),
+                    req.window().offset())),
+        Endpoints.bind(vertx, LibraryRequests.GET, req -> store.get(model(req.model()), req.id())));
   }
 
-  private static ContentModel model(JsonObject request) {
-    String name = request.getString("model");
+  private static ContentModel model(String name) {
     return ContentModels.byName(name)
         .orElseThrow(() -> Failure.notFound("No content model " + name + "."));
   }

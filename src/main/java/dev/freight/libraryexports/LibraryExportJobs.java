@@ -1,13 +1,16 @@
 package dev.freight.libraryexports;
 
 import dev.freight.bus.Failure;
+import dev.freight.bus.Viewer;
 import dev.freight.db.Paging;
 import dev.freight.db.Timestamps;
 import dev.freight.formats.Format;
+import dev.freight.jobs.JobTable;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.users.UserReference;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -18,7 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * The export_jobs table. Every state change is a conditional UPDATE, so a cancel and a finishing
@@ -46,17 +49,11 @@ final class LibraryExportJobs {
           "u.email");
 
   /** Who asks: requests to the verticle carry {@code user_id} and {@code superuser}. */
-  record Viewer(long userId, boolean superuser) {
-    /** The server itself, which sees every job. */
-    static final Viewer SERVER = new Viewer(0, true);
+  /** The server itself, which sees every job. */
+  private static final Viewer SERVER = new Viewer(0, true);
 
-    static Viewer of(JsonObject request) {
-      return new Viewer(request.getLong("user_id"), request.getBoolean("superuser", false));
-    }
-
-    List<Object> params() {
-      return new ArrayList<>(List.of(superuser, userId));
-    }
+  private static List<Object> visible(Viewer viewer) {
+    return new ArrayList<>(List.of(viewer.superuser(), viewer.userId()));
   }
 
   /** What a job writes. */
@@ -66,9 +63,13 @@ final class LibraryExportJobs {
   record Download(LibraryExportStatus status, Long fileId, boolean purged) {}
 
   private final Pool pool;
+  private final JobTable<Long, LibraryExportStatus> table;
 
-  LibraryExportJobs(Pool pool) {
+  LibraryExportJobs(Vertx vertx, Pool pool) {
     this.pool = pool;
+    this.table =
+        new JobTable<>(
+            vertx, pool, "export_jobs", Long.class, LibraryExportStatus.MACHINE, () -> {});
   }
 
   Future<Long> insert(long userId, String type, Format format, List<ContentModel> models) {
@@ -85,7 +86,7 @@ final class LibraryExportJobs {
   }
 
   private Future<Row> one(long id, Viewer viewer) {
-    List<Object> params = viewer.params();
+    List<Object> params = visible(viewer);
     params.add(id);
     return pool.preparedQuery(SELECT + VISIBLE + " AND j.id = $3")
         .execute(Tuple.from(params))
@@ -114,7 +115,7 @@ final class LibraryExportJobs {
       }
       order = column + (descending ? " DESC" : "") + ", j.id";
     }
-    List<Object> params = viewer.params();
+    List<Object> params = visible(viewer);
     String where = VISIBLE;
     if (statuses != null) {
       params.add(statuses.stream().map(LibraryExportStatus::wire).toArray(String[]::new));
@@ -131,38 +132,41 @@ final class LibraryExportJobs {
         LibraryExportJobs::toJson);
   }
 
-  /** Moves the job to {@code to} if it is in one of {@code from}; false when it was not. */
-  Future<Boolean> transition(
-      SqlClient client,
-      long id,
-      Set<LibraryExportStatus> from,
-      LibraryExportStatus to,
-      String alsoSet,
-      Object... params) {
-    List<Object> all = new ArrayList<>(List.of(id, to.wire(), LibraryExportStatus.wires(from)));
-    all.addAll(Arrays.asList(params));
-    String extra = alsoSet.isEmpty() ? "" : ", " + alsoSet;
-    return client
-        .preparedQuery(
-            "UPDATE export_jobs SET status = $2" + extra + " WHERE id = $1 AND status = ANY($3)")
-        .execute(Tuple.from(all))
-        .map(rows -> rows.rowCount() == 1);
-  }
-
-  /** Ends the job in a final state, with its errors (or none). */
-  Future<Boolean> finish(
-      long id, Set<LibraryExportStatus> from, LibraryExportStatus to, JsonObject errors) {
-    return transition(pool, id, from, to, "completed = now(), errors = $4", errors);
+  /** The job's status column, every move checked against {@link LibraryExportStatus#MACHINE}. */
+  JobTable<Long, LibraryExportStatus> table() {
+    return table;
   }
 
   /** Back to pending, as if just created; the owner stays, so the job stays visible to them. */
   Future<Boolean> retry(long id) {
-    return transition(
-        pool,
-        id,
-        LibraryExportStatus.ALLOWED.get(LibraryExportStatus.Action.RETRY),
-        LibraryExportStatus.PENDING,
-        "triggered = now(), completed = NULL, errors = NULL, rows_written = 0, rows_total = 0");
+    return table
+        .move(
+            id,
+            LibraryExportStatus.PENDING,
+            JobTable.set(
+                "triggered",
+                JobTable.NOW,
+                "completed",
+                null,
+                "errors",
+                null,
+                "rows_written",
+                0L,
+                "rows_total",
+                0L))
+        .map(Optional::isPresent);
+  }
+
+  /** Moves the run's job to success with its row count, in the caller's transaction. */
+  Future<Boolean> succeed(SqlClient conn, long id, long rows, long runToken) {
+    return table
+        .move(
+            conn,
+            id,
+            LibraryExportStatus.SUCCESS,
+            JobTable.set("completed", JobTable.NOW, "rows_written", rows, "rows_total", rows),
+            runToken)
+        .map(Optional::isPresent);
   }
 
   Future<Void> progress(long id, long written, long total) {
@@ -173,7 +177,7 @@ final class LibraryExportJobs {
   }
 
   Future<Spec> spec(long id) {
-    return one(id, Viewer.SERVER)
+    return one(id, SERVER)
         .map(
             row ->
                 new Spec(
@@ -189,21 +193,9 @@ final class LibraryExportJobs {
         .map(
             row ->
                 new Download(
-                    LibraryExportStatus.of(row.getString("status")).orElseThrow(),
+                    LibraryExportStatus.MACHINE.of(row.getString("status")),
                     row.getLong("file_id"),
                     row.getOffsetDateTime("purged") != null));
-  }
-
-  /** The jobs a stopped server left to do, oldest first. */
-  Future<List<Long>> unfinished() {
-    return pool.preparedQuery("SELECT id FROM export_jobs WHERE status = ANY($1) ORDER BY id")
-        .execute(Tuple.of((Object) LibraryExportStatus.wires(LibraryExportStatus.UNFINISHED)))
-        .map(
-            rows -> {
-              List<Long> ids = new ArrayList<>();
-              rows.forEach(row -> ids.add(row.getLong(0)));
-              return ids;
-            });
   }
 
   /**
@@ -266,7 +258,8 @@ final class LibraryExportJobs {
         .put("errors", errors == null ? new JsonObject() : errors)
         .put(
             "can_retry",
-            LibraryExportStatus.of(status).orElseThrow().allows(LibraryExportStatus.Action.RETRY))
+            LibraryExportStatus.MACHINE.allows(
+                LibraryExportStatus.MACHINE.of(status), LibraryExportStatus.PENDING))
         .put(
             "progress",
             new JsonObject()

@@ -3,7 +3,7 @@ package dev.freight.libraryexports;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
 import dev.freight.jobs.AsyncLoop;
-import dev.freight.jobs.RunningJobs;
+import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.Field;
@@ -15,7 +15,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
@@ -73,25 +72,15 @@ final class LibraryExportTask {
     return model.name() + "." + format.extension();
   }
 
-  Future<Void> run(long jobId, RunningJobs.Run run) {
+  Future<Void> run(long jobId, JobRunner.Run run) {
     Path dir = spool.resolve("export-" + jobId);
-    return jobs.transition(
-            pool,
-            jobId,
-            LibraryExportStatus.UNFINISHED,
-            LibraryExportStatus.IN_PROGRESS,
-            "rows_written = 0, rows_total = 0, errors = NULL, completed = NULL")
+    return jobs.spec(jobId)
         .compose(
-            started ->
-                started
-                    ? jobs.spec(jobId)
-                        .compose(
-                            spec ->
-                                clear(dir)
-                                    .compose(cleared -> vertx.fileSystem().mkdirs(dir.toString()))
-                                    .compose(made -> write(jobId, spec, dir, run))
-                                    .eventually(() -> clear(dir)))
-                    : Future.succeededFuture());
+            spec ->
+                clear(dir)
+                    .compose(cleared -> vertx.fileSystem().mkdirs(dir.toString()))
+                    .compose(made -> write(jobId, spec, dir, run))
+                    .eventually(() -> clear(dir)));
   }
 
   /**
@@ -105,8 +94,7 @@ final class LibraryExportTask {
         .recover(missing -> Future.succeededFuture());
   }
 
-  private Future<Void> write(
-      long jobId, LibraryExportJobs.Spec spec, Path dir, RunningJobs.Run run) {
+  private Future<Void> write(long jobId, LibraryExportJobs.Spec spec, Path dir, JobRunner.Run run) {
     Progress progress = new Progress();
     String name = fileName(jobId, spec);
     return jobs.dropFile(jobId)
@@ -178,7 +166,7 @@ final class LibraryExportTask {
       Path path,
       Progress progress,
       LongConsumer storeUpTo,
-      RunningJobs.Run run) {
+      JobRunner.Run run) {
     run.checkpoint();
     return worker
         .run(() -> new ModelFile(path, spec.format(), model))
@@ -228,7 +216,7 @@ final class LibraryExportTask {
       ModelFile file,
       Progress progress,
       LongConsumer storeUpTo,
-      RunningJobs.Run run) {
+      JobRunner.Run run) {
     String columns =
         model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "));
     String sql = "SELECT " + columns + " FROM " + model.table() + " ORDER BY " + model.key().name();
@@ -261,7 +249,7 @@ final class LibraryExportTask {
       ModelFile file,
       Progress progress,
       LongConsumer storeUpTo,
-      RunningJobs.Run run) {
+      JobRunner.Run run) {
     return pending.compose(
         rows -> {
           run.checkpoint();
@@ -291,20 +279,12 @@ final class LibraryExportTask {
    * exactly when its whole file is there.
    */
   private Future<Void> store(
-      long jobId, BlobStore.FileBeingWritten file, Progress progress, RunningJobs.Run run) {
+      long jobId, BlobStore.FileBeingWritten file, Progress progress, JobRunner.Run run) {
     run.checkpoint();
     return pool.withTransaction(
         conn ->
             file.finish(conn)
-                .compose(
-                    stored ->
-                        jobs.transition(
-                            conn,
-                            jobId,
-                            EnumSet.of(LibraryExportStatus.IN_PROGRESS),
-                            LibraryExportStatus.SUCCESS,
-                            "completed = now(), rows_written = $4, rows_total = $4",
-                            progress.written))
+                .compose(stored -> jobs.succeed(conn, jobId, progress.written, run.token()))
                 .compose(
                     succeeded ->
                         succeeded

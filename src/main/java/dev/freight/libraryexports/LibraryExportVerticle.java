@@ -3,11 +3,14 @@ package dev.freight.libraryexports;
 import dev.freight.bus.ChunkStreams;
 import dev.freight.bus.Endpoints;
 import dev.freight.bus.Failure;
+import dev.freight.bus.StreamOpened;
+import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
-import dev.freight.jobs.Cancelled;
-import dev.freight.jobs.RunningJobs;
+import dev.freight.jobs.JobListQuery;
+import dev.freight.jobs.JobRunner;
+import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -17,44 +20,22 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Owns v2 library export jobs: creates them, runs them (at most {@value #MAX_RUNNING} at a time,
- * the others wait as pending, oldest first), takes cancel and retry, opens downloads, and purges
- * files past the retention window. Every request carries the viewer {user_id, superuser}: users
- * reach only their own jobs, superusers all. Requests (JsonObject in, JsonObject out):
- *
- * <ul>
- *   <li>{@link #CREATE} {type?, file_format?, content_models?} → the pending job
- *   <li>{@link #GET} {id}; {@link #LIST} {ordering?, status?, status__in?, limit, offset}
- *   <li>{@link #UPDATE} {id, status: cancel | retry, wait_for_task}
- *   <li>{@link #DOWNLOAD} {id} → {stream, content_type, filename, length} to pull through {@link
- *       ChunkStreams}
- * </ul>
+ * Owns v2 library export jobs: creates them, takes cancel and retry, opens downloads ({@link
+ * LibraryExportRequests}), and purges files past the retention window. Its {@link JobRunner} runs
+ * them, at most {@value JobRunner.Queue#MAX_RUNNING} at a time while the others wait as pending,
+ * oldest first.
  */
-public final class LibraryExportVerticle extends VerticleBase {
-  public static final String CREATE = "libraryexports.create";
-  public static final String GET = "libraryexports.get";
-  public static final String LIST = "libraryexports.list";
-  public static final String UPDATE = "libraryexports.update";
-  public static final String DOWNLOAD = "libraryexports.download";
+public final class LibraryExportVerticle extends VerticleBase
+    implements JobRunner.Kind<Long, LibraryExportStatus> {
 
-  /**
-   * Each run holds a connection for its cursor and writes on the worker pool; more at once would
-   * not be faster.
-   */
-  static final int MAX_RUNNING = 2;
-
-  private static final long CANCEL_WAIT_S = 30;
   private static final List<String> TYPES = List.of("full", "template");
   private static final System.Logger LOG = System.getLogger(LibraryExportVerticle.class.getName());
 
@@ -63,16 +44,11 @@ public final class LibraryExportVerticle extends VerticleBase {
   private final ChunkStreams streams;
   private final Path spool;
   private final FreightConfig.Exports config;
-  private final RunningJobs<Long> running = new RunningJobs<>();
-
-  /** Runs under way; touched only on this verticle's event loop. */
-  private int active;
-
-  private final Deque<Long> waiting = new ArrayDeque<>();
   private long purgeTimer;
   private BlobStore blobs;
   private LibraryExportJobs jobs;
   private LibraryExportTask task;
+  private JobRunner<Long, LibraryExportStatus> runner;
 
   public LibraryExportVerticle(
       Pool pool, Worker worker, ChunkStreams streams, Path spool, FreightConfig.Exports config) {
@@ -86,19 +62,28 @@ public final class LibraryExportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     blobs = new BlobStore(vertx, pool);
-    jobs = new LibraryExportJobs(pool);
+    jobs = new LibraryExportJobs(vertx, pool);
     task = new LibraryExportTask(vertx, pool, worker, blobs, jobs, spool);
+    runner =
+        new JobRunner<>(
+            jobs.table(),
+            "export",
+            this,
+            new JobRunner.Queue<>(
+                LibraryExportStatus.PENDING, LibraryExportStatus.IN_PROGRESS, "id"));
     return Future.all(
             List.of(
-                Endpoints.bind(vertx, CREATE, this::create),
+                Endpoints.bind(vertx, LibraryExportRequests.CREATE, this::create),
                 Endpoints.bind(
-                    vertx,
-                    GET,
-                    req -> jobs.get(req.getLong("id"), LibraryExportJobs.Viewer.of(req))),
-                Endpoints.bind(vertx, LIST, this::list),
-                Endpoints.bind(vertx, UPDATE, this::update),
-                Endpoints.bind(vertx, DOWNLOAD, this::download)))
-        .compose(bound -> resumeUnfinished())
+                    vertx, LibraryExportRequests.GET, req -> jobs.get(req.id(), req.viewer())),
+                Endpoints.bind(vertx, LibraryExportRequests.LIST, this::list),
+                Endpoints.bind(vertx, LibraryExportRequests.UPDATE, this::update),
+                Endpoints.bind(vertx, LibraryExportRequests.DOWNLOAD, this::download)))
+        // Jobs a stopped server left in progress start again from scratch; then pending ones.
+        .compose(
+            bound ->
+                runner.resume(
+                    Map.of(LibraryExportStatus.IN_PROGRESS, LibraryExportStatus.IN_PROGRESS), "id"))
         .onSuccess(
             resumed ->
                 purgeTimer =
@@ -111,24 +96,7 @@ public final class LibraryExportVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(purgeTimer);
-    return running.stopAll().timeout(CANCEL_WAIT_S, TimeUnit.SECONDS);
-  }
-
-  /**
-   * PostgreSQL says which jobs a stopped server left pending or in progress: they start again from
-   * scratch.
-   */
-  private Future<Void> resumeUnfinished() {
-    return jobs.unfinished()
-        .map(
-            ids -> {
-              ids.forEach(
-                  id -> {
-                    LOG.log(System.Logger.Level.INFO, "resuming export job " + id);
-                    enqueue(id);
-                  });
-              return null;
-            });
+    return runner.stop();
   }
 
   private void purge() {
@@ -152,12 +120,12 @@ public final class LibraryExportVerticle extends VerticleBase {
 
   // ---- create
 
-  private Future<JsonObject> create(JsonObject req) {
-    String type = req.getString("type", "full");
+  private Future<JsonObject> create(LibraryExportRequests.Create req) {
+    String type = req.type() == null ? "full" : req.type();
     if (!TYPES.contains(type)) {
       throw Failure.badRequest("type must be one of " + String.join(", ", TYPES) + ".");
     }
-    String formatName = req.getString("file_format", Format.JSON.extension());
+    String formatName = req.fileFormat() == null ? Format.JSON.extension() : req.fileFormat();
     Format format =
         Arrays.stream(Format.values())
             .filter(f -> f.extension().equals(formatName))
@@ -170,18 +138,18 @@ public final class LibraryExportVerticle extends VerticleBase {
                                 .map(Format::extension)
                                 .collect(Collectors.joining(", "))
                             + "."));
-    List<ContentModel> models = models(req.getJsonArray("content_models"));
-    LibraryExportJobs.Viewer viewer = LibraryExportJobs.Viewer.of(req);
+    List<ContentModel> models = models(req.contentModels());
+    Viewer viewer = req.viewer();
     return jobs.insert(viewer.userId(), type, format, models)
         .compose(
             id -> {
-              enqueue(id);
+              runner.wake();
               return jobs.get(id, viewer);
             });
   }
 
   /** The named models, each once, in registry order; every model when none are named. */
-  private static List<ContentModel> models(JsonArray names) {
+  private static List<ContentModel> models(List<String> names) {
     String known =
         ContentModels.all().stream().map(ContentModel::name).collect(Collectors.joining(", "));
     if (names == null) {
@@ -191,8 +159,7 @@ public final class LibraryExportVerticle extends VerticleBase {
       throw Failure.badRequest("content_models must name at least one of: " + known + ".");
     }
     Set<String> wanted = new LinkedHashSet<>();
-    for (Object name : names) {
-      String model = String.valueOf(name);
+    for (String model : names) {
       if (ContentModels.byName(model).isEmpty()) {
         throw Failure.badRequest(
             "Unknown content model '" + model + "' in content_models; choose from: " + known + ".");
@@ -204,165 +171,87 @@ public final class LibraryExportVerticle extends VerticleBase {
 
   // ---- run
 
-  private void enqueue(long id) {
-    waiting.add(id);
-    startWaiting();
+  @Override
+  public Future<Void> work(Long id, LibraryExportStatus status, JobRunner.Run run) {
+    return task.run(id, run);
   }
 
-  private void startWaiting() {
-    while (!running.stopping() && active < MAX_RUNNING && !waiting.isEmpty()) {
-      long id = waiting.poll();
-      Optional<RunningJobs.Run> started = running.begin(id);
-      if (started.isEmpty()) {
-        // Its previous run is still cleaning up (a retry right after a failure): queue it again
-        // after that.
-        running.idle(id).onComplete(idle -> enqueue(id));
-        continue;
-      }
-      RunningJobs.Run run = started.get();
-      active++;
-      task.run(id, run)
-          .recover(failure -> settle(id, failure))
-          .onComplete(
-              done -> {
-                active--;
-                running.end(id);
-                startWaiting();
-              });
-    }
-  }
-
-  /**
-   * A stopped run ends cancelled, a broken one failed with what broke it; one stopped by shutdown
-   * stays as it is.
-   */
-  private Future<Void> settle(long id, Throwable failure) {
-    if (running.stopping()) {
-      return Future.succeededFuture();
-    }
-    if (failure instanceof Cancelled) {
-      return jobs.finish(id, LibraryExportStatus.UNFINISHED, LibraryExportStatus.CANCEL, null)
-          .mapEmpty();
-    }
-    LOG.log(System.Logger.Level.ERROR, "export job " + id + " failed", failure);
+  /** A cancelled or failed job keeps no file; a failed one says what broke it. */
+  @Override
+  public Future<Boolean> end(
+      Long id, LibraryExportStatus to, String failure, JobRunner.Ending ending) {
     JsonObject errors =
-        new JsonObject()
-            .put(
-                "job",
-                new JsonArray()
-                    .add(
-                        new JsonObject()
-                            .put(
-                                "message",
-                                "The export stopped unexpectedly: " + failure.getMessage())));
-    return jobs.finish(id, LibraryExportStatus.UNFINISHED, LibraryExportStatus.FAIL, errors)
-        .mapEmpty();
+        failure == null
+            ? null
+            : new JsonObject()
+                .put("job", new JsonArray().add(new JsonObject().put("message", failure)));
+    return ending
+        .move(pool, JobTable.set("completed", JobTable.NOW, "errors", errors))
+        .compose(ended -> ended ? jobs.dropFile(id).map(true) : Future.succeededFuture(false));
   }
 
   // ---- update
 
-  private Future<JsonObject> update(JsonObject req) {
-    long id = req.getLong("id");
-    LibraryExportJobs.Viewer viewer = LibraryExportJobs.Viewer.of(req);
-    LibraryExportStatus.Action action =
-        Arrays.stream(LibraryExportStatus.Action.values())
-            .filter(a -> a.name().equalsIgnoreCase(req.getString("status", "")))
-            .findFirst()
-            .orElseThrow(() -> Failure.badRequest("status must be one of cancel, retry."));
+  private Future<JsonObject> update(LibraryExportRequests.Update req) {
+    long id = req.job().id();
+    Viewer viewer = req.job().viewer();
+    String action = req.action() == null ? "" : req.action();
+    LibraryExportStatus target =
+        switch (action) {
+          case "cancel" -> LibraryExportStatus.CANCEL;
+          case "retry" -> LibraryExportStatus.PENDING;
+          default -> throw Failure.badRequest("status must be one of cancel, retry.");
+        };
     return jobs.get(id, viewer)
         .compose(
             job -> {
-              LibraryExportStatus status =
-                  LibraryExportStatus.of(job.getString("status")).orElseThrow();
-              if (!status.allows(action)) {
-                return Future.failedFuture(Failure.conflict(status.refusal(id, action)));
+              LibraryExportStatus status = LibraryExportStatus.MACHINE.of(job.getString("status"));
+              if (!LibraryExportStatus.MACHINE.allows(status, target)) {
+                return Future.failedFuture(
+                    LibraryExportStatus.MACHINE.refusal(action, id, status, target));
               }
-              return action == LibraryExportStatus.Action.CANCEL
-                  ? cancel(id, viewer, req.getBoolean("wait_for_task", true))
+              return target == LibraryExportStatus.CANCEL
+                  ? runner.cancel(id, req.waitForTask()).compose(asked -> jobs.get(id, viewer))
                   : retry(id, viewer);
             });
   }
 
-  /**
-   * A running job is told to stop and, with {@code wait}, waited for (bounded); a job with nothing
-   * running (waiting its turn, or orphaned) is cancelled at once.
-   */
-  private Future<JsonObject> cancel(long id, LibraryExportJobs.Viewer viewer, boolean wait) {
-    return running
-        .cancel(id)
-        .map(
-            stopped ->
-                wait
-                    ? stopped
-                        .timeout(CANCEL_WAIT_S, TimeUnit.SECONDS)
-                        .transform(done -> jobs.get(id, viewer))
-                    : jobs.get(id, viewer))
-        .orElseGet(
-            () -> {
-              waiting.remove(id);
-              return jobs.finish(
-                      id, LibraryExportStatus.UNFINISHED, LibraryExportStatus.CANCEL, null)
-                  .compose(cancelled -> jobs.get(id, viewer));
-            });
-  }
-
-  /**
-   * Starts the job again from scratch; it keeps its owner. A lost race with another request is a
-   * 409.
-   */
-  private Future<JsonObject> retry(long id, LibraryExportJobs.Viewer viewer) {
+  /** Starts the job again from scratch; it keeps its owner. A lost race is a 409. */
+  private Future<JsonObject> retry(long id, Viewer viewer) {
     return jobs.retry(id)
         .compose(
             changed -> {
               if (changed) {
-                enqueue(id);
+                runner.wake();
                 return jobs.get(id, viewer);
               }
               return jobs.get(id, viewer)
                   .compose(
                       now ->
                           Future.failedFuture(
-                              Failure.conflict(
-                                  LibraryExportStatus.of(now.getString("status"))
-                                      .orElseThrow()
-                                      .refusal(id, LibraryExportStatus.Action.RETRY))));
+                              LibraryExportStatus.MACHINE.refusal(
+                                  "retry",
+                                  id,
+                                  LibraryExportStatus.MACHINE.of(now.getString("status")),
+                                  LibraryExportStatus.PENDING)));
             });
   }
 
   // ---- reads
 
-  private Future<JsonObject> list(JsonObject req) {
-    List<LibraryExportStatus> statuses = null;
-    String single = req.getString("status");
-    String many = req.getString("status__in");
-    if (single != null || many != null) {
-      statuses =
-          Arrays.stream((single != null ? single : many).split(","))
-              .map(String::trim)
-              .map(
-                  wire ->
-                      LibraryExportStatus.of(wire)
-                          .orElseThrow(
-                              () ->
-                                  Failure.badRequest(
-                                      "Unknown status '"
-                                          + wire
-                                          + "'; valid statuses: "
-                                          + LibraryExportStatus.allWires()
-                                          + ".")))
-              .toList();
-    }
+  private Future<JsonObject> list(LibraryExportRequests.ListJobs req) {
+    JobListQuery query = req.query();
     return jobs.list(
-        LibraryExportJobs.Viewer.of(req),
-        req.getString("ordering"),
-        statuses,
-        req.getInteger("limit"),
-        req.getLong("offset"));
+        req.viewer(),
+        query.ordering(),
+        query.statuses(LibraryExportStatus.MACHINE),
+        query.window().limit(),
+        query.window().offset());
   }
 
-  private Future<JsonObject> download(JsonObject req) {
-    long id = req.getLong("id");
-    return jobs.download(id, LibraryExportJobs.Viewer.of(req))
+  private Future<StreamOpened> download(LibraryExportRequests.JobAccess req) {
+    long id = req.id();
+    return jobs.download(id, req.viewer())
         .compose(
             file -> {
               if (file.status() != LibraryExportStatus.SUCCESS) {
@@ -394,13 +283,11 @@ public final class LibraryExportVerticle extends VerticleBase {
                               .map(
                                   info ->
                                       Future.succeededFuture(
-                                          new JsonObject()
-                                              .put("stream", streams.open(blobs.chunks(info)))
-                                              .put(
-                                                  "content_type",
-                                                  LibraryExportTask.mediaType(info.name()))
-                                              .put("filename", info.name())
-                                              .put("length", info.size())))
+                                          new StreamOpened(
+                                              streams.open(blobs.chunks(info)),
+                                              LibraryExportTask.mediaType(info.name()),
+                                              info.name(),
+                                              info.size())))
                               .orElseGet(() -> Future.failedFuture(gone)));
             });
   }

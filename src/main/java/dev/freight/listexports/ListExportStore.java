@@ -3,8 +3,12 @@ package dev.freight.listexports;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
 import dev.freight.db.Timestamps;
+import dev.freight.jobs.JobRunner;
+import dev.freight.jobs.JobTable;
+import dev.freight.jobs.StateChange;
 import dev.freight.listexports.ExportableList.Column;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -30,12 +34,6 @@ final class ListExportStore {
       """
       SELECT e.*, u.uuid AS requested_by_uuid, f.name AS filter_file_name
       FROM exports e JOIN users u ON u.id = e.requested_by LEFT JOIN stored_files f ON f.id = e.filter_file""";
-  private static final String CLAIM =
-      """
-      UPDATE exports SET status = 'processing', modified_date = now()
-      WHERE id = (SELECT id FROM exports WHERE status = 'waiting' ORDER BY created_date, id LIMIT 1
-                  FOR UPDATE SKIP LOCKED)
-      RETURNING id""";
   private static final String CHECKPOINT =
       """
       UPDATE exports SET page = $2 + 1, last_instance_id = $3, collected_count = collected_count + $4,
@@ -61,9 +59,12 @@ final class ListExportStore {
           "created_date__date__lte", "(e.created_date AT TIME ZONE 'UTC')::date <= $?");
 
   private final Pool pool;
+  private final JobTable<UUID, ListExportStatus> table;
 
-  ListExportStore(Pool pool) {
+  ListExportStore(Vertx vertx, Pool pool) {
     this.pool = pool;
+    this.table =
+        new JobTable<>(vertx, pool, "exports", UUID.class, ListExportStatus.MACHINE, () -> {});
   }
 
   /** An export as its run needs it; {@code page} and {@code lastKey} are its checkpoint. */
@@ -225,43 +226,20 @@ final class ListExportStore {
 
   // ---- running
 
-  /** Takes the oldest waiting export, if any, into processing and counts its rows. */
-  Future<Optional<UUID>> claimNext() {
-    return pool.withTransaction(
-        conn ->
-            conn.query(CLAIM)
-                .execute()
-                .compose(
-                    claimed -> {
-                      if (claimed.size() == 0) {
-                        return Future.succeededFuture(Optional.empty());
-                      }
-                      UUID id = claimed.iterator().next().getUUID(0);
-                      return job(conn, id)
-                          .compose(
-                              job ->
-                                  conn.preparedQuery(job.source().countSql(job.where()))
-                                      .execute(Tuple.from(job.where().params())))
-                          .compose(
-                              counted ->
-                                  conn.preparedQuery(
-                                          "UPDATE exports SET total_count = $2 WHERE id = $1")
-                                      .execute(Tuple.of(id, counted.iterator().next().getLong(0))))
-                          .map(Optional.of(id));
-                    }));
+  /** The exports' status column, every move checked against {@link ListExportStatus#MACHINE}. */
+  JobTable<UUID, ListExportStatus> table() {
+    return table;
   }
 
-  /** The exports a stopped server left processing. */
-  Future<List<UUID>> processing() {
-    return pool.query(
-            "SELECT id FROM exports WHERE status = 'processing' ORDER BY created_date, id")
-        .execute()
-        .map(
-            rows -> {
-              List<UUID> ids = new ArrayList<>();
-              rows.forEach(row -> ids.add(row.getUUID(0)));
-              return ids;
-            });
+  /** Counts the rows the export will write, before its first part. */
+  Future<Void> count(Job job) {
+    return pool.preparedQuery(job.source().countSql(job.where()))
+        .execute(Tuple.from(job.where().params()))
+        .compose(
+            counted ->
+                pool.preparedQuery("UPDATE exports SET total_count = $2 WHERE id = $1")
+                    .execute(Tuple.of(job.id(), counted.iterator().next().getLong(0))))
+        .mapEmpty();
   }
 
   Future<Job> job(UUID id) {
@@ -308,10 +286,11 @@ final class ListExportStore {
    * Locks the export for the caller's transaction if it is still processing at the job's page;
    * false when it is not (cancelled meanwhile), so that nothing is written for it.
    */
-  Future<Boolean> lockCurrent(SqlConnection conn, Job job) {
+  Future<Boolean> lockCurrent(SqlConnection conn, Job job, long runToken) {
     return conn.preparedQuery(
-            "SELECT 1 FROM exports WHERE id = $1 AND status = 'processing' AND page = $2 FOR UPDATE")
-        .execute(Tuple.of(job.id(), job.page()))
+            "SELECT 1 FROM exports WHERE id = $1 AND status = 'processing' AND page = $2"
+                + " AND run_token = $3 FOR UPDATE")
+        .execute(Tuple.of(job.id(), job.page(), runToken))
         .map(rows -> rows.size() == 1);
   }
 
@@ -341,34 +320,44 @@ final class ListExportStore {
             });
   }
 
-  /** Completes the export with its result, in the caller's transaction. */
-  Future<Boolean> complete(SqlConnection conn, UUID id, long resultFile) {
-    return end(conn, id, ListExportStatus.COMPLETED, "result_file = $4", resultFile);
-  }
-
-  /** Ends the export failed or cancelled; false when it had already ended. */
-  Future<Boolean> finish(UUID id, ListExportStatus to, String errorMessage) {
-    return pool.withTransaction(conn -> end(conn, id, to, "error_message = $4", errorMessage));
+  /** Completes the run's export with its result, in the caller's transaction. */
+  Future<Boolean> complete(SqlConnection conn, UUID id, long resultFile, long runToken) {
+    return end(
+        conn,
+        table.move(
+            conn,
+            id,
+            ListExportStatus.COMPLETED,
+            JobTable.set("modified_date", JobTable.NOW, "result_file", resultFile),
+            runToken),
+        id);
   }
 
   /**
-   * Moves the export to a final state, setting one more column, and drops its parts: they are
-   * joined or useless.
+   * Ends the export cancelled or failed, in one transaction with the dropping of its parts; false
+   * when it had already ended.
    */
+  Future<Boolean> end(UUID id, String errorMessage, JobRunner.Ending ending) {
+    return pool.withTransaction(
+        conn ->
+            ending
+                .move(
+                    conn,
+                    JobTable.set("modified_date", JobTable.NOW, "error_message", errorMessage))
+                .compose(
+                    ended ->
+                        ended ? dropParts(conn, id).map(true) : Future.succeededFuture(false)));
+  }
+
   private static Future<Boolean> end(
-      SqlConnection conn, UUID id, ListExportStatus to, String alsoSet, Object value) {
-    return conn.preparedQuery(
-            "UPDATE exports SET status = $2, modified_date = now(), "
-                + alsoSet
-                + " WHERE id = $1 AND status = ANY($3)")
-        .execute(
-            Tuple.of(
-                id, to.wire(), ListExportStatus.wires(to.from()).toArray(String[]::new), value))
-        .compose(
-            rows ->
-                rows.rowCount() == 0
-                    ? Future.succeededFuture(false)
-                    : conn.preparedQuery(DROP_PARTS).execute(Tuple.of(id)).map(true));
+      SqlConnection conn, Future<Optional<StateChange>> move, UUID id) {
+    return move.compose(
+        moved -> moved.isEmpty() ? Future.succeededFuture(false) : dropParts(conn, id).map(true));
+  }
+
+  /** A finished export's parts are joined or useless. */
+  private static Future<Void> dropParts(SqlConnection conn, UUID id) {
+    return conn.preparedQuery(DROP_PARTS).execute(Tuple.of(id)).mapEmpty();
   }
 
   /** The stored result of a completed export. */

@@ -3,7 +3,7 @@ package dev.freight.listexports;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.jobs.AsyncLoop;
-import dev.freight.jobs.RunningJobs;
+import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Worker;
 import dev.freight.listexports.ListExportStore.Job;
 import dev.freight.listexports.ListExportStore.Part;
@@ -19,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
-import java.util.function.BooleanSupplier;
 
 /**
  * processing → completed: collects an export from its checkpoint, page by page in key order. Each
@@ -54,19 +53,19 @@ final class ListExportTask {
   }
 
   /**
-   * Runs the processing export to its end. Fails with {@link dev.freight.jobs.Cancelled} once the
-   * run is told to stop; completes early, leaving the export processing, once {@code stopping} says
-   * so.
+   * Runs the processing export to its end, counting its rows first if it has not started yet. Fails
+   * with {@link dev.freight.jobs.Cancelled} once the run is told to stop.
    */
-  Future<Void> run(UUID id, RunningJobs.Run run, BooleanSupplier stopping) {
+  Future<Void> run(UUID id, JobRunner.Run run) {
     Path dir = spool.resolve("export-" + id);
     return vertx
         .fileSystem()
         .mkdirs(dir.toString())
         .compose(made -> store.job(id))
+        .compose(job -> job.page() == 1 ? store.count(job).map(job) : Future.succeededFuture(job))
         .compose(
             job ->
-                pages(job, store.page(job, config.pageSize()), dir, run, stopping)
+                pages(job, store.page(job, config.pageSize()), dir, run)
                     // Joined as of the last checkpoint, which the pages have moved on.
                     .compose(
                         collected ->
@@ -88,27 +87,16 @@ final class ListExportTask {
    * Stores {@code fetched} and the pages after it; true once all are stored, false when stopped
    * before.
    */
-  private Future<Boolean> pages(
-      Job job,
-      Future<RowSet<Row>> fetched,
-      Path dir,
-      RunningJobs.Run run,
-      BooleanSupplier stopping) {
+  private Future<Boolean> pages(Job job, Future<RowSet<Row>> fetched, Path dir, JobRunner.Run run) {
     AtomicBoolean collected = new AtomicBoolean();
-    return AsyncLoop.run(
-            new Ahead(job, fetched), ahead -> page(ahead, dir, run, stopping, collected))
+    return AsyncLoop.run(new Ahead(job, fetched), ahead -> page(ahead, dir, run, collected))
         .map(done -> collected.get());
   }
 
   /**
    * Stores one page while the next is fetched; completes with that next page, or null at the end.
    */
-  private Future<Ahead> page(
-      Ahead current,
-      Path dir,
-      RunningJobs.Run run,
-      BooleanSupplier stopping,
-      AtomicBoolean collected) {
+  private Future<Ahead> page(Ahead current, Path dir, JobRunner.Run run, AtomicBoolean collected) {
     Job job = current.job();
     return current
         .fetched()
@@ -117,9 +105,6 @@ final class ListExportTask {
               run.checkpoint();
               if (page.size() == 0) {
                 collected.set(true);
-                return Future.succeededFuture();
-              }
-              if (stopping.getAsBoolean()) {
                 return Future.succeededFuture();
               }
               boolean last = page.size() < config.pageSize();
@@ -133,6 +118,7 @@ final class ListExportTask {
                       rendered ->
                           storeIfCurrent(
                               job,
+                              run,
                               name,
                               file,
                               (conn, fileId) ->
@@ -157,14 +143,19 @@ final class ListExportTask {
 
   /**
    * Stores the file and records it, in one transaction, if the export is still processing at the
-   * job's page; false when it is not (cancelled meanwhile): then nothing is written.
+   * job's page and held by this run; false when it is not (cancelled meanwhile): then nothing is
+   * written.
    */
   private Future<Boolean> storeIfCurrent(
-      Job job, String name, Path file, BiFunction<SqlConnection, Long, Future<?>> record) {
+      Job job,
+      JobRunner.Run run,
+      String name,
+      Path file,
+      BiFunction<SqlConnection, Long, Future<?>> record) {
     return pool.withTransaction(
         conn ->
             store
-                .lockCurrent(conn, job)
+                .lockCurrent(conn, job, run.token())
                 .compose(
                     current ->
                         !current
@@ -193,7 +184,7 @@ final class ListExportTask {
    * Joins the stored parts one at a time (restored, appended, deleted), stores the result and
    * completes the export.
    */
-  private Future<Void> complete(Job job, Path dir, RunningJobs.Run run) {
+  private Future<Void> complete(Job job, Path dir, JobRunner.Run run) {
     String name = job.source().actionName() + "_" + job.id() + "." + job.format().extension();
     Path result = dir.resolve(name);
     return store
@@ -221,12 +212,16 @@ final class ListExportTask {
         .compose(
             joined ->
                 storeIfCurrent(
-                    job, name, result, (conn, fileId) -> store.complete(conn, job.id(), fileId)))
+                    job,
+                    run,
+                    name,
+                    result,
+                    (conn, fileId) -> store.complete(conn, job.id(), fileId, run.token())))
         .mapEmpty();
   }
 
   private Future<Void> appendAll(
-      PartFiles.Joiner joiner, List<Part> parts, Path dir, RunningJobs.Run run) {
+      PartFiles.Joiner joiner, List<Part> parts, Path dir, JobRunner.Run run) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < parts.size(); i++) {
       Part part = parts.get(i);

@@ -3,10 +3,12 @@ package dev.freight.listexports;
 import dev.freight.bus.ChunkStreams;
 import dev.freight.bus.Endpoints;
 import dev.freight.bus.Failure;
+import dev.freight.bus.StreamOpened;
+import dev.freight.bus.UploadedFile;
+import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
-import dev.freight.jobs.Cancelled;
-import dev.freight.jobs.RunningJobs;
+import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Worker;
 import dev.freight.listexports.ExportableList.Column;
 import io.vertx.core.Future;
@@ -18,55 +20,31 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Owns v1 exports: creates them, runs them (a few at a time, the rest wait), and answers reads,
- * cancels and downloads. Requests (JsonObject in, JsonObject out):
- *
- * <ul>
- *   <li>{@link #CREATE} {action_name, user_id, body: {format_type?, fields?, language?}, query:
- *       {filter: value}, files: [{field, name, path}]} → the waiting export
- *   <li>{@link #GET} {id, user_id, superuser}; {@link #LIST} {user_id, superuser, status?,
- *       format_type?, created_date: {lookup: value}, limit, offset}
- *   <li>{@link #CANCEL} {id} → the cancelled export; {@link #DOWNLOAD} {id, user_id, superuser} →
- *       {stream, content_type, filename, length} to pull through {@link ChunkStreams}
- * </ul>
- *
- * Non-superusers see only their own exports: others' are a 404. A cancel reaches the running work
- * through this verticle's {@link RunningJobs}; the work checks it between parts.
+ * Owns the exports of lists (v1): creates them, answers reads, cancels and downloads ({@link
+ * ListExportRequests}). Its {@link JobRunner} runs them, at most {@value
+ * JobRunner.Queue#MAX_RUNNING} at a time while the rest wait, and takes their cancels; the work
+ * checks for a cancel between parts. Non-superusers see only their own exports: others' are a 404.
  */
-public final class ListExportVerticle extends VerticleBase {
-  public static final String CREATE = "listexports.create";
-  public static final String GET = "listexports.get";
-  public static final String LIST = "listexports.list";
-  public static final String CANCEL = "listexports.cancel";
-  public static final String DOWNLOAD = "listexports.download";
+public final class ListExportVerticle extends VerticleBase
+    implements JobRunner.Kind<UUID, ListExportStatus> {
 
-  /** ListExports run at once; more would only queue on the worker pool and the database. */
-  private static final int MAX_RUNNING = 2;
-
-  private static final long CANCEL_WAIT_S = 30;
-  private static final long STOP_WAIT_S = 30;
   private static final Set<String> BODY_KEYS =
       Set.of("format_type", "fields", "language", "filter_file");
-  private static final System.Logger LOG = System.getLogger(ListExportVerticle.class.getName());
 
   private final Pool pool;
   private final Worker worker;
   private final ChunkStreams streams;
   private final FreightConfig.ExportsV1 config;
   private final Path spool;
-  private final RunningJobs<UUID> running = new RunningJobs<>();
   private BlobStore blobs;
   private ListExportStore store;
   private ListExportTask task;
-  // Scheduling state, touched only on this verticle's event loop.
-  private int active;
-  private boolean claiming;
-  private boolean wokenWhileClaiming;
+  private JobRunner<UUID, ListExportStatus> runner;
 
   public ListExportVerticle(
       Pool pool, Worker worker, ChunkStreams streams, FreightConfig.ExportsV1 config, Path spool) {
@@ -80,38 +58,39 @@ public final class ListExportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     blobs = new BlobStore(vertx, pool);
-    store = new ListExportStore(pool);
+    store = new ListExportStore(vertx, pool);
     task = new ListExportTask(vertx, pool, worker, blobs, store, config, spool);
+    runner =
+        new JobRunner<>(
+            store.table(),
+            "export",
+            this,
+            new JobRunner.Queue<>(
+                ListExportStatus.WAITING, ListExportStatus.PROCESSING, "created_date, id"));
     return Future.all(
             List.of(
-                Endpoints.bind(vertx, CREATE, this::create),
-                Endpoints.bind(vertx, GET, req -> store.get(id(req), owner(req))),
+                Endpoints.bind(vertx, ListExportRequests.CREATE, this::create),
+                Endpoints.bind(
+                    vertx, ListExportRequests.GET, req -> store.get(id(req), owner(req.viewer()))),
                 Endpoints.bind(
                     vertx,
-                    LIST,
+                    ListExportRequests.LIST,
                     req ->
                         store.list(
-                            owner(req),
-                            req.getString("status"),
-                            req.getString("format_type"),
-                            req.getJsonObject("created_date"),
-                            req.getInteger("limit"),
-                            req.getLong("offset"))),
-                Endpoints.bind(vertx, CANCEL, this::cancel),
-                Endpoints.bind(vertx, DOWNLOAD, this::download)))
-        .compose(bound -> store.processing())
-        .onSuccess(
-            left -> {
-              // ListExports a stopped server left processing resume from their checkpoint, then
-              // waiting
-              // ones start.
-              left.forEach(
-                  id -> {
-                    LOG.log(System.Logger.Level.INFO, "resuming export " + id);
-                    launch(id);
-                  });
-              wake();
-            });
+                            owner(req.viewer()),
+                            req.status(),
+                            req.formatType(),
+                            req.createdDate(),
+                            req.window().limit(),
+                            req.window().offset())),
+                Endpoints.bind(vertx, ListExportRequests.CANCEL, this::cancel),
+                Endpoints.bind(vertx, ListExportRequests.DOWNLOAD, this::download)))
+        // Exports a stopped server left processing resume from their checkpoint; then waiting ones.
+        .compose(
+            bound ->
+                runner.resume(
+                    Map.of(ListExportStatus.PROCESSING, ListExportStatus.PROCESSING),
+                    "created_date, id"));
   }
 
   /**
@@ -120,11 +99,11 @@ public final class ListExportVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return running.stopAll().timeout(STOP_WAIT_S, TimeUnit.SECONDS).otherwiseEmpty();
+    return runner.stop();
   }
 
-  private static UUID id(JsonObject req) {
-    String text = req.getString("id");
+  private static UUID id(ListExportRequests.ExportAccess req) {
+    String text = req.id();
     try {
       UUID id = UUID.fromString(text);
       if (id.toString().equalsIgnoreCase(text)) {
@@ -137,15 +116,15 @@ public final class ListExportVerticle extends VerticleBase {
   }
 
   /** Whose exports the caller may see: null for all. */
-  private static Integer owner(JsonObject req) {
-    return req.getBoolean("superuser", false) ? null : req.getInteger("user_id");
+  private static Integer owner(Viewer viewer) {
+    return viewer.superuser() ? null : viewer.userId();
   }
 
   // ---- create
 
-  private Future<JsonObject> create(JsonObject req) {
-    ExportableList source = ExportableLists.byAction(req.getString("action_name")).orElseThrow();
-    JsonObject body = req.getJsonObject("body");
+  private Future<JsonObject> create(ListExportRequests.Create req) {
+    ExportableList source = ExportableLists.byAction(req.actionName()).orElseThrow();
+    JsonObject body = req.body();
     for (String key : body.fieldNames()) {
       if (!BODY_KEYS.contains(key)) {
         throw Failure.badRequest(
@@ -176,23 +155,20 @@ public final class ListExportVerticle extends VerticleBase {
               + String.join(", ", ExportableList.LANGUAGES)
               + ".");
     }
-    JsonObject filters = source.filtersOf(req.getJsonObject("query"));
+    JsonObject filters = source.filtersOf(req.query());
     source.where(filters, null); // refuses bad filter values before anything is stored
-    JsonObject filterFile = filterFile(req.getJsonArray("files"));
+    UploadedFile filterFile = filterFile(req.files());
     Future<List<String>> ids =
         filterFile == null
             ? Future.succeededFuture()
-            : worker.run(() -> FilterFile.ids(Path.of(filterFile.getString("path"))));
+            : worker.run(() -> FilterFile.ids(Path.of(filterFile.path())));
     return ids.compose(
             filterIds ->
                 pool.withTransaction(
                     conn ->
                         (filterFile == null
                                 ? Future.<Long>succeededFuture()
-                                : blobs.store(
-                                    conn,
-                                    filterFile.getString("name"),
-                                    Path.of(filterFile.getString("path"))))
+                                : blobs.store(conn, filterFile.name(), Path.of(filterFile.path())))
                             .compose(
                                 fileId ->
                                     store.insert(
@@ -204,14 +180,14 @@ public final class ListExportVerticle extends VerticleBase {
                                             language,
                                             filters,
                                             fileId,
-                                            req.getInteger("user_id"))))
+                                            req.userId())))
                             .compose(
                                 id ->
                                     filterIds == null
                                         ? Future.succeededFuture(id)
                                         : store.insertFilterIds(conn, id, filterIds).map(id))))
         .compose(id -> store.get(id, null))
-        .onSuccess(created -> wake());
+        .onSuccess(created -> runner.wake());
   }
 
   private static String text(JsonObject body, String key, String fallback) {
@@ -245,93 +221,31 @@ public final class ListExportVerticle extends VerticleBase {
   }
 
   /** The uploaded filter file, if any: only the multipart field {@code filter_file}, once. */
-  private static JsonObject filterFile(JsonArray files) {
-    if (files == null || files.isEmpty()) {
+  private static UploadedFile filterFile(List<UploadedFile> files) {
+    if (files.isEmpty()) {
       return null;
     }
-    if (files.size() > 1 || !"filter_file".equals(files.getJsonObject(0).getString("field"))) {
+    if (files.size() > 1 || !"filter_file".equals(files.get(0).field())) {
       throw Failure.badRequest("Send at most one file, in the multipart field 'filter_file'.");
     }
-    JsonObject file = files.getJsonObject(0);
-    String path = file.getString("name").replace('\\', '/');
+    UploadedFile file = files.get(0);
+    String path = file.name().replace('\\', '/');
     String name = path.substring(path.lastIndexOf('/') + 1);
-    return file.put("name", name.isEmpty() ? "filter_file" : name);
+    return new UploadedFile(
+        file.field(), name.isEmpty() ? "filter_file" : name, file.path(), file.size());
   }
 
   // ---- run
 
-  /**
-   * Starts waiting exports while there is room: one claim at a time, and again if woken meanwhile.
-   */
-  private void wake() {
-    if (claiming) {
-      wokenWhileClaiming = true;
-      return;
-    }
-    if (running.stopping() || active >= MAX_RUNNING) {
-      return;
-    }
-    claiming = true;
-    wokenWhileClaiming = false;
-    store
-        .claimNext()
-        .onComplete(
-            claimed -> {
-              claiming = false;
-              if (claimed.failed()) {
-                LOG.log(
-                    System.Logger.Level.ERROR, "cannot claim a waiting export", claimed.cause());
-              } else if (claimed.result().isPresent()) {
-                launch(claimed.result().get());
-                wake();
-                return;
-              }
-              if (wokenWhileClaiming) {
-                wake();
-              }
-            });
+  @Override
+  public Future<Void> work(UUID id, ListExportStatus status, JobRunner.Run run) {
+    return task.run(id, run);
   }
 
-  /**
-   * Runs the export here unless it already runs or the verticle stops (then it stays processing, to
-   * resume).
-   */
-  private void launch(UUID id) {
-    if (running.stopping()) {
-      return;
-    }
-    running
-        .begin(id)
-        .ifPresent(
-            run -> {
-              active++;
-              task.run(id, run, running::stopping)
-                  .recover(failure -> ended(id, failure))
-                  .onComplete(
-                      done -> {
-                        running.end(id);
-                        active--;
-                        wake();
-                      });
-            });
-  }
-
-  /**
-   * A cancelled run ends cancelled; a broken one failed, unless the server is stopping: then it
-   * resumes later.
-   */
-  private Future<Void> ended(UUID id, Throwable failure) {
-    if (running.stopping()) {
-      return Future.succeededFuture();
-    }
-    if (failure instanceof Cancelled) {
-      return store.finish(id, ListExportStatus.CANCELLED, null).mapEmpty();
-    }
-    LOG.log(System.Logger.Level.ERROR, "export " + id + " failed", failure);
-    return store
-        .finish(
-            id, ListExportStatus.FAILED, "The export stopped unexpectedly: " + failure.getMessage())
-        .mapEmpty();
+  @Override
+  public Future<Boolean> end(
+      UUID id, ListExportStatus to, String failure, JobRunner.Ending ending) {
+    return store.end(id, failure, ending);
   }
 
   // ---- cancel and download
@@ -340,63 +254,48 @@ public final class ListExportVerticle extends VerticleBase {
    * A running export is told to stop and waited for (bounded); a waiting one, or one nothing here
    * runs, is cancelled at once. A finished export is a 409, as is one that finished meanwhile.
    */
-  private Future<JsonObject> cancel(JsonObject req) {
+  private Future<JsonObject> cancel(ListExportRequests.ExportAccess req) {
     UUID id = id(req);
     return store
         .get(id, null)
         .compose(
             export -> {
-              if (status(export).finished()) {
-                return Future.failedFuture(cannotCancel(export));
-              }
-              return running
-                  .cancel(id)
+              refuseCancelIfFinished(export);
+              return runner
+                  .cancel(id, true)
+                  .compose(asked -> store.get(id, null))
                   .map(
-                      stopped ->
-                          stopped
-                              .timeout(CANCEL_WAIT_S, TimeUnit.SECONDS)
-                              .transform(done -> store.get(id, null)))
-                  .orElseGet(
-                      () ->
-                          store
-                              .finish(id, ListExportStatus.CANCELLED, null)
-                              .compose(done -> store.get(id, null)))
-                  .compose(
-                      after ->
-                          status(after) == ListExportStatus.CANCELLED
-                              ? Future.succeededFuture(after)
-                              : Future.failedFuture(cannotCancel(after)));
+                      after -> {
+                        if (status(after) == ListExportStatus.CANCELLED) {
+                          return after;
+                        }
+                        refuseCancelIfFinished(after);
+                        throw Failure.conflict(
+                            "Export "
+                                + id
+                                + " did not stop within "
+                                + JobRunner.STOP_WAIT_S
+                                + " s; it stops at its next part, then it is cancelled.");
+                      });
             });
   }
 
   private static ListExportStatus status(JsonObject export) {
-    return ListExportStatus.of(export.getString("status")).orElseThrow();
+    return ListExportStatus.MACHINE.of(export.getString("status"));
   }
 
-  private static Failure cannotCancel(JsonObject export) {
-    String id = export.getString("id");
-    if (!status(export).finished()) {
-      return Failure.conflict(
-          "Export "
-              + id
-              + " did not stop within "
-              + CANCEL_WAIT_S
-              + " s; it stops at its next part, then it is cancelled.");
+  private static void refuseCancelIfFinished(JsonObject export) {
+    ListExportStatus now = status(export);
+    if (!ListExportStatus.MACHINE.allows(now, ListExportStatus.CANCELLED)) {
+      throw ListExportStatus.MACHINE.refusal(
+          "cancel", export.getString("id"), now, ListExportStatus.CANCELLED);
     }
-    return Failure.conflict(
-        "Cannot cancel export "
-            + id
-            + ": it is "
-            + export.getString("status")
-            + "; only "
-            + String.join(" or ", ListExportStatus.wires(ListExportStatus.CANCELLED.from()))
-            + " exports can be.");
   }
 
-  private Future<JsonObject> download(JsonObject req) {
+  private Future<StreamOpened> download(ListExportRequests.ExportAccess req) {
     UUID id = id(req);
     return store
-        .get(id, owner(req))
+        .get(id, owner(req.viewer()))
         .compose(
             export -> {
               if (status(export) != ListExportStatus.COMPLETED) {
@@ -424,11 +323,8 @@ public final class ListExportVerticle extends VerticleBase {
                                       "the file of export " + id + " is missing")))
                   .map(
                       file ->
-                          new JsonObject()
-                              .put("stream", streams.open(blobs.chunks(file)))
-                              .put("content_type", type)
-                              .put("filename", file.name())
-                              .put("length", file.size()));
+                          new StreamOpened(
+                              streams.open(blobs.chunks(file)), type, file.name(), file.size()));
             });
   }
 }

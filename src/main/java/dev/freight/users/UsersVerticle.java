@@ -4,32 +4,10 @@ import dev.freight.bus.Endpoints;
 import dev.freight.config.FreightConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
-/**
- * Owns users and tokens. Requests (JsonObject in, JsonObject out):
- *
- * <ul>
- *   <li>{@link #AUTHENTICATE} {token} → user, or failure 401
- *   <li>{@link #GET} {id} → user, or 404
- *   <li>{@link #LIST} {limit, offset} → {count, results}
- *   <li>{@link #CREATE} {email, first_name, last_name, is_superuser} → user with its token
- *   <li>{@link #ROTATE_TOKEN} {id} → {token}; then publishes {@link #TOKEN_CHANGED} with the id
- * </ul>
- */
+/** Owns users and tokens; answers the requests of {@link UserRequests}. */
 public final class UsersVerticle extends VerticleBase {
-  public static final String AUTHENTICATE = "users.authenticate";
-  public static final String GET = "users.get";
-  public static final String LIST = "users.list";
-  public static final String CREATE = "users.create";
-  public static final String ROTATE_TOKEN = "users.rotate-token";
-
-  /**
-   * Published with the user's id whenever a user's token changes, so that nobody keeps trusting the
-   * old one.
-   */
-  public static final String TOKEN_CHANGED = "users.token-changed";
 
   private final UserStore store;
   private final FreightConfig.Admin admin;
@@ -46,32 +24,29 @@ public final class UsersVerticle extends VerticleBase {
             done ->
                 Future.all(
                     Endpoints.bind(
-                        vertx, AUTHENTICATE, req -> store.authenticate(req.getString("token"))),
-                    Endpoints.bind(vertx, GET, req -> store.get(req.getInteger("id"))),
+                        vertx, UserRequests.AUTHENTICATE, req -> store.authenticate(req.token())),
+                    Endpoints.bind(vertx, UserRequests.GET, req -> store.get(req.id())),
                     Endpoints.bind(
                         vertx,
-                        LIST,
-                        req -> store.list(req.getInteger("limit"), req.getLong("offset"))),
-                    Endpoints.bind(vertx, CREATE, this::create),
+                        UserRequests.LIST,
+                        window -> store.list(window.limit(), window.offset())),
                     Endpoints.bind(
                         vertx,
-                        ROTATE_TOKEN,
+                        UserRequests.CREATE,
+                        user ->
+                            store.create(
+                                user.email(), user.firstName(), user.lastName(), user.superuser())),
+                    Endpoints.bind(
+                        vertx,
+                        UserRequests.ROTATE_TOKEN,
                         req ->
                             store
-                                .rotateToken(req.getInteger("id"))
+                                .rotateToken(req.id())
                                 .onSuccess(
                                     rotated ->
                                         vertx
                                             .eventBus()
-                                            .publish(TOKEN_CHANGED, req.getInteger("id"))))));
-  }
-
-  private Future<JsonObject> create(JsonObject req) {
-    return store.create(
-        req.getString("email"),
-        req.getString("first_name", ""),
-        req.getString("last_name", ""),
-        req.getBoolean("is_superuser", false));
+                                            .publish(UserRequests.TOKEN_CHANGED, req.id())))));
   }
 
   private Future<Void> ensureAdmin() {

@@ -82,7 +82,7 @@ class ImportLifecycleTest extends ServerPerTest {
                 admin,
                 Imports.upload(admin, "standard.csv", SMALL).bodyAsJsonObject().getLong("id"))
             .getLong("id");
-    conflict(Imports.patch(admin, id, "retry"), "only jobs that are fail, cancel can be");
+    conflict(Imports.patch(admin, id, "retry"), "only import jobs that are fail, cancel can be");
     Imports.accept(admin, id);
     conflict(Imports.patch(admin, id, "accept_changes"), "it is success");
     conflict(

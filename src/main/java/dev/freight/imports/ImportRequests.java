@@ -1,0 +1,125 @@
+package dev.freight.imports;
+
+import dev.freight.bus.Address;
+import dev.freight.bus.StreamOpened;
+import dev.freight.bus.UploadedFile;
+import dev.freight.bus.Window;
+import dev.freight.jobs.JobListQuery;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** What the import verticle answers on the event bus: its addresses and their requests. */
+public final class ImportRequests {
+  private ImportRequests() {}
+
+  /** → the new job, pending, once its files are stored. */
+  public static final Address<Create, JsonObject> CREATE =
+      Address.answering("imports.create", Create::fromJson);
+
+  /** → the job, or a 404. */
+  public static final Address<JobId, JsonObject> GET =
+      Address.answering("imports.get", JobId::fromJson);
+
+  /** → the one active job, or a 404. */
+  public static final Address<Current, JsonObject> CURRENT =
+      Address.answering("imports.current", json -> new Current());
+
+  /** → a page of jobs: {count, results}. */
+  public static final Address<JobListQuery, JsonObject> LIST =
+      Address.answering("imports.list", JobListQuery::fromJson);
+
+  /** → the job after the action. */
+  public static final Address<Update, JsonObject> UPDATE =
+      Address.answering("imports.update", Update::fromJson);
+
+  /** → the diff's counts per model. */
+  public static final Address<JobId, JsonObject> DIFF_SUMMARY =
+      Address.answering("imports.diff-summary", JobId::fromJson);
+
+  /** → a page of one model's diff entries: {count, results}. */
+  public static final Address<DiffQuery, JsonObject> DIFF_PAGE =
+      Address.answering("imports.diff-page", DiffQuery::fromJson);
+
+  /** → one model's whole diff, as a JSON array to stream. */
+  public static final Address<DiffQuery, StreamOpened> DIFF =
+      Address.streaming("imports.diff", DiffQuery::fromJson);
+
+  public record Create(int userId, List<UploadedFile> files) implements Address.Message {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("user_id", userId).put("files", UploadedFile.toJson(files));
+    }
+
+    public static Create fromJson(JsonObject json) {
+      return new Create(
+          json.getInteger("user_id"), UploadedFile.fromJson(json.getJsonArray("files")));
+    }
+  }
+
+  public record JobId(long id) implements Address.Message {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id);
+    }
+
+    public static JobId fromJson(JsonObject json) {
+      return new JobId(json.getLong("id"));
+    }
+  }
+
+  public record Current() implements Address.Message {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject();
+    }
+  }
+
+  /**
+   * @param action cancel, accept_changes or retry, as the client wrote it
+   * @param userId who asks
+   */
+  public record Update(long id, int userId, String action, boolean waitForTask)
+      implements Address.Message {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id)
+          .put("user_id", userId)
+          .put("action", action)
+          .put("wait_for_task", waitForTask);
+    }
+
+    public static Update fromJson(JsonObject json) {
+      return new Update(
+          json.getLong("id"),
+          json.getInteger("user_id"),
+          json.getString("action"),
+          json.getBoolean("wait_for_task"));
+    }
+  }
+
+  /**
+   * @param op add, update or delete; null for all
+   * @param window the page; null for the whole diff
+   */
+  public record DiffQuery(long id, String model, String op, Window window)
+      implements Address.Message {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id)
+          .put("model", model)
+          .put("op", op)
+          .put("window", window == null ? null : window.toJson());
+    }
+
+    public static DiffQuery fromJson(JsonObject json) {
+      JsonObject window = json.getJsonObject("window");
+      return new DiffQuery(
+          json.getLong("id"),
+          json.getString("model"),
+          json.getString("op"),
+          window == null ? null : Window.fromJson(window));
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package dev.freight.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.SqlClient;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the jobs of one kind on behalf of the verticle that owns them: claims a job in PostgreSQL,
+ * runs its work (which checks {@link Run#checkpoint()} between batches), settles it when the work
+ * ends (cancelled, failed, or left as it is when the server stops), takes cancels, and resumes at
+ * start the jobs a stopped server left. A kind supplies only its {@link Kind work} and its state
+ * table. The verticle owns the runner, so a cancel reaches the run as a message to that verticle.
+ */
+public final class JobRunner<K, S extends Enum<S> & JobStatus> {
+  /** How long a cancel that waits for its run, or a stopping server, waits at most. */
+  public static final long STOP_WAIT_S = 30;
+
+  private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
+
+  /** What one kind of job supplies. */
+  public interface Kind<K, S> {
+    /** Runs the job, just claimed in {@code status}. */
+    Future<Void> work(K id, S status, Run run);
+
+    /**
+     * Ends the job cancelled or failed ({@code failure} is then the message): the kind's columns
+     * and clean-up, around the move that {@code end} makes.
+     */
+    Future<Boolean> end(K id, S to, String failure, Ending end);
+  }
+
+  /** The status move of an ending, for a kind to wrap in its own columns and clean-up. */
+  @FunctionalInterface
+  public interface Ending {
+    /**
+     * Moves the job on {@code client} (a transaction of the kind's, or the pool), setting {@code
+     * also}.
+     */
+    Future<Boolean> move(SqlClient client, Map<String, Object> also);
+  }
+
+  /** One run of a job: its token in the job's row, and whether it was told to stop. */
+  public static final class Run {
+    private final long token;
+    private volatile boolean stopRequested;
+    private final Promise<Void> done = Promise.promise();
+
+    Run(long token) {
+      this.token = token;
+    }
+
+    /** The run's fencing token: the job's {@code run_token} while this run holds it. */
+    public long token() {
+      return token;
+    }
+
+    /** Throws {@link Cancelled} once the run was told to stop. */
+    public void checkpoint() {
+      if (stopRequested) {
+        throw new Cancelled();
+      }
+    }
+  }
+
+  private final JobTable<K, S> table;
+  private final String work;
+  private final Kind<K, S> kind;
+  private final Map<K, Run> runs = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
+  // The queue, for kinds that run a bounded number at once; touched only on the owner's event loop.
+  private final Queue<S> queue;
+  private int queued;
+  private boolean claiming;
+  private boolean wokenWhileClaiming;
+
+  /**
+   * Where waiting jobs are taken from: in {@code waiting}, oldest first by {@code order}, claimed
+   * into {@code running}, at most {@value #MAX_RUNNING} at a time (each run holds a connection for
+   * its cursor and writes on the worker pool; more at once would not be faster).
+   */
+  public record Queue<S>(S waiting, S running, String order) {
+    public static final int MAX_RUNNING = 2;
+  }
+
+  /**
+   * @param work what a run does, as in "The import stopped unexpectedly"
+   * @param queue where waiting jobs are taken from; null when the verticle starts each job itself
+   */
+  public JobRunner(JobTable<K, S> table, String work, Kind<K, S> kind, Queue<S> queue) {
+    this.table = table;
+    this.work = work;
+    this.kind = kind;
+    this.queue = queue;
+  }
+
+  public JobTable<K, S> table() {
+    return table;
+  }
+
+  /**
+   * Resumes the jobs a stopped server left mid-way: each of {@code resumable}'s statuses is claimed
+   * into the status its work runs in; then waiting jobs start.
+   */
+  public Future<Void> resume(Map<S, S> resumable, String order) {
+    return table
+        .in(resumable.keySet(), order)
+        .map(
+            jobs -> {
+              jobs.forEach(
+                  job -> {
+                    LOG.log(
+                        System.Logger.Level.INFO,
+                        "resuming "
+                            + table.states().noun()
+                            + " "
+                            + job.getKey()
+                            + " ("
+                            + job.getValue().wire()
+                            + ")");
+                    start(job.getKey(), resumable.get(job.getValue()));
+                  });
+              wake();
+              return null;
+            });
+  }
+
+  /**
+   * Claims the job into {@code running} and runs it, once a previous run of it has finished
+   * cleaning up. A job that is no longer in a status that may move there is left alone.
+   */
+  public void start(K id, S running) {
+    idle(id)
+        .compose(
+            idle ->
+                stopping
+                    ? Future.succeededFuture(Optional.<Long>empty())
+                    : table.claim(id, running))
+        .onSuccess(token -> token.ifPresent(t -> launch(id, running, t)))
+        .onFailure(
+            failure -> LOG.log(System.Logger.Level.ERROR, "cannot start " + describe(id), failure));
+  }
+
+  /** Starts waiting jobs while there is room: one claim at a time, and again if woken meanwhile. */
+  public void wake() {
+    if (queue == null) {
+      return;
+    }
+    if (claiming) {
+      wokenWhileClaiming = true;
+      return;
+    }
+    if (stopping || queued >= Queue.MAX_RUNNING) {
+      return;
+    }
+    claiming = true;
+    wokenWhileClaiming = false;
+    table
+        .claimNext(queue.waiting(), queue.running(), queue.order())
+        .onComplete(
+            claimed -> {
+              claiming = false;
+              if (claimed.failed()) {
+                LOG.log(System.Logger.Level.ERROR, "cannot claim a waiting job", claimed.cause());
+              } else if (claimed.result().isPresent()) {
+                JobTable.Claimed<K> job = claimed.result().get();
+                queued++;
+                launch(job.id(), queue.running(), job.token())
+                    .onComplete(
+                        done -> {
+                          queued--;
+                          wake();
+                        });
+                wake();
+                return;
+              }
+              if (wokenWhileClaiming) {
+                wake();
+              }
+            });
+  }
+
+  private Future<Void> launch(K id, S status, long token) {
+    Run run = new Run(token);
+    if (runs.putIfAbsent(id, run) != null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> work;
+    try {
+      work = kind.work(id, status, run);
+    } catch (RuntimeException e) {
+      work = Future.failedFuture(e);
+    }
+    return work.compose(
+            done ->
+                run.stopRequested && !stopping
+                    ? Future.<Void>failedFuture(new Cancelled())
+                    : Future.<Void>succeededFuture())
+        .recover(failure -> settle(id, run, failure))
+        .onComplete(
+            settled -> {
+              runs.remove(id, run);
+              run.done.tryComplete();
+            });
+  }
+
+  /**
+   * A stopped run ends its job cancelled (a cancel that came after the last checkpoint still
+   * cancels a job that may be), a broken one failed with what broke it; one stopped by a stopping
+   * server stays as it is, for the next start to resume.
+   */
+  private Future<Void> settle(K id, Run run, Throwable failure) {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    S to;
+    String message = null;
+    if (failure instanceof Cancelled) {
+      to = table.states().cancelled();
+    } else {
+      LOG.log(System.Logger.Level.ERROR, describe(id) + " failed", failure);
+      to = table.states().failed();
+      message = "The " + work + " stopped unexpectedly: " + failure.getMessage();
+    }
+    return end(id, to, message, run.token)
+        .<Void>mapEmpty()
+        .onFailure(
+            broken -> LOG.log(System.Logger.Level.ERROR, "cannot settle " + describe(id), broken));
+  }
+
+  /** Ends the job in {@code to}; with a run token, only while that run holds the job. */
+  private Future<Boolean> end(K id, S to, String failure, Long token) {
+    return kind.end(
+        id,
+        to,
+        failure,
+        (client, also) -> table.move(client, id, to, also, token).map(Optional::isPresent));
+  }
+
+  /** Ends a job that is not running (waiting, under review, or orphaned) failed, at once. */
+  public Future<Boolean> fail(K id, String message) {
+    return end(id, table.states().failed(), message, null);
+  }
+
+  /**
+   * Cancels the job: a run is told to stop and, with {@code wait}, waited for (at most {@value
+   * #STOP_WAIT_S} s); a job with nothing running is cancelled at once. The caller has checked that
+   * the job may be cancelled; completes with whether it was, or a run is stopping.
+   */
+  public Future<Void> cancel(K id, boolean wait) {
+    Run run = runs.get(id);
+    if (run == null) {
+      return end(id, table.states().cancelled(), null, null).mapEmpty();
+    }
+    run.stopRequested = true;
+    return wait
+        ? run.done.future().timeout(STOP_WAIT_S, TimeUnit.SECONDS).otherwiseEmpty()
+        : Future.succeededFuture();
+  }
+
+  /** Completes once the job has no run here: a run still cleans up after its last move. */
+  public Future<Void> idle(K id) {
+    Run run = runs.get(id);
+    return run == null ? Future.succeededFuture() : run.done.future();
+  }
+
+  /**
+   * The server is stopping: every run stops at its next checkpoint, leaving its job as it is for
+   * the next start. Completes when all have stopped, or after {@value #STOP_WAIT_S} s.
+   */
+  public Future<Void> stop() {
+    stopping = true;
+    runs.values().forEach(run -> run.stopRequested = true);
+    return Future.all(runs.values().stream().map(run -> run.done.future()).toList())
+        .<Void>mapEmpty()
+        .timeout(STOP_WAIT_S, TimeUnit.SECONDS)
+        .otherwiseEmpty();
+  }
+
+  private String describe(K id) {
+    return table.states().noun() + " " + id;
+  }
+}

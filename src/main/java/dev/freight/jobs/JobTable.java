@@ -1,0 +1,221 @@
+package dev.freight.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The status and run columns of one job table ({@code id}, {@code status}, {@code run_token}). A
+ * status changes only through {@link #move}, whose {@code WHERE} checks the move against the state
+ * machine: of two racing requests one wins, the other changes nothing. A run claims its job by
+ * moving it and raising {@code run_token}; the row then says which run holds it, and the run's own
+ * moves change the job only while it still does. Every committed move is published as a {@link
+ * StateChange}.
+ */
+public final class JobTable<K, S extends Enum<S> & JobStatus> {
+  /** A column value: the time of the move. */
+  public static final Object NOW = new Object();
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final String table;
+  private final Class<K> idType;
+  private final StateMachine<S> states;
+  private final Runnable changing;
+
+  /**
+   * @param changing called before and after each move, for a store that keeps answers to forget
+   *     them
+   */
+  public JobTable(
+      Vertx vertx,
+      Pool pool,
+      String table,
+      Class<K> idType,
+      StateMachine<S> states,
+      Runnable changing) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.table = table;
+    this.idType = idType;
+    this.states = states;
+    this.changing = changing;
+  }
+
+  public StateMachine<S> states() {
+    return states;
+  }
+
+  /** Columns a move sets besides the status, in order. */
+  public static Map<String, Object> set(Object... columnsAndValues) {
+    Map<String, Object> set = new LinkedHashMap<>();
+    for (int i = 0; i < columnsAndValues.length; i += 2) {
+      set.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
+    }
+    return set;
+  }
+
+  /**
+   * Moves the job to {@code to} if the state machine allows it from its status (and, given a run
+   * token, while that run holds the job), setting {@code also} with it. Completes with the move
+   * made, or empty when the job was in no such status. Inside a transaction the move is published
+   * once it commits.
+   */
+  public Future<Optional<StateChange>> move(
+      SqlClient client, K id, S to, Map<String, Object> also, Long runToken) {
+    return update(client, id, to, also, runToken, false).map(moved -> moved.map(Moved::change));
+  }
+
+  public Future<Optional<StateChange>> move(K id, S to, Map<String, Object> also) {
+    return move(pool, id, to, also, null);
+  }
+
+  /** Claims the job for a new run by moving it to {@code to}; completes with the run's token. */
+  public Future<Optional<Long>> claim(K id, S to) {
+    return update(pool, id, to, Map.of(), null, true).map(moved -> moved.map(Moved::token));
+  }
+
+  /** Claims the oldest job in {@code queued} for a new run, moving it to {@code to}. */
+  public Future<Optional<Claimed<K>>> claimNext(S queued, S to, String order) {
+    String sql =
+        "WITH queued AS (SELECT id FROM "
+            + table
+            + " WHERE status = $1 ORDER BY "
+            + order
+            + " LIMIT 1 FOR UPDATE SKIP LOCKED) UPDATE "
+            + table
+            + " t SET status = $2, run_token = t.run_token + 1 FROM queued WHERE t.id = queued.id"
+            + " RETURNING t.id, t.run_token";
+    changing.run();
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(queued.wire(), to.wire()))
+        .onComplete(done -> changing.run())
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row row = rows.iterator().next();
+              K id = row.get(idType, 0);
+              published(pool, change(id, queued, to));
+              return Optional.of(new Claimed<>(id, row.getLong(1)));
+            });
+  }
+
+  /** A job a run took from the queue, and the run's token. */
+  public record Claimed<K>(K id, long token) {}
+
+  /** The jobs in {@code statuses}, with their status, oldest first by {@code order}. */
+  public Future<List<Map.Entry<K, S>>> in(Set<S> statuses, String order) {
+    return pool.preparedQuery(
+            "SELECT id, status FROM " + table + " WHERE status = ANY($1) ORDER BY " + order)
+        .execute(Tuple.of((Object) StateMachine.wireArray(statuses)))
+        .map(
+            rows -> {
+              List<Map.Entry<K, S>> jobs = new ArrayList<>();
+              rows.forEach(
+                  row -> jobs.add(Map.entry(row.get(idType, 0), states.of(row.getString(1)))));
+              return jobs;
+            });
+  }
+
+  /** The job's status now; empty when there is no such job. */
+  public Future<Optional<S>> status(K id) {
+    return pool.preparedQuery("SELECT status FROM " + table + " WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(states.of(rows.iterator().next().getString(0))));
+  }
+
+  private record Moved(StateChange change, long token) {}
+
+  private Future<Optional<Moved>> update(
+      SqlClient client, K id, S to, Map<String, Object> also, Long runToken, boolean claim) {
+    List<Object> params = new ArrayList<>();
+    params.add(id);
+    params.add(to.wire());
+    params.add(StateMachine.wireArray(states.from(to)));
+    StringBuilder sets = new StringBuilder("status = $2");
+    if (claim) {
+      sets.append(", run_token = t.run_token + 1");
+    }
+    also.forEach(
+        (column, value) -> {
+          sets.append(", ").append(column).append(" = ");
+          if (value == NOW) {
+            sets.append("now()");
+          } else {
+            params.add(value);
+            sets.append('$').append(params.size());
+          }
+        });
+    String fenced = "";
+    if (runToken != null) {
+      params.add(runToken);
+      fenced = " AND old.run_token = $" + params.size();
+    }
+    // The old row is locked first, so the status returned is the one this move replaced.
+    String sql =
+        "WITH old AS (SELECT id, status, run_token FROM "
+            + table
+            + " WHERE id = $1 FOR UPDATE) UPDATE "
+            + table
+            + " t SET "
+            + sets
+            + " FROM old WHERE t.id = old.id AND old.status = ANY($3)"
+            + fenced
+            + " RETURNING old.status, t.run_token";
+    changing.run();
+    return client
+        .preparedQuery(sql)
+        .execute(Tuple.from(params))
+        .onComplete(done -> changing.run())
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row row = rows.iterator().next();
+              StateChange change = change(id, states.of(row.getString(0)), to);
+              published(client, change);
+              return Optional.of(new Moved(change, row.getLong(1)));
+            });
+  }
+
+  private StateChange change(K id, S from, S to) {
+    return new StateChange(table, String.valueOf(id), from.wire(), to.wire(), Instant.now());
+  }
+
+  /**
+   * Publishes the change now, or when the transaction it was made in commits. A claim that leaves
+   * the status as it was (a resumed run) is no change.
+   */
+  private void published(SqlClient client, StateChange change) {
+    if (change.from().equals(change.to())) {
+      return;
+    }
+    Transaction transaction = client instanceof SqlConnection conn ? conn.transaction() : null;
+    Future<Void> committed =
+        transaction == null ? Future.succeededFuture() : transaction.completion();
+    committed.onSuccess(
+        done -> {
+          changing.run();
+          vertx.eventBus().publish(StateChange.ADDRESS, change.toJson());
+        });
+  }
+}
