@@ -60,7 +60,8 @@ final class ImportRoutes {
     if (!ctx.request().isExpectMultipart()) {
       throw new HttpException(415, "Upload files as multipart/form-data in the field 'files'.");
     }
-    ImportRequests.Create request = new ImportRequests.Create(Api.callerId(ctx), Api.uploads(ctx));
+    ImportRequests.NewImport request =
+        new ImportRequests.NewImport(Api.callerId(ctx), Api.uploads(ctx));
     Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.CREATE, request, SLOW_MS));
   }
 
@@ -73,8 +74,8 @@ final class ImportRoutes {
   private static void update(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
     JsonObject body = Api.body(ctx);
-    ImportRequests.Update request =
-        new ImportRequests.Update(
+    ImportRequests.ImportAction request =
+        new ImportRequests.ImportAction(
             job(ctx).id(),
             Api.callerId(ctx),
             body.getString("status"),

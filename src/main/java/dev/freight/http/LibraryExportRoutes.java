@@ -34,8 +34,8 @@ final class LibraryExportRoutes {
     // defaults.
     JsonObject body = Api.body(ctx);
     JsonArray models = body.getJsonArray("content_models");
-    LibraryExportRequests.Create request =
-        new LibraryExportRequests.Create(
+    LibraryExportRequests.NewLibraryExport request =
+        new LibraryExportRequests.NewLibraryExport(
             Api.viewer(ctx),
             body.getString("type"),
             body.getString("file_format"),
@@ -56,8 +56,8 @@ final class LibraryExportRoutes {
 
   private static void update(RoutingContext ctx) {
     JsonObject body = Api.body(ctx);
-    LibraryExportRequests.Update request =
-        new LibraryExportRequests.Update(
+    LibraryExportRequests.LibraryExportAction request =
+        new LibraryExportRequests.LibraryExportAction(
             job(ctx), body.getString("status"), body.getBoolean("wait_for_task", true));
     Api.reply(
         ctx, 200, Api.ask(ctx.vertx().eventBus(), LibraryExportRequests.UPDATE, request, SLOW_MS));

@@ -85,8 +85,8 @@ final class ListExportRoutes {
     } else {
       body = jsonBody(ctx);
     }
-    ListExportRequests.Create request =
-        new ListExportRequests.Create(
+    ListExportRequests.NewListExport request =
+        new ListExportRequests.NewListExport(
             source.actionName(),
             Api.callerId(ctx),
             params(ctx.queryParams()),

@@ -51,7 +51,7 @@ final class DiffTask {
   }
 
   /** Per-run counters, written back as the job's progress. */
-  private static final class Progress {
+  private static final class ReadProgress {
     long rows;
     long bytesDone;
     long bytesTotal;
@@ -84,7 +84,7 @@ final class DiffTask {
   private Future<Void> compareAll(
       long jobId, List<StoredUpload> uploads, JobRunner.Run run, Future<Void> kept) {
     ErrorReport problems = new ErrorReport();
-    Progress progress = new Progress();
+    ReadProgress progress = new ReadProgress();
     List<BatchDiff> diffs =
         uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
     List<Path> files = new ArrayList<>();
@@ -223,7 +223,7 @@ final class DiffTask {
       Path file,
       BatchDiff diff,
       ErrorReport problems,
-      Progress progress,
+      ReadProgress progress,
       JobRunner.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
     return diff.create()
@@ -262,7 +262,7 @@ final class DiffTask {
       Step step,
       BatchDiff diff,
       ErrorReport problems,
-      Progress progress,
+      ReadProgress progress,
       JobRunner.Run run) {
     // A failed read still lets the comparison in flight finish before the loop ends.
     Future<BatchDiff.Batch> read =

@@ -13,8 +13,8 @@ public final class ImportRequests {
   private ImportRequests() {}
 
   /** → the new job, pending, once its files are stored. */
-  public static final Address<Create, JsonObject> CREATE =
-      Address.answering("imports.create", Create::fromJson);
+  public static final Address<NewImport, JsonObject> CREATE =
+      Address.answering("imports.create", NewImport::fromJson);
 
   /** → the job, or a 404. */
   public static final Address<JobId, JsonObject> GET =
@@ -29,8 +29,8 @@ public final class ImportRequests {
       Address.answering("imports.list", JobListQuery::fromJson);
 
   /** → the job after the action. */
-  public static final Address<Update, JsonObject> UPDATE =
-      Address.answering("imports.update", Update::fromJson);
+  public static final Address<ImportAction, JsonObject> UPDATE =
+      Address.answering("imports.update", ImportAction::fromJson);
 
   /** → the diff's counts per model. */
   public static final Address<JobId, JsonObject> DIFF_SUMMARY =
@@ -44,14 +44,14 @@ public final class ImportRequests {
   public static final Address<DiffQuery, StreamOpened> DIFF =
       Address.streaming("imports.diff", DiffQuery::fromJson);
 
-  public record Create(int userId, List<UploadedFile> files) implements Address.Message {
+  public record NewImport(int userId, List<UploadedFile> files) implements Address.Message {
     @Override
     public JsonObject toJson() {
       return new JsonObject().put("user_id", userId).put("files", UploadedFile.toJson(files));
     }
 
-    public static Create fromJson(JsonObject json) {
-      return new Create(
+    public static NewImport fromJson(JsonObject json) {
+      return new NewImport(
           json.getInteger("user_id"), UploadedFile.fromJson(json.getJsonArray("files")));
     }
   }
@@ -78,7 +78,7 @@ public final class ImportRequests {
    * @param action cancel, accept_changes or retry, as the client wrote it
    * @param userId who asks
    */
-  public record Update(long id, int userId, String action, boolean waitForTask)
+  public record ImportAction(long id, int userId, String action, boolean waitForTask)
       implements Address.Message {
     @Override
     public JsonObject toJson() {
@@ -89,8 +89,8 @@ public final class ImportRequests {
           .put("wait_for_task", waitForTask);
     }
 
-    public static Update fromJson(JsonObject json) {
-      return new Update(
+    public static ImportAction fromJson(JsonObject json) {
+      return new ImportAction(
           json.getLong("id"),
           json.getInteger("user_id"),
           json.getString("action"),

@@ -117,7 +117,7 @@ public final class ImportVerticle extends VerticleBase
    * A server that stops in between never answered: at its next start the job fails, asking for the
    * files again.
    */
-  private Future<JsonObject> create(ImportRequests.Create req) {
+  private Future<JsonObject> create(ImportRequests.NewImport req) {
     List<ModelUpload> uploads = uploads(req.files());
     Format format = uploads.get(0).format();
     long bytes = uploads.stream().mapToLong(ModelUpload::size).sum();
@@ -329,7 +329,7 @@ public final class ImportVerticle extends VerticleBase
 
   // ---- update
 
-  private Future<JsonObject> update(ImportRequests.Update req) {
+  private Future<JsonObject> update(ImportRequests.ImportAction req) {
     long id = req.id();
     ImportStatus.Action action =
         ImportStatus.Action.of(req.action())

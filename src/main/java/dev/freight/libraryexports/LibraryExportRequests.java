@@ -16,8 +16,8 @@ public final class LibraryExportRequests {
   private LibraryExportRequests() {}
 
   /** → the new job, pending. */
-  public static final Address<Create, JsonObject> CREATE =
-      Address.answering("libraryexports.create", Create::fromJson);
+  public static final Address<NewLibraryExport, JsonObject> CREATE =
+      Address.answering("libraryexports.create", NewLibraryExport::fromJson);
 
   /** → the job, or a 404. */
   public static final Address<JobAccess, JsonObject> GET =
@@ -28,8 +28,8 @@ public final class LibraryExportRequests {
       Address.answering("libraryexports.list", ListJobs::fromJson);
 
   /** → the job after the action. */
-  public static final Address<Update, JsonObject> UPDATE =
-      Address.answering("libraryexports.update", Update::fromJson);
+  public static final Address<LibraryExportAction, JsonObject> UPDATE =
+      Address.answering("libraryexports.update", LibraryExportAction::fromJson);
 
   /** → the job's file, to stream. */
   public static final Address<JobAccess, StreamOpened> DOWNLOAD =
@@ -39,7 +39,8 @@ public final class LibraryExportRequests {
    * A job as the API's body asks for it (validated by the contract); null fields take their
    * defaults.
    */
-  public record Create(Viewer viewer, String type, String fileFormat, List<String> contentModels)
+  public record NewLibraryExport(
+      Viewer viewer, String type, String fileFormat, List<String> contentModels)
       implements Address.Message {
     @Override
     public JsonObject toJson() {
@@ -50,9 +51,9 @@ public final class LibraryExportRequests {
           .put("content_models", contentModels == null ? null : new JsonArray(contentModels));
     }
 
-    public static Create fromJson(JsonObject json) {
+    public static NewLibraryExport fromJson(JsonObject json) {
       JsonArray models = json.getJsonArray("content_models");
-      return new Create(
+      return new NewLibraryExport(
           Viewer.fromJson(json.getJsonObject("viewer")),
           json.getString("type"),
           json.getString("file_format"),
@@ -87,7 +88,7 @@ public final class LibraryExportRequests {
   /**
    * @param action cancel or retry, as the client wrote it
    */
-  public record Update(JobAccess job, String action, boolean waitForTask)
+  public record LibraryExportAction(JobAccess job, String action, boolean waitForTask)
       implements Address.Message {
     @Override
     public JsonObject toJson() {
@@ -97,8 +98,8 @@ public final class LibraryExportRequests {
           .put("wait_for_task", waitForTask);
     }
 
-    public static Update fromJson(JsonObject json) {
-      return new Update(
+    public static LibraryExportAction fromJson(JsonObject json) {
+      return new LibraryExportAction(
           JobAccess.fromJson(json.getJsonObject("job")),
           json.getString("action"),
           json.getBoolean("wait_for_task"));

@@ -48,7 +48,7 @@ final class LibraryExportTask {
   }
 
   /** Rows written so far across the job's models, and how many there are to write. */
-  private static final class Progress {
+  private static final class WriteProgress {
     long written;
     long total;
   }
@@ -95,7 +95,7 @@ final class LibraryExportTask {
   }
 
   private Future<Void> write(long jobId, LibraryExportJobs.Spec spec, Path dir, JobRunner.Run run) {
-    Progress progress = new Progress();
+    WriteProgress progress = new WriteProgress();
     String name = fileName(jobId, spec);
     return jobs.dropFile(jobId)
         .compose(
@@ -164,7 +164,7 @@ final class LibraryExportTask {
       LibraryExportJobs.Spec spec,
       ContentModel model,
       Path path,
-      Progress progress,
+      WriteProgress progress,
       LongConsumer storeUpTo,
       JobRunner.Run run) {
     run.checkpoint();
@@ -191,7 +191,7 @@ final class LibraryExportTask {
    * YAML.
    */
   private Future<Void> example(
-      long jobId, LibraryExportJobs.Spec spec, ModelFile file, Progress progress) {
+      long jobId, LibraryExportJobs.Spec spec, ModelFile file, WriteProgress progress) {
     if (headerOnly(spec.format())) {
       return Future.succeededFuture();
     }
@@ -214,7 +214,7 @@ final class LibraryExportTask {
       long jobId,
       ContentModel model,
       ModelFile file,
-      Progress progress,
+      WriteProgress progress,
       LongConsumer storeUpTo,
       JobRunner.Run run) {
     String columns =
@@ -247,7 +247,7 @@ final class LibraryExportTask {
       Cursor cursor,
       Future<RowSet<Row>> pending,
       ModelFile file,
-      Progress progress,
+      WriteProgress progress,
       LongConsumer storeUpTo,
       JobRunner.Run run) {
     return pending.compose(
@@ -279,7 +279,7 @@ final class LibraryExportTask {
    * exactly when its whole file is there.
    */
   private Future<Void> store(
-      long jobId, BlobStore.FileBeingWritten file, Progress progress, JobRunner.Run run) {
+      long jobId, BlobStore.FileBeingWritten file, WriteProgress progress, JobRunner.Run run) {
     run.checkpoint();
     return pool.withTransaction(
         conn ->

@@ -120,7 +120,7 @@ public final class LibraryExportVerticle extends VerticleBase
 
   // ---- create
 
-  private Future<JsonObject> create(LibraryExportRequests.Create req) {
+  private Future<JsonObject> create(LibraryExportRequests.NewLibraryExport req) {
     String type = req.type() == null ? "full" : req.type();
     if (!TYPES.contains(type)) {
       throw Failure.badRequest("type must be one of " + String.join(", ", TYPES) + ".");
@@ -192,7 +192,7 @@ public final class LibraryExportVerticle extends VerticleBase
 
   // ---- update
 
-  private Future<JsonObject> update(LibraryExportRequests.Update req) {
+  private Future<JsonObject> update(LibraryExportRequests.LibraryExportAction req) {
     long id = req.job().id();
     Viewer viewer = req.job().viewer();
     String action = req.action() == null ? "" : req.action();

@@ -17,8 +17,8 @@ public final class ListExportRequests {
   private ListExportRequests() {}
 
   /** → the new export, waiting. */
-  public static final Address<Create, JsonObject> CREATE =
-      Address.answering("listexports.create", Create::fromJson);
+  public static final Address<NewListExport, JsonObject> CREATE =
+      Address.answering("listexports.create", NewListExport::fromJson);
 
   /** → the export, or a 404. */
   public static final Address<ExportAccess, JsonObject> GET =
@@ -43,7 +43,7 @@ public final class ListExportRequests {
    * @param body format_type, fields and language, as the client sent them (checked by the verticle)
    * @param files a filter file, if one was uploaded
    */
-  public record Create(
+  public record NewListExport(
       String actionName, int userId, JsonObject query, JsonObject body, List<UploadedFile> files)
       implements Address.Message {
     @Override
@@ -56,9 +56,9 @@ public final class ListExportRequests {
           .put("files", UploadedFile.toJson(files));
     }
 
-    public static Create fromJson(JsonObject json) {
+    public static NewListExport fromJson(JsonObject json) {
       JsonArray files = json.getJsonArray("files");
-      return new Create(
+      return new NewListExport(
           json.getString("action_name"),
           json.getInteger("user_id"),
           json.getJsonObject("query"),

@@ -122,7 +122,7 @@ public final class ListExportVerticle extends VerticleBase
 
   // ---- create
 
-  private Future<JsonObject> create(ListExportRequests.Create req) {
+  private Future<JsonObject> create(ListExportRequests.NewListExport req) {
     ExportableList source = ExportableLists.byAction(req.actionName()).orElseThrow();
     JsonObject body = req.body();
     for (String key : body.fieldNames()) {
