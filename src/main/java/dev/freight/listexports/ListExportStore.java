@@ -286,9 +286,8 @@ final class ListExportStore {
 
   /** The next page of the export's rows after its checkpoint: the key, then its columns. */
   Future<RowSet<Row>> page(Job job, int size) {
-    ExportableList.Where where = job.where();
-    return pool.preparedQuery(job.source().pageSql(where, job.columns()))
-        .execute(Tuple.from(where.params()).addValue(job.lastKey()).addValue(size));
+    Sql page = job.source().pageSql(job.where(), job.columns(), job.lastKey(), size);
+    return pool.preparedQuery(page.text()).execute(page.tuple());
   }
 
   /**
