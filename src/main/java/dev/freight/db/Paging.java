@@ -5,49 +5,43 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 
 /**
  * One page of a query: {@code {"count": total, "results": [...]}}. The HTTP layer adds the links.
- * Both statements take the same filter parameters; the page statement gets LIMIT and OFFSET as its
- * two last parameters.
+ * Build both statements from the same filter, e.g. {@code Sql.of("SELECT count(*) FROM t")
+ * .append(filter)} and {@code Sql.of("SELECT * FROM t").append(filter).append(" ORDER BY id")}; the
+ * page statement gets its LIMIT and OFFSET here.
  */
 public final class Paging {
   private Paging() {}
 
   public static Future<JsonObject> page(
       SqlClient client,
-      String countSql,
-      String pageSql,
-      List<Object> filters,
+      Sql count,
+      Sql select,
       int limit,
       long offset,
       Function<Row, JsonObject> toJson) {
-    Tuple filterParams = Tuple.from(filters);
-    List<Object> pageParams = new ArrayList<>(filters);
-    pageParams.add(limit);
-    pageParams.add(offset);
+    Sql page = new Sql().append(select).append(" LIMIT ? OFFSET ?", limit, offset);
     return client
-        .preparedQuery(countSql)
-        .execute(filterParams)
+        .preparedQuery(count.text())
+        .execute(count.tuple())
         .compose(
             counted -> {
-              long count = counted.iterator().next().getLong(0);
-              if (offset >= count) {
+              long total = counted.iterator().next().getLong(0);
+              if (offset >= total) {
                 return Future.succeededFuture(
-                    new JsonObject().put("count", count).put("results", new JsonArray()));
+                    new JsonObject().put("count", total).put("results", new JsonArray()));
               }
               return client
-                  .preparedQuery(pageSql)
-                  .execute(Tuple.from(pageParams))
+                  .preparedQuery(page.text())
+                  .execute(page.tuple())
                   .map(
                       rows -> {
                         JsonArray results = new JsonArray();
                         rows.forEach(row -> results.add(toJson.apply(row)));
-                        return new JsonObject().put("count", count).put("results", results);
+                        return new JsonObject().put("count", total).put("results", results);
                       });
             });
   }

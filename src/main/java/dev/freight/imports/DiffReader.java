@@ -3,6 +3,7 @@ package dev.freight.imports;
 import dev.freight.bus.ChunkSource;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.db.Sql;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import io.vertx.core.Future;
@@ -16,7 +17,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -60,29 +60,19 @@ final class DiffReader {
 
   /** One page of entries in file order, optionally of one operation, grouped by operation. */
   Future<JsonObject> page(long jobId, String model, String op, int limit, long offset) {
-    List<Object> filters = new ArrayList<>(List.of(jobId, model));
-    String where = " WHERE job_id = $1 AND content_model = $2";
+    Sql filter = new Sql().where("job_id = ?", jobId).where("content_model = ?", model);
     if (op != null) {
-      filters.add((short) Arrays.asList(OPS).indexOf(op));
-      where += " AND op = $3";
+      filter.where("op = ?", (short) Arrays.asList(OPS).indexOf(op));
     }
-    int n = filters.size();
-    String finalWhere = where;
     return requireDiff(jobId, model)
         .compose(
             exists ->
                 Paging.page(
                     pool,
-                    "SELECT count(*) FROM import_diffs" + finalWhere,
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM import_diffs"
-                        + finalWhere
-                        + " ORDER BY entry, op LIMIT $"
-                        + (n + 1)
-                        + " OFFSET $"
-                        + (n + 2),
-                    filters,
+                    Sql.of("SELECT count(*) FROM import_diffs").append(filter),
+                    Sql.of("SELECT " + COLUMNS + " FROM import_diffs")
+                        .append(filter)
+                        .append(" ORDER BY entry, op"),
                     limit,
                     offset,
                     row -> item(content(model), row)))

@@ -2,6 +2,7 @@ package dev.freight.imports;
 
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.jobs.JobTable;
 import dev.freight.jobs.StateMachine;
@@ -15,7 +16,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,18 +112,14 @@ final class ImportJobs {
               + (descending ? " DESC" : "")
               + ", j.id";
     }
-    List<Object> params = new ArrayList<>();
-    String where = "";
+    Sql filter = new Sql();
     if (statuses != null) {
-      params.add(statuses.toArray(String[]::new));
-      where = " WHERE j.status = ANY($1)";
+      filter.where("j.status = ANY(?)", (Object) statuses.toArray(String[]::new));
     }
-    int n = params.size();
     return Paging.page(
         pool,
-        "SELECT count(*) FROM import_jobs j" + where,
-        SELECT + where + " ORDER BY " + order + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2),
-        params,
+        Sql.of("SELECT count(*) FROM import_jobs j").append(filter),
+        Sql.of(SELECT).append(filter).append(" ORDER BY " + order),
         limit,
         offset,
         ImportJobs::toJson);

@@ -2,12 +2,13 @@ package dev.freight.library;
 
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -32,40 +33,29 @@ final class LibraryStore {
   }
 
   Future<JsonObject> list(ContentModel model, Filters filters, int limit, long offset) {
-    List<String> where = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
-    addEquals(model, where, params, "active", filters.active());
-    addEquals(model, where, params, "phase", filters.phase());
-    addEquals(model, where, params, "problem", filters.problem());
+    Sql filter = new Sql();
+    addEquals(model, filter, "active", filters.active());
+    addEquals(model, filter, "phase", filters.phase());
+    addEquals(model, filter, "problem", filters.problem());
     if (filters.search() != null && !filters.search().isEmpty()) {
-      params.add(
+      String pattern =
           "%"
               + filters.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-              + "%");
-      int n = params.size();
-      where.add(
+              + "%";
+      List<String> searched = searchable(model);
+      filter.where(
           "("
-              + searchable(model).stream()
-                  .map(f -> f + " ILIKE $" + n)
-                  .collect(Collectors.joining(" OR "))
-              + ")");
+              + searched.stream().map(f -> f + " ILIKE ?").collect(Collectors.joining(" OR "))
+              + ")",
+          Collections.nCopies(searched.size(), pattern).toArray());
     }
-    String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
-    String from = " FROM " + model.table() + filter;
-    int n = params.size();
+    String from = " FROM " + model.table();
     return Paging.page(
         pool,
-        "SELECT count(*)" + from,
-        "SELECT "
-            + columns(model)
-            + from
-            + " ORDER BY "
-            + ordering(model, filters.ordering())
-            + " LIMIT $"
-            + (n + 1)
-            + " OFFSET $"
-            + (n + 2),
-        params,
+        Sql.of("SELECT count(*)" + from).append(filter),
+        Sql.of("SELECT " + columns(model) + from)
+            .append(filter)
+            .append(" ORDER BY " + ordering(model, filters.ordering())),
         limit,
         offset,
         row -> toJson(model, row));
@@ -90,11 +80,9 @@ final class LibraryStore {
             });
   }
 
-  private static void addEquals(
-      ContentModel model, List<String> where, List<Object> params, String field, Object value) {
+  private static void addEquals(ContentModel model, Sql filter, String field, Object value) {
     if (value != null && model.field(field).isPresent()) {
-      params.add(value);
-      where.add(field + " = $" + params.size());
+      filter.where(field + " = ?", value);
     }
   }
 

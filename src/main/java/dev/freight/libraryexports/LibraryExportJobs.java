@@ -3,6 +3,7 @@ package dev.freight.libraryexports;
 import dev.freight.bus.Failure;
 import dev.freight.bus.Viewer;
 import dev.freight.db.Paging;
+import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.formats.Format;
 import dev.freight.jobs.JobTable;
@@ -34,8 +35,8 @@ final class LibraryExportJobs {
       SELECT j.*, u.email, u.first_name, u.last_name
       FROM export_jobs j JOIN users u ON u.id = j.triggered_by""";
 
-  /** $1 superuser, $2 user id: the jobs this viewer may see. */
-  private static final String VISIBLE = " WHERE ($1 OR j.triggered_by = $2)";
+  /** Superuser, user id: the jobs this viewer may see. */
+  private static final String VISIBLE = "(? OR j.triggered_by = ?)";
 
   private static final Map<String, String> ORDERING =
       Map.of(
@@ -48,12 +49,12 @@ final class LibraryExportJobs {
           "triggered_by",
           "u.email");
 
-  /** Who asks: requests to the verticle carry {@code user_id} and {@code superuser}. */
   /** The server itself, which sees every job. */
   private static final Viewer SERVER = new Viewer(0, true);
 
-  private static List<Object> visible(Viewer viewer) {
-    return new ArrayList<>(List.of(viewer.superuser(), viewer.userId()));
+  /** The jobs this viewer may see, as the first condition of a statement's WHERE. */
+  private static Sql visible(Viewer viewer) {
+    return new Sql().where(VISIBLE, viewer.superuser(), viewer.userId());
   }
 
   /** What a job writes. */
@@ -86,10 +87,9 @@ final class LibraryExportJobs {
   }
 
   private Future<Row> one(long id, Viewer viewer) {
-    List<Object> params = visible(viewer);
-    params.add(id);
-    return pool.preparedQuery(SELECT + VISIBLE + " AND j.id = $3")
-        .execute(Tuple.from(params))
+    Sql one = Sql.of(SELECT).append(visible(viewer)).where("j.id = ?", id);
+    return pool.preparedQuery(one.text())
+        .execute(one.tuple())
         .map(
             rows -> {
               if (rows.size() == 0) {
@@ -115,18 +115,16 @@ final class LibraryExportJobs {
       }
       order = column + (descending ? " DESC" : "") + ", j.id";
     }
-    List<Object> params = visible(viewer);
-    String where = VISIBLE;
+    Sql filter = visible(viewer);
     if (statuses != null) {
-      params.add(statuses.stream().map(LibraryExportStatus::wire).toArray(String[]::new));
-      where += " AND j.status = ANY($3)";
+      filter.where(
+          "j.status = ANY(?)",
+          (Object) statuses.stream().map(LibraryExportStatus::wire).toArray(String[]::new));
     }
-    int n = params.size();
     return Paging.page(
         pool,
-        "SELECT count(*) FROM export_jobs j" + where,
-        SELECT + where + " ORDER BY " + order + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2),
-        params,
+        Sql.of("SELECT count(*) FROM export_jobs j").append(filter),
+        Sql.of(SELECT).append(filter).append(" ORDER BY " + order),
         limit,
         offset,
         LibraryExportJobs::toJson);

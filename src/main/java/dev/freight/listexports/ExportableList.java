@@ -1,9 +1,11 @@
 package dev.freight.listexports;
 
 import dev.freight.bus.Failure;
+import dev.freight.db.Sql;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -60,52 +62,62 @@ public record ExportableList(
   }
 
   /**
-   * A query parameter of the list: {@code condition} uses {@code $?} for the parsed value; {@code
-   * parse} refuses bad values with a 400.
+   * A query parameter of the list: {@code condition} makes the SQL condition, with its values, of
+   * the parameter's raw value, and refuses bad values with a 400.
    */
-  public record Filter(String name, String condition, Function<String, Object> parse) {
+  public record Filter(String name, Function<String, Sql> condition) {
 
     public static Filter text(String name, String column) {
-      return new Filter(name, column + " = $?", value -> value);
+      return new Filter(name, value -> new Sql().append(column + " = ?", value));
     }
 
     public static Filter bool(String name, String column) {
-      return new Filter(
-          name,
-          column + " = $?",
-          value ->
-              switch (value.toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default ->
-                    throw Failure.badRequest(
-                        "Filter '" + name + "' must be true or false, not '" + value + "'.");
-              });
+      return new Filter(name, value -> new Sql().append(column + " = ?", truth(name, value)));
     }
 
     /** Case-insensitive substring of any of the columns. */
     public static Filter search(String name, String... columns) {
+      String condition =
+          "("
+              + Arrays.stream(columns).map(c -> c + " ILIKE ?").collect(Collectors.joining(" OR "))
+              + ")";
       return new Filter(
           name,
-          "("
-              + Arrays.stream(columns).map(c -> c + " ILIKE $?").collect(Collectors.joining(" OR "))
-              + ")",
-          value -> "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+          value -> {
+            String pattern =
+                "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            return new Sql()
+                .append(condition, Collections.nCopies(columns.length, pattern).toArray());
+          });
     }
 
     public static Filter oneOf(String name, String column, List<String> choices) {
-      return new Filter(name, column + " = $?", value -> choice(name, value, choices));
+      return new Filter(
+          name, value -> new Sql().append(column + " = ?", choice(name, value, choices)));
     }
 
     /** Several of the choices, separated by commas. */
     public static Filter anyOf(String name, String column, List<String> choices) {
       return new Filter(
           name,
-          column + " = ANY($?)",
           value ->
-              Arrays.stream(value.split(","))
-                  .map(item -> choice(name, item.trim(), choices))
-                  .toArray(String[]::new));
+              new Sql()
+                  .append(
+                      column + " = ANY(?)",
+                      (Object)
+                          Arrays.stream(value.split(","))
+                              .map(item -> choice(name, item.trim(), choices))
+                              .toArray(String[]::new)));
+    }
+
+    private static boolean truth(String name, String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default ->
+            throw Failure.badRequest(
+                "Filter '" + name + "' must be true or false, not '" + value + "'.");
+      };
     }
 
     private static String choice(String name, String value, List<String> choices) {
@@ -123,8 +135,13 @@ public record ExportableList(
     }
   }
 
-  /** A WHERE clause (empty, or starting with " WHERE") and its parameters, numbered from $1. */
-  record Where(String sql, List<Object> params) {}
+  /** The conditions on the rows an export reads, to follow the list's FROM clause. */
+  record Where(Sql conditions) {
+    /** The parameters of {@link #countSql}. */
+    List<Object> params() {
+      return conditions.values();
+    }
+  }
 
   /**
    * The filters this list declares, of the given query parameters; others are ignored, as the list
@@ -143,53 +160,37 @@ public record ExportableList(
    * export's filter file. Refuses bad filter values with a 400.
    */
   Where where(JsonObject filterValues, UUID filteredBy) {
-    List<String> conditions = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
+    Sql conditions = new Sql();
     for (Filter filter : filters) {
       String value = filterValues.getString(filter.name());
       if (value != null) {
-        params.add(filter.parse().apply(value));
-        conditions.add(filter.condition().replace("$?", "$" + params.size()));
+        conditions.where(filter.condition().apply(value));
       }
     }
     if (filteredBy != null) {
-      params.add(filteredBy);
-      conditions.add(
-          id
-              + "::text IN (SELECT id FROM export_filter_ids WHERE export_id = $"
-              + params.size()
-              + ")");
+      conditions.where(
+          id + "::text IN (SELECT id FROM export_filter_ids WHERE export_id = ?)", filteredBy);
     }
-    return new Where(
-        conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
+    return new Where(conditions);
   }
 
+  /** Counts the rows; its parameters are {@link Where#params()}. */
   String countSql(Where where) {
-    return "SELECT count(*) FROM " + from + where.sql();
+    return Sql.of("SELECT count(*) FROM " + from).append(where.conditions()).text();
   }
 
-  /**
-   * One page in key order: the key, then the columns; the two last parameters are the key to start
-   * after and the page size.
-   */
-  String pageSql(Where where, List<Column> columns) {
-    int n = where.params().size();
-    return "SELECT "
-        + key
-        + ", "
-        + columns.stream().map(Column::sql).collect(Collectors.joining(", "))
-        + " FROM "
-        + from
-        + where.sql()
-        + (where.sql().isEmpty() ? " WHERE " : " AND ")
-        + key
-        + " > $"
-        + (n + 1)
-        + "::int8"
-        + " ORDER BY "
-        + key
-        + " LIMIT $"
-        + (n + 2);
+  /** One page in key order, after the key {@code after}: the key, then the columns. */
+  Sql pageSql(Where where, List<Column> columns, long after, int size) {
+    return Sql.of(
+            "SELECT "
+                + key
+                + ", "
+                + columns.stream().map(Column::sql).collect(Collectors.joining(", "))
+                + " FROM "
+                + from)
+        .append(where.conditions())
+        .where(key + " > ?::int8", after)
+        .append(" ORDER BY " + key + " LIMIT ?", size);
   }
 
   /**

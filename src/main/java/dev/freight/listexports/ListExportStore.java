@@ -2,6 +2,7 @@ package dev.freight.listexports;
 
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
@@ -47,16 +48,16 @@ final class ListExportStore {
   /** {@code created_date} lookups of the list; {@code __date} ones compare the UTC calendar day. */
   private static final Map<String, String> CREATED_DATE =
       Map.of(
-          "created_date", "e.created_date = $?",
-          "created_date__gt", "e.created_date > $?",
-          "created_date__gte", "e.created_date >= $?",
-          "created_date__lt", "e.created_date < $?",
-          "created_date__lte", "e.created_date <= $?",
-          "created_date__date", "(e.created_date AT TIME ZONE 'UTC')::date = $?",
-          "created_date__date__gt", "(e.created_date AT TIME ZONE 'UTC')::date > $?",
-          "created_date__date__gte", "(e.created_date AT TIME ZONE 'UTC')::date >= $?",
-          "created_date__date__lt", "(e.created_date AT TIME ZONE 'UTC')::date < $?",
-          "created_date__date__lte", "(e.created_date AT TIME ZONE 'UTC')::date <= $?");
+          "created_date", "e.created_date = ?",
+          "created_date__gt", "e.created_date > ?",
+          "created_date__gte", "e.created_date >= ?",
+          "created_date__lt", "e.created_date < ?",
+          "created_date__lte", "e.created_date <= ?",
+          "created_date__date", "(e.created_date AT TIME ZONE 'UTC')::date = ?",
+          "created_date__date__gt", "(e.created_date AT TIME ZONE 'UTC')::date > ?",
+          "created_date__date__gte", "(e.created_date AT TIME ZONE 'UTC')::date >= ?",
+          "created_date__date__lt", "(e.created_date AT TIME ZONE 'UTC')::date < ?",
+          "created_date__date__lte", "(e.created_date AT TIME ZONE 'UTC')::date <= ?");
 
   private final Pool pool;
   private final JobTable<UUID, ListExportStatus> table;
@@ -126,11 +127,10 @@ final class ListExportStore {
    */
   Future<JsonObject> list(
       Integer owner, String status, String format, JsonObject createdDate, int limit, long offset) {
-    List<String> where = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
-    addCondition(where, params, "e.requested_by = $?", owner);
-    addCondition(where, params, "e.status = $?", status);
-    addCondition(where, params, "e.format_type = $?", format);
+    Sql filter = new Sql();
+    addCondition(filter, "e.requested_by = ?", owner);
+    addCondition(filter, "e.status = ?", status);
+    addCondition(filter, "e.format_type = ?", format);
     for (String lookup : createdDate.fieldNames()) {
       String condition = CREATED_DATE.get(lookup);
       if (condition == null) {
@@ -143,33 +143,20 @@ final class ListExportStore {
       }
       String raw = createdDate.getString(lookup);
       addCondition(
-          where,
-          params,
-          condition,
-          lookup.contains("__date") ? date(lookup, raw) : dateTime(lookup, raw));
+          filter, condition, lookup.contains("__date") ? date(lookup, raw) : dateTime(lookup, raw));
     }
-    String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
-    int n = params.size();
     return Paging.page(
         pool,
-        "SELECT count(*) FROM exports e" + filter,
-        SELECT
-            + filter
-            + " ORDER BY e.created_date DESC, e.id LIMIT $"
-            + (n + 1)
-            + " OFFSET $"
-            + (n + 2),
-        params,
+        Sql.of("SELECT count(*) FROM exports e").append(filter),
+        Sql.of(SELECT).append(filter).append(" ORDER BY e.created_date DESC, e.id"),
         limit,
         offset,
         ListExportStore::toJson);
   }
 
-  private static void addCondition(
-      List<String> where, List<Object> params, String condition, Object value) {
+  private static void addCondition(Sql filter, String condition, Object value) {
     if (value != null) {
-      params.add(value);
-      where.add(condition.replace("$?", "$" + params.size()));
+      filter.where(condition, value);
     }
   }
 
@@ -277,9 +264,8 @@ final class ListExportStore {
 
   /** The next page of the export's rows after its checkpoint: the key, then its columns. */
   Future<RowSet<Row>> page(Job job, int size) {
-    ExportableList.Where where = job.where();
-    return pool.preparedQuery(job.source().pageSql(where, job.columns()))
-        .execute(Tuple.from(where.params()).addValue(job.lastKey()).addValue(size));
+    Sql page = job.source().pageSql(job.where(), job.columns(), job.lastKey(), size);
+    return pool.preparedQuery(page.text()).execute(page.tuple());
   }
 
   /**

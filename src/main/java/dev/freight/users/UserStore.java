@@ -2,6 +2,7 @@ package dev.freight.users;
 
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
-import java.util.List;
 
 /** The users and tokens tables. */
 final class UserStore {
@@ -23,8 +23,7 @@ final class UserStore {
           + " FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.key_hash = $1 AND u.is_active";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1";
   private static final String COUNT = "SELECT count(*) FROM users";
-  private static final String PAGE =
-      "SELECT " + COLUMNS + " FROM users ORDER BY id LIMIT $1 OFFSET $2";
+  private static final String PAGE = "SELECT " + COLUMNS + " FROM users ORDER BY id";
   private static final String INSERT =
       "INSERT INTO users (email, first_name, last_name, is_superuser)"
           + " VALUES ($1, $2, $3, $4) RETURNING "
@@ -77,7 +76,7 @@ final class UserStore {
   }
 
   Future<JsonObject> list(int limit, long offset) {
-    return Paging.page(pool, COUNT, PAGE, List.of(), limit, offset, UserStore::toJson);
+    return Paging.page(pool, Sql.of(COUNT), Sql.of(PAGE), limit, offset, UserStore::toJson);
   }
 
   /** Creates the user and its first token; the reply is the only time the token is shown. */
