@@ -22,10 +22,19 @@ final class YamlRowWriter implements RowWriter {
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+  /**
+   * YAML limits an implicit key to 1024 characters, quotes and escapes included (SnakeYAML and
+   * PyYAML refuse longer ones); a longer written key goes in the explicit form.
+   */
+  private static final int LONGEST_IMPLICIT_KEY = 1000;
+
   private final Writer writer;
   private final int columnCount;
 
-  /** What precedes each value: "- key: " for the first column, " key: " for the others. */
+  /**
+   * What precedes each value: "- key: " for the first column, " key: " for the others; an explicit
+   * key ("? key" and ": " on the next line) when the key is too long to be an implicit one.
+   */
   private final String[] keyPrefixes;
 
   private final StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 4096);
@@ -38,10 +47,12 @@ final class YamlRowWriter implements RowWriter {
     columnCount = columns.size();
     keyPrefixes = new String[columnCount];
     for (int i = 0; i < columnCount; i++) {
-      buffer.append(i == 0 ? "- " : "  ");
       appendString(columns.get(i));
-      keyPrefixes[i] = buffer.append(": ").toString();
+      String key = buffer.toString();
       buffer.setLength(0);
+      keyPrefixes[i] =
+          (i == 0 ? "- " : "  ")
+              + (key.length() > LONGEST_IMPLICIT_KEY ? "? " + key + "\n  : " : key + ": ");
     }
   }
 

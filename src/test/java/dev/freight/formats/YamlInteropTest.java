@@ -6,6 +6,8 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,48 @@ class YamlInteropTest {
     // Freight's own reader reads the same file back unchanged as well.
     assertThat(Samples.readAll(Format.YAML, file, null))
         .isEqualTo(Samples.expected(columns, rows, Samples::asJson));
+  }
+
+  @Test
+  void everyTrapAsAColumnNameReadsBackAsWritten() throws Exception {
+    List<String> traps = new ArrayList<>(YamlTraps.stringsIncludingUnstorable());
+    traps.remove(""); // writers refuse an empty column name
+    List<Object> values = new ArrayList<>(traps);
+    Collections.reverse(values);
+    Path file = Samples.write(dir, Format.YAML, null, traps, List.of(values));
+
+    Map<String, Object> expected = new LinkedHashMap<>();
+    for (int i = 0; i < traps.size(); i++) {
+      expected.put(traps.get(i), values.get(i));
+    }
+    List<Map<String, Object>> loaded = loadWithSnakeYaml(file);
+    assertThat(loaded).hasSize(1);
+    assertThat(new ArrayList<>(loaded.get(0).entrySet()))
+        .containsExactlyElementsOf(expected.entrySet());
+    assertThat(YamlTraps.plainNonStrings(Files.readString(file))).isEmpty();
+    assertThat(Samples.readAll(Format.YAML, file, null)).containsExactly(expected);
+    assertThat(Files.readString(file)).as("a key too long to be implicit").contains("\n  ? \"long");
+  }
+
+  @Test
+  void columnNamesTooLongForAnImplicitKeyAreWrittenAsExplicitKeys() throws Exception {
+    String first = "k".repeat(1001);
+    String last = "é \"q\" ".repeat(300);
+    List<String> columns = List.of(first, "b", last);
+    List<List<Object>> rows = List.of(Samples.row("x", 1, "on"), Samples.row(null, 2, "y"));
+    Path file = Samples.write(dir, Format.YAML, null, columns, rows);
+
+    List<Map<String, Object>> expected = Samples.expected(columns, rows, Samples::asJson);
+    assertThat(Samples.readAll(Format.YAML, file, null)).isEqualTo(expected);
+    List<Map<String, Object>> loaded = loadWithSnakeYaml(file);
+    assertThat(loaded).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(loaded.get(i).keySet()).containsExactlyElementsOf(columns);
+      assertThat(loaded.get(i).get(first)).isEqualTo(rows.get(i).get(0));
+      assertThat(loaded.get(i).get("b")).isEqualTo(rows.get(i).get(1));
+      assertThat(loaded.get(i).get(last)).isEqualTo(rows.get(i).get(2));
+    }
+    assertThat(Files.readString(file)).startsWith("- ? " + first + "\n  : x\n  b: 1\n  ? \"");
   }
 
   @Test
