@@ -9,6 +9,7 @@ if ! command -v wrk >/dev/null; then
   { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
     || echo "bench: could not install wrk; the load test will be skipped" >&2
 fi
+# The server first: the bench compiles against target/freight.jar and runs with its libraries.
 mvn -q -DskipTests package
 mvn -q -f bench/pom.xml package
 exec java -Xmx512m -jar bench/target/freight-bench.jar "$@"

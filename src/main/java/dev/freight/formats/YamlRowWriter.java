@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * YAML: a block sequence of mappings, one per row, written by hand (SnakeYAML's emitter made YAML
- * exports several times slower than CSV). Identifier-like strings are plain; every other string is
+ * exports several times slower than CSV). Identifier-like strings that no YAML 1.1 or 1.2 reader
+ * takes for another type are plain ({@link YamlScalars#isSafePlain}); every other string is
  * double-quoted with escapes for anything that is not printable or would break the line, so each
- * value is one line and reads back exactly. null, booleans and numbers are plain and resolve back
- * to their type.
+ * value is one line and reads back exactly, whichever reader reads it. null, booleans and numbers
+ * are plain and resolve back to their type.
  */
 final class YamlRowWriter implements RowWriter {
 
@@ -21,10 +22,19 @@ final class YamlRowWriter implements RowWriter {
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+  /**
+   * YAML limits an implicit key to 1024 characters, quotes and escapes included (SnakeYAML and
+   * PyYAML refuse longer ones); a longer written key goes in the explicit form.
+   */
+  private static final int LONGEST_IMPLICIT_KEY = 1000;
+
   private final Writer writer;
   private final int columnCount;
 
-  /** What precedes each value: "- key: " for the first column, " key: " for the others. */
+  /**
+   * What precedes each value: "- key: " for the first column, " key: " for the others; an explicit
+   * key ("? key" and ": " on the next line) when the key is too long to be an implicit one.
+   */
   private final String[] keyPrefixes;
 
   private final StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 4096);
@@ -37,10 +47,12 @@ final class YamlRowWriter implements RowWriter {
     columnCount = columns.size();
     keyPrefixes = new String[columnCount];
     for (int i = 0; i < columnCount; i++) {
-      buffer.append(i == 0 ? "- " : "  ");
       appendString(columns.get(i));
-      keyPrefixes[i] = buffer.append(": ").toString();
+      String key = buffer.toString();
       buffer.setLength(0);
+      keyPrefixes[i] =
+          (i == 0 ? "- " : "  ")
+              + (key.length() > LONGEST_IMPLICIT_KEY ? "? " + key + "\n  : " : key + ": ");
     }
   }
 
@@ -67,33 +79,11 @@ final class YamlRowWriter implements RowWriter {
   }
 
   private void appendString(String s) {
-    if (isPlain(s)) {
+    if (YamlScalars.isSafePlain(s)) {
       buffer.append(s);
     } else {
       appendQuoted(s);
     }
-  }
-
-  /**
-   * Whether a string can be written plain: it starts with an ASCII letter and holds only ASCII
-   * letters, digits, '_', '-' and '.', so no indicator, comment or escape can be in it, and it
-   * resolves back to that same string.
-   */
-  private static boolean isPlain(String s) {
-    if (s.isEmpty() || !isAsciiLetter(s.charAt(0))) {
-      return false;
-    }
-    for (int i = 1; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(isAsciiLetter(c) || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.')) {
-        return false;
-      }
-    }
-    return !YamlScalars.needsQuotes(s); // true, null and the like
-  }
-
-  private static boolean isAsciiLetter(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
   }
 
   /** A double-quoted scalar; runs of characters that need no escape are copied in one go. */

@@ -2,11 +2,14 @@ package dev.freight.libraryexports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.freight.Client;
 import dev.freight.ServerTest;
+import dev.freight.TestServer;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
 import dev.freight.formats.RowReader;
 import dev.freight.formats.RowWriter;
+import dev.freight.formats.YamlTraps;
 import dev.freight.imports.Imports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -18,11 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The promise users test first: what one exports imports back unchanged, and edits show as exactly
@@ -94,6 +100,7 @@ class LibraryExportRoundTripTest extends ServerTest {
                   "",
                   "- x"))
           .add(item("YAML-2", "null", "~", "", 5, "", true, "", "false"))
+          .add(item("YAML-3", "Yes", "on", "", 5, "", false, "y", "off"))
           .add(item("NUM-1", "123", "1.50", "", 7, "", true, "", "0"))
           .add(item("TAB", "tab\there", "\"", "", 5, "", true, "", ""))
           .add(item("EDIT-1", "Title to edit", "", "", 5, "", true, "", ""))
@@ -191,6 +198,98 @@ class LibraryExportRoundTripTest extends ServerTest {
   }
 
   /**
+   * A YAML export read by a reader Freight did not write, SnakeYAML's {@code Yaml.load} with the
+   * YAML 1.1 resolver most YAML tools use, gives back every value as the library holds it: texts as
+   * the same strings, priority as an integer, active and mark_delete as booleans.
+   */
+  @Test
+  void aYamlExportReadsBackUnchangedWithSnakeYaml() {
+    byte[] file = exported(new JsonObject().put("file_format", "yaml"));
+
+    assertEveryValueAsInTheLibrary(file, SEED);
+  }
+
+  /**
+   * Standards whose every text field holds a string that YAML readers take for something else when
+   * it is written plain (yes/no/on/off in every case, numbers in every notation, dates, .inf,
+   * indicators, breaks, controls, ...), imported and exported through the API: SnakeYAML's {@code
+   * Yaml.load} reads every value of the YAML export back as it was imported, and Freight imports
+   * the export back unchanged. On a server of its own, so that the other tests keep their library.
+   */
+  @Test
+  void yamlTrapsInEveryFieldReadBackUnchangedWithSnakeYamlAndOnImport() {
+    List<String> traps = YamlTraps.strings();
+    List<String> ids = YamlTraps.ids();
+    List<String> rules = YamlTraps.matchConditions();
+    List<String> codes = List.of("Y1", "N0", "ON1", "off2", "e5", "NaN1", "inf2", "NULL3");
+    JsonArray standards = new JsonArray();
+    for (int i = 0; i < traps.size(); i++) {
+      String trap = traps.get(i);
+      standards.add(
+          item(
+              i < ids.size() ? ids.get(i) : "TRAP-" + i,
+              trap.isEmpty() || trap.length() > 255 ? "title " + i : trap,
+              trap,
+              i < codes.size() ? codes.get(i) : "",
+              1 + i % 10,
+              i < codes.size() ? codes.get(codes.size() - 1 - i) : "",
+              i % 2 == 0,
+              i < rules.size() ? rules.get(i) : "",
+              traps.get(traps.size() - 1 - i)));
+    }
+    try (TestServer own = TestServer.start()) {
+      Client client = own.admin();
+      Imports.load(client, "standard.json", standards.toBuffer().getBytes());
+
+      JsonObject job = Library.export(client, new JsonObject().put("file_format", "yaml"));
+      HttpResponse<Buffer> download = Library.download(client, job.getLong("id"));
+      assertThat(download.statusCode()).isEqualTo(200);
+      byte[] file = download.body().getBytes();
+
+      assertEveryValueAsInTheLibrary(file, standards);
+      JsonObject diff = Library.diff(client, "standard.yaml", file);
+      assertThat(diff.getLong("unchanged")).isEqualTo(standards.size());
+      assertThat(diff.getLong("add") + diff.getLong("update") + diff.getLong("delete")).isZero();
+    }
+  }
+
+  /**
+   * Loads a YAML export with SnakeYAML and compares every value of every row with the standards
+   * that were imported; and no plain scalar of the file, other than the typed fields, is one that
+   * any YAML 1.1 or 1.2 reader would take for something else than a string.
+   */
+  private static void assertEveryValueAsInTheLibrary(byte[] file, JsonArray standards) {
+    String yaml = new String(file, StandardCharsets.UTF_8);
+    Object loaded = new Yaml().load(yaml);
+    assertThat(loaded).isInstanceOf(List.class);
+    List<?> rows = (List<?>) loaded;
+    assertThat(rows).hasSize(standards.size());
+    Map<String, JsonObject> byId = new HashMap<>();
+    standards.forEach(s -> byId.put(((JsonObject) s).getString("id"), (JsonObject) s));
+    for (Object element : rows) {
+      assertThat(element).isInstanceOf(Map.class);
+      Map<?, ?> row = (Map<?, ?>) element;
+      assertThat(new ArrayList<Object>(row.keySet())).containsExactlyElementsOf(COLUMNS);
+      assertThat(row.get("id")).isInstanceOf(String.class);
+      JsonObject standard = byId.remove((String) row.get("id"));
+      assertThat(standard).as("a standard with id %s", row.get("id")).isNotNull();
+      for (String column : COLUMNS) {
+        Object expected = column.equals("mark_delete") ? Boolean.FALSE : standard.getValue(column);
+        assertThat(row.get(column))
+            .as("%s of %s", column, standard.getString("id"))
+            .isEqualTo(expected);
+      }
+    }
+    assertThat(byId).as("standards missing from the export").isEmpty();
+    assertThat(YamlTraps.plainNonStrings(yaml))
+        .allMatch(
+            plain ->
+                plain.startsWith("priority: ")
+                    || plain.startsWith("active: ")
+                    || plain.startsWith("mark_delete: "));
+  }
+
+  /**
    * What a user would do in an editor: change a title and a text, and mark one row for deletion.
    */
   private static byte[] edit(Format format, byte[] file) throws IOException {
@@ -230,7 +329,7 @@ class LibraryExportRoundTripTest extends ServerTest {
         OutputStream out = Files.newOutputStream(edited);
         RowWriter writer = Format.XLSX.openWriter(out, "standard", COLUMNS)) {
       for (Map<String, Object> row = reader.next(); row != null; row = reader.next()) {
-        assertThat(row.keySet()).containsExactlyElementsOf(COLUMNS);
+        assertThat(new ArrayList<Object>(row.keySet())).containsExactlyElementsOf(COLUMNS);
         List<Object> values = new ArrayList<>();
         for (Object value : row.values()) {
           values.add(

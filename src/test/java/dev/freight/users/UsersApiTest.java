@@ -104,7 +104,13 @@ class UsersApiTest extends ServerTest {
 
     Client root = admin.createUser("root2@example.com", true);
     assertThat(root.get("/api/v2/users/").statusCode()).isEqualTo(200);
-    assertThat(root.createUser("made-by-root2@example.com", false)).isNotNull();
+    // createUser never returns null: what counts is the user it made, reached with its token.
+    Client made = root.createUser("made-by-root2@example.com", false);
+    HttpResponse<Buffer> me = made.get("/api/v2/users/me/");
+    assertThat(me.statusCode()).isEqualTo(200);
+    assertThat(me.bodyAsJsonObject().getString("email")).isEqualTo("made-by-root2@example.com");
+    assertThat(me.bodyAsJsonObject().getBoolean("is_superuser")).isFalse();
+    assertError(made.get("/api/v2/users/"), 403, "permission");
   }
 
   @Test
