@@ -65,7 +65,11 @@ public final class ApiVerticle extends VerticleBase {
         .fileSystem()
         .readFile(CONTRACT)
         .compose(
-            text -> OpenAPIContract.from(vertx, CONTRACT).map(contract -> router(contract, text)))
+            text ->
+                vertx
+                    .executeBlocking(() -> RouterContract.of(text.toString()))
+                    .compose(loadable -> OpenAPIContract.from(vertx, loadable))
+                    .map(contract -> router(contract, text)))
         .compose(
             router ->
                 vertx
