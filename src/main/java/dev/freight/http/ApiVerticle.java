@@ -108,7 +108,7 @@ public final class ApiVerticle extends VerticleBase {
     LibraryRoutes.bind(builder);
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
     LibraryExportRoutes.bind(builder);
-    ListExportRoutes.bind(builder, uploads);
+    ListExportRoutes.bind(builder, vertx, contract, uploads);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {
