@@ -19,6 +19,11 @@ public final class Client {
   private static final WebClient WEB =
       WebClient.create(Vertx.vertx(), new WebClientOptions().setIdleTimeout(60));
 
+  static {
+    // Every answer any test receives, through this class or a request it made, meets the contract.
+    ContractCheck.install(WEB);
+  }
+
   private final int port;
   private final String token;
 

@@ -17,22 +17,22 @@ import org.openapitools.client.ApiClient;
 import org.openapitools.client.ApiException;
 import org.openapitools.client.api.DefaultApi;
 import org.openapitools.client.model.CreateExportJobRequest;
-import org.openapitools.client.model.CreateUser201Response;
 import org.openapitools.client.model.CreateUserRequest;
 import org.openapitools.client.model.Diff;
 import org.openapitools.client.model.DiffItem;
+import org.openapitools.client.model.DiffSummaryResultsInner;
 import org.openapitools.client.model.Export;
 import org.openapitools.client.model.ExportFormatType;
 import org.openapitools.client.model.ExportPage;
 import org.openapitools.client.model.ExportRequest;
 import org.openapitools.client.model.ExportStatus;
-import org.openapitools.client.model.GetImportDiffSummary200ResponseResultsInner;
 import org.openapitools.client.model.ImportJob;
 import org.openapitools.client.model.ImportJobPage;
 import org.openapitools.client.model.ImportStatus;
 import org.openapitools.client.model.LibraryExportJob;
 import org.openapitools.client.model.LibraryExportJobPage;
 import org.openapitools.client.model.LibraryExportStatus;
+import org.openapitools.client.model.NewUser;
 import org.openapitools.client.model.StandardPage;
 import org.openapitools.client.model.UpdateImportJobRequest;
 import org.openapitools.client.model.UserPage;
@@ -90,7 +90,7 @@ class GeneratedClientIT {
     assertThat(admin.getCurrentUser().getIsSuperuser()).isTrue();
 
     // A new superuser; its token is in the answer, and the rest of the session is hers.
-    CreateUser201Response created =
+    NewUser created =
         admin.createUser(
             new CreateUserRequest().email("ann@example.com").firstName("Ann").isSuperuser(true));
     assertThat(created.getToken()).isNotBlank();
@@ -137,7 +137,7 @@ class GeneratedClientIT {
     }
     ImportJob two = upload(ann, "second", second.toString());
     awaitImport(ann, two.getId(), ImportStatus.READY_FOR_REVIEW);
-    GetImportDiffSummary200ResponseResultsInner counts = summary(ann, two.getId());
+    DiffSummaryResultsInner counts = summary(ann, two.getId());
     assertThat(
             List.of(counts.getAdd(), counts.getUpdate(), counts.getDelete(), counts.getUnchanged()))
         .containsExactly(4, 3, 0, 5);
@@ -312,12 +312,10 @@ class GeneratedClientIT {
     return api.createImportJob(List.of(file.toFile()));
   }
 
-  private static GetImportDiffSummary200ResponseResultsInner summary(DefaultApi api, int job)
-      throws ApiException {
-    List<GetImportDiffSummary200ResponseResultsInner> results =
-        api.getImportDiffSummary(job).getResults();
+  private static DiffSummaryResultsInner summary(DefaultApi api, int job) throws ApiException {
+    List<DiffSummaryResultsInner> results = api.getImportDiffSummary(job).getResults();
     assertThat(results)
-        .extracting(GetImportDiffSummary200ResponseResultsInner::getContentModel)
+        .extracting(DiffSummaryResultsInner::getContentModel)
         .containsExactly("standard");
     return results.get(0);
   }

@@ -65,7 +65,11 @@ public final class ApiVerticle extends VerticleBase {
         .fileSystem()
         .readFile(CONTRACT)
         .compose(
-            text -> OpenAPIContract.from(vertx, CONTRACT).map(contract -> router(contract, text)))
+            text ->
+                vertx
+                    .executeBlocking(() -> RouterContract.of(text.toString()))
+                    .compose(loadable -> OpenAPIContract.from(vertx, loadable))
+                    .map(contract -> router(contract, text)))
         .compose(
             router ->
                 vertx
@@ -104,7 +108,7 @@ public final class ApiVerticle extends VerticleBase {
     LibraryRoutes.bind(builder);
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
     LibraryExportRoutes.bind(builder);
-    ListExportRoutes.bind(builder, uploads);
+    ListExportRoutes.bind(builder, vertx, contract, uploads);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {

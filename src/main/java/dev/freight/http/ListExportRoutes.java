@@ -3,7 +3,9 @@ package dev.freight.http;
 import dev.freight.listexports.ExportableList;
 import dev.freight.listexports.ExportableLists;
 import dev.freight.listexports.ListExportRequests;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +13,17 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.RequestUtils;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ValidatorException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The export action of each exportable list, and /api/v1/exports/... */
 final class ListExportRoutes {
@@ -24,18 +35,21 @@ final class ListExportRoutes {
 
   private ListExportRoutes() {}
 
-  static void bind(RouterBuilder builder, Path uploads) {
+  static void bind(RouterBuilder builder, Vertx vertx, OpenAPIContract contract, Path uploads) {
     BodyHandler toDisk =
         BodyHandler.create(uploads.toString())
             .setBodyLimit(FILTER_FILE_MAX_BYTES)
             .setDeleteUploadedFilesOnEnd(true);
+    RequestValidator validator = RequestValidator.create(vertx, contract);
     for (ExportableList source : ExportableLists.all()) {
-      // Validation off: the body may be multipart, which the contract's validation would read into
-      // memory.
-      // The verticle checks the body and the list's filters instead.
+      Operation export = contract.operation(source.operationId());
+      requireListFilters(source, export, contract.operation(source.listOperationId()));
+      // The router's validation off: the body may be multipart, which it would read into memory.
+      // The query is checked here as the list checks it, the body by the verticle.
       builder
           .getRoute(source.operationId())
           .setDoValidation(false)
+          .addHandler(ctx -> checkQuery(ctx, validator, export))
           .addHandler(
               ctx -> {
                 if (source.superuserOnly()) {
@@ -72,6 +86,58 @@ final class ListExportRoutes {
   private static ListExportRequests.ExportAccess export(RoutingContext ctx) {
     return new ListExportRequests.ExportAccess(
         Api.viewer(ctx), Api.request(ctx).getPathParameters().get("id").getString());
+  }
+
+  /**
+   * The export action takes the list's filters: each query parameter it declares is the list's,
+   * with the same schema, and each filter the export applies is declared. Checked at start, so that
+   * the contract cannot let the two drift apart.
+   */
+  private static void requireListFilters(ExportableList source, Operation export, Operation list) {
+    for (Parameter param : query(export)) {
+      Optional<Parameter> listed =
+          query(list).stream().filter(p -> p.getName().equals(param.getName())).findFirst();
+      if (listed.isEmpty() || !listed.get().getOpenAPIModel().equals(param.getOpenAPIModel())) {
+        throw new IllegalStateException(
+            source.operationId()
+                + ": query parameter '"
+                + param.getName()
+                + "' must be declared as in "
+                + source.listOperationId());
+      }
+    }
+    for (ExportableList.Filter filter : source.filters()) {
+      if (query(export).stream().noneMatch(p -> p.getName().equals(filter.name()))) {
+        throw new IllegalStateException(
+            source.operationId() + ": filter '" + filter.name() + "' is not a declared parameter");
+      }
+    }
+  }
+
+  private static List<Parameter> query(Operation operation) {
+    return operation.getParameters().stream().filter(p -> p.getIn() == Location.QUERY).toList();
+  }
+
+  /** Refuses with a 400, as the router's validation does, query parameters the contract refuses. */
+  private static void checkQuery(RoutingContext ctx, RequestValidator validator, Operation export) {
+    // A multipart body is read by the next handler: held back meanwhile (that handler resumes it).
+    if (!ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
+    // Without the body: not the contract's to check here.
+    RequestUtils.extract(ctx.request(), export, () -> Future.succeededFuture())
+        .compose(request -> validator.validate(request, export.getOperationId()))
+        .onSuccess(valid -> ctx.next())
+        .onFailure(
+            invalid -> {
+              if (!ctx.request().isEnded()) {
+                ctx.request().resume(); // the rest of the body is not wanted
+              }
+              ctx.fail(
+                  invalid instanceof ValidatorException
+                      ? new HttpException(400, invalid.getMessage(), invalid)
+                      : invalid);
+            });
   }
 
   private static void create(RoutingContext ctx, ExportableList source) {

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  * reads, its filters and its fields. Every SQL text here is a constant of {@link ExportableLists}.
  *
  * @param operationId the export action's operation in openapi.yaml
+ * @param listOperationId the list's operation in openapi.yaml: the export action takes its filters,
+ *     declared by the same parameters
  * @param path the export action's path, the export's {@code request_path}
  * @param viewset the resource's name, the export's {@code viewset}
  * @param actionName the export's {@code action_name}
@@ -33,6 +35,7 @@ import java.util.stream.Collectors;
  */
 public record ExportableList(
     String operationId,
+    String listOperationId,
     String path,
     String viewset,
     String actionName,

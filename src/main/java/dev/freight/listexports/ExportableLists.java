@@ -22,6 +22,7 @@ public final class ExportableLists {
   static final ExportableList STANDARDS =
       new ExportableList(
           "exportStandards",
+          "listStandards",
           "/api/v2/library/standards/export/",
           "StandardViewSet",
           "export_standards",
@@ -56,6 +57,7 @@ public final class ExportableLists {
   static final ExportableList IMPORT_JOBS =
       new ExportableList(
           "exportLibraryImportJobs",
+          "listImportJobs",
           "/api/v2/library/import/export/",
           "LibraryImportJobViewSet",
           "export_library_import_jobs",
@@ -87,6 +89,7 @@ public final class ExportableLists {
   static final ExportableList EXPORT_JOBS =
       new ExportableList(
           "exportLibraryExportJobs",
+          "listExportJobs",
           "/api/v2/library/export/export/",
           "LibraryExportJobViewSet",
           "export_library_export_jobs",
