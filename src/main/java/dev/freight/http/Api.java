@@ -20,6 +20,7 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What every handler does: read the caller and the validated request, ask a verticle, answer in
@@ -177,9 +178,15 @@ final class Api {
         query(ctx, "ordering"), query(ctx, "status"), query(ctx, "status__in"), page.window());
   }
 
-  /** Answers a page of a list with links. */
-  static void page(RoutingContext ctx, Page page, Future<JsonObject> answer) {
-    answer.onSuccess(body -> json(ctx, 200, page.linked(ctx, body))).onFailure(ctx::fail);
+  /**
+   * Answers a page of a list with links: asks {@code address} for the page {@code request} makes.
+   */
+  static <Q> void page(
+      RoutingContext ctx, Address<Q, JsonObject> address, Function<Page, Q> request) {
+    Page page = Page.of(ctx);
+    ask(ctx, address, request.apply(page))
+        .onSuccess(body -> json(ctx, 200, page.linked(ctx, body)))
+        .onFailure(ctx::fail);
   }
 
   /**

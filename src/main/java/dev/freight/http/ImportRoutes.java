@@ -67,8 +67,7 @@ final class ImportRoutes {
 
   private static void list(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
-    Api.Page page = Api.Page.of(ctx);
-    Api.page(ctx, page, Api.ask(ctx, ImportRequests.LIST, Api.jobList(ctx, page)));
+    Api.page(ctx, ImportRequests.LIST, page -> Api.jobList(ctx, page));
   }
 
   private static void update(RoutingContext ctx) {
@@ -96,13 +95,9 @@ final class ImportRoutes {
           Api.ask(ctx, ImportRequests.DIFF, new ImportRequests.DiffQuery(id, model, null, null)));
       return;
     }
-    Api.Page page = Api.Page.of(ctx);
     Api.page(
         ctx,
-        page,
-        Api.ask(
-            ctx,
-            ImportRequests.DIFF_PAGE,
-            new ImportRequests.DiffQuery(id, model, op, page.window())));
+        ImportRequests.DIFF_PAGE,
+        page -> new ImportRequests.DiffQuery(id, model, op, page.window()));
   }
 }

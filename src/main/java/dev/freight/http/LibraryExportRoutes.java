@@ -44,14 +44,10 @@ final class LibraryExportRoutes {
   }
 
   private static void list(RoutingContext ctx) {
-    Api.Page page = Api.Page.of(ctx);
     Api.page(
         ctx,
-        page,
-        Api.ask(
-            ctx,
-            LibraryExportRequests.LIST,
-            new LibraryExportRequests.ListJobs(Api.viewer(ctx), Api.jobList(ctx, page))));
+        LibraryExportRequests.LIST,
+        page -> new LibraryExportRequests.ListJobs(Api.viewer(ctx), Api.jobList(ctx, page)));
   }
 
   private static void update(RoutingContext ctx) {

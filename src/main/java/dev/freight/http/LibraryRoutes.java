@@ -15,18 +15,19 @@ final class LibraryRoutes {
   }
 
   private static void list(RoutingContext ctx, String model) {
-    Api.Page page = Api.Page.of(ctx);
     RequestParameter active = Api.request(ctx).getQuery().get("active");
-    LibraryRequests.ListItems request =
-        new LibraryRequests.ListItems(
-            model,
-            active == null || active.isNull() ? null : active.getBoolean(),
-            Api.query(ctx, "phase"),
-            Api.query(ctx, "problem"),
-            Api.query(ctx, "search"),
-            Api.query(ctx, "ordering"),
-            page.window());
-    Api.page(ctx, page, Api.ask(ctx, LibraryRequests.LIST, request));
+    Api.page(
+        ctx,
+        LibraryRequests.LIST,
+        page ->
+            new LibraryRequests.ListItems(
+                model,
+                active == null || active.isNull() ? null : active.getBoolean(),
+                Api.query(ctx, "phase"),
+                Api.query(ctx, "problem"),
+                Api.query(ctx, "search"),
+                Api.query(ctx, "ordering"),
+                page.window()));
   }
 
   private static void get(RoutingContext ctx, String model) {

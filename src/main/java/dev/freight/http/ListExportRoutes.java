@@ -183,22 +183,19 @@ final class ListExportRoutes {
   }
 
   private static void list(RoutingContext ctx) {
-    Api.Page page = Api.Page.of(ctx);
     JsonObject createdDate = new JsonObject();
     ctx.queryParams().names().stream()
         .filter(name -> name.startsWith("created_date"))
         .forEach(name -> createdDate.put(name, ctx.queryParams().get(name)));
     Api.page(
         ctx,
-        page,
-        Api.ask(
-            ctx,
-            ListExportRequests.LIST,
+        ListExportRequests.LIST,
+        page ->
             new ListExportRequests.ListExports(
                 Api.viewer(ctx),
                 Api.query(ctx, "status"),
                 Api.query(ctx, "format_type"),
                 createdDate,
-                page.window())));
+                page.window()));
   }
 }

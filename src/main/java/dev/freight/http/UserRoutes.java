@@ -22,8 +22,7 @@ final class UserRoutes {
 
   private static void list(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
-    Api.Page page = Api.Page.of(ctx);
-    Api.page(ctx, page, Api.ask(ctx, UserRequests.LIST, page.window()));
+    Api.page(ctx, UserRequests.LIST, Api.Page::window);
   }
 
   private static void create(RoutingContext ctx) {

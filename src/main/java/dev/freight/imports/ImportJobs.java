@@ -1,6 +1,7 @@
 package dev.freight.imports;
 
 import dev.freight.bus.Failure;
+import dev.freight.db.Ordering;
 import dev.freight.db.Paging;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
@@ -32,16 +33,7 @@ final class ImportJobs {
       SELECT j.*, t.email AS t_email, t.first_name AS t_first_name, t.last_name AS t_last_name,
              a.email AS a_email, a.first_name AS a_first_name, a.last_name AS a_last_name
       FROM import_jobs j JOIN users t ON t.id = j.triggered_by LEFT JOIN users a ON a.id = j.accepted_by""";
-  private static final Map<String, String> ORDERING =
-      Map.of(
-          "id",
-          "j.id",
-          "status",
-          "j.status",
-          "triggered",
-          "j.triggered",
-          "triggered_by",
-          "t.email");
+  private static final Ordering ORDERING = Ordering.ofJobs("t.email");
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
@@ -104,14 +96,6 @@ final class ImportJobs {
   }
 
   Future<JsonObject> list(String ordering, List<String> statuses, int limit, long offset) {
-    String order = "j.id DESC";
-    if (ordering != null) {
-      boolean descending = ordering.startsWith("-");
-      order =
-          ORDERING.get(descending ? ordering.substring(1) : ordering)
-              + (descending ? " DESC" : "")
-              + ", j.id";
-    }
     Sql filter = new Sql();
     if (statuses != null) {
       filter.where("j.status = ANY(?)", (Object) statuses.toArray(String[]::new));
@@ -119,7 +103,7 @@ final class ImportJobs {
     return Paging.page(
         pool,
         Sql.of("SELECT count(*) FROM import_jobs j").append(filter),
-        Sql.of(SELECT).append(filter).append(" ORDER BY " + order),
+        Sql.of(SELECT).append(filter).append(ORDERING.orderBy(ordering)),
         limit,
         offset,
         ImportJobs::toJson);

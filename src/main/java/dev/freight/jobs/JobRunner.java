@@ -262,7 +262,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   }
 
   /** Completes once the job has no run here: a run still cleans up after its last move. */
-  public Future<Void> idle(K id) {
+  private Future<Void> idle(K id) {
     Run run = runs.get(id);
     return run == null ? Future.succeededFuture() : run.done.future();
   }

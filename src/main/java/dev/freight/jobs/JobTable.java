@@ -1,5 +1,6 @@
 package dev.freight.jobs;
 
+import dev.freight.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -89,29 +90,22 @@ public final class JobTable<K, S extends Enum<S> & JobStatus> {
 
   /** Claims the oldest job in {@code queued} for a new run, moving it to {@code to}. */
   public Future<Optional<Claimed<K>>> claimNext(S queued, S to, String order) {
-    String sql =
-        "WITH queued AS (SELECT id FROM "
-            + table
-            + " WHERE status = $1 ORDER BY "
-            + order
-            + " LIMIT 1 FOR UPDATE SKIP LOCKED) UPDATE "
-            + table
-            + " t SET status = $2, run_token = t.run_token + 1 FROM queued WHERE t.id = queued.id"
-            + " RETURNING t.id, t.run_token";
-    changing.run();
-    return pool.preparedQuery(sql)
-        .execute(Tuple.of(queued.wire(), to.wire()))
-        .onComplete(done -> changing.run())
+    Sql sql =
+        Sql.of("WITH queued AS (SELECT id FROM " + table)
+            .append(" WHERE status = ?", queued.wire())
+            .append(" ORDER BY " + order + " LIMIT 1 FOR UPDATE SKIP LOCKED)")
+            .append(" UPDATE " + table + " t SET status = ?", to.wire())
+            .append(", run_token = t.run_token + 1 FROM queued WHERE t.id = queued.id")
+            .append(" RETURNING t.id, t.run_token");
+    return changeOne(pool, sql)
         .map(
-            rows -> {
-              if (rows.size() == 0) {
-                return Optional.empty();
-              }
-              Row row = rows.iterator().next();
-              K id = row.get(idType, 0);
-              published(pool, change(id, queued, to));
-              return Optional.of(new Claimed<>(id, row.getLong(1)));
-            });
+            found ->
+                found.map(
+                    row -> {
+                      K id = row.get(idType, 0);
+                      published(pool, change(id, queued, to));
+                      return new Claimed<>(id, row.getLong(1));
+                    }));
   }
 
   /** A job a run took from the queue, and the run's token. */
@@ -131,70 +125,51 @@ public final class JobTable<K, S extends Enum<S> & JobStatus> {
             });
   }
 
-  /** The job's status now; empty when there is no such job. */
-  public Future<Optional<S>> status(K id) {
-    return pool.preparedQuery("SELECT status FROM " + table + " WHERE id = $1")
-        .execute(Tuple.of(id))
-        .map(
-            rows ->
-                rows.size() == 0
-                    ? Optional.empty()
-                    : Optional.of(states.of(rows.iterator().next().getString(0))));
-  }
-
   private record Moved(StateChange change, long token) {}
 
   private Future<Optional<Moved>> update(
       SqlClient client, K id, S to, Map<String, Object> also, Long runToken, boolean claim) {
-    List<Object> params = new ArrayList<>();
-    params.add(id);
-    params.add(to.wire());
-    params.add(StateMachine.wireArray(states.from(to)));
-    StringBuilder sets = new StringBuilder("status = $2");
+    // The old row is locked first, so the status returned is the one this move replaced.
+    Sql sql =
+        Sql.of("WITH old AS (SELECT id, status, run_token FROM " + table)
+            .append(" WHERE id = ? FOR UPDATE)", id)
+            .append(" UPDATE " + table + " t SET status = ?", to.wire());
     if (claim) {
-      sets.append(", run_token = t.run_token + 1");
+      sql.append(", run_token = t.run_token + 1");
     }
     also.forEach(
         (column, value) -> {
-          sets.append(", ").append(column).append(" = ");
           if (value == NOW) {
-            sets.append("now()");
+            sql.append(", " + column + " = now()");
           } else {
-            params.add(value);
-            sets.append('$').append(params.size());
+            sql.append(", " + column + " = ?", value);
           }
         });
-    String fenced = "";
+    sql.append(
+        " FROM old WHERE t.id = old.id AND old.status = ANY(?)",
+        (Object) StateMachine.wireArray(states.from(to)));
     if (runToken != null) {
-      params.add(runToken);
-      fenced = " AND old.run_token = $" + params.size();
+      sql.append(" AND old.run_token = ?", runToken);
     }
-    // The old row is locked first, so the status returned is the one this move replaced.
-    String sql =
-        "WITH old AS (SELECT id, status, run_token FROM "
-            + table
-            + " WHERE id = $1 FOR UPDATE) UPDATE "
-            + table
-            + " t SET "
-            + sets
-            + " FROM old WHERE t.id = old.id AND old.status = ANY($3)"
-            + fenced
-            + " RETURNING old.status, t.run_token";
+    return changeOne(client, sql.append(" RETURNING old.status, t.run_token"))
+        .map(
+            found ->
+                found.map(
+                    row -> {
+                      StateChange change = change(id, states.of(row.getString(0)), to);
+                      published(client, change);
+                      return new Moved(change, row.getLong(1));
+                    }));
+  }
+
+  /** Runs a statement that changes at most one job; completes with its returned row, if any. */
+  private Future<Optional<Row>> changeOne(SqlClient client, Sql sql) {
     changing.run();
     return client
-        .preparedQuery(sql)
-        .execute(Tuple.from(params))
+        .preparedQuery(sql.text())
+        .execute(sql.tuple())
         .onComplete(done -> changing.run())
-        .map(
-            rows -> {
-              if (rows.size() == 0) {
-                return Optional.empty();
-              }
-              Row row = rows.iterator().next();
-              StateChange change = change(id, states.of(row.getString(0)), to);
-              published(client, change);
-              return Optional.of(new Moved(change, row.getLong(1)));
-            });
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 
   private StateChange change(K id, S from, S to) {

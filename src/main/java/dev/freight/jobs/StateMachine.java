@@ -58,11 +58,6 @@ public final class StateMachine<S extends Enum<S> & JobStatus> {
     return next.getOrDefault(from, Set.of()).contains(to);
   }
 
-  /** A status that moves nowhere: the job is over for good. */
-  public boolean finished(S status) {
-    return next.getOrDefault(status, Set.of()).isEmpty();
-  }
-
   public Optional<S> parse(String wire) {
     return Arrays.stream(type.getEnumConstants()).filter(s -> s.wire().equals(wire)).findFirst();
   }

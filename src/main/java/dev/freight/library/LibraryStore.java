@@ -1,6 +1,7 @@
 package dev.freight.library;
 
 import dev.freight.bus.Failure;
+import dev.freight.db.Ordering;
 import dev.freight.db.Paging;
 import dev.freight.db.Sql;
 import io.vertx.core.Future;
@@ -55,7 +56,7 @@ final class LibraryStore {
         Sql.of("SELECT count(*)" + from).append(filter),
         Sql.of("SELECT " + columns(model) + from)
             .append(filter)
-            .append(" ORDER BY " + ordering(model, filters.ordering())),
+            .append(ordering(model).orderBy(filters.ordering())),
         limit,
         offset,
         row -> toJson(model, row));
@@ -94,24 +95,10 @@ final class LibraryStore {
         .toList();
   }
 
-  /** {@code ordering} is a stored field, optionally prefixed with '-'; the key breaks ties. */
-  private static String ordering(ContentModel model, String ordering) {
-    String key = model.key().name();
-    if (ordering == null || ordering.isEmpty()) {
-      return key;
-    }
-    boolean descending = ordering.startsWith("-");
-    String field = descending ? ordering.substring(1) : ordering;
-    if (model.storedFields().stream().noneMatch(f -> f.name().equals(field))) {
-      throw Failure.badRequest(
-          "Cannot order by '"
-              + field
-              + "'; choose one of "
-              + model.storedFields().stream().map(Field::name).collect(Collectors.joining(", "))
-              + ".");
-    }
-    String direction = descending ? " DESC" : "";
-    return field.equals(key) ? key + direction : field + direction + ", " + key;
+  /** A list orders by any stored field; the key breaks ties. */
+  private static Ordering ordering(ContentModel model) {
+    return Ordering.ofColumns(
+        model.storedFields().stream().map(Field::name).toList(), model.key().name());
   }
 
   static String columns(ContentModel model) {

@@ -2,6 +2,7 @@ package dev.freight.libraryexports;
 
 import dev.freight.bus.Failure;
 import dev.freight.bus.Viewer;
+import dev.freight.db.Ordering;
 import dev.freight.db.Paging;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
@@ -21,7 +22,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,16 +38,7 @@ final class LibraryExportJobs {
   /** Superuser, user id: the jobs this viewer may see. */
   private static final String VISIBLE = "(? OR j.triggered_by = ?)";
 
-  private static final Map<String, String> ORDERING =
-      Map.of(
-          "id",
-          "j.id",
-          "status",
-          "j.status",
-          "triggered",
-          "j.triggered",
-          "triggered_by",
-          "u.email");
+  private static final Ordering ORDERING = Ordering.ofJobs("u.email");
 
   /** The server itself, which sees every job. */
   private static final Viewer SERVER = new Viewer(0, true);
@@ -102,19 +93,6 @@ final class LibraryExportJobs {
   /** {@code ordering}: a sortable field, '-' first for descending; newest first when absent. */
   Future<JsonObject> list(
       Viewer viewer, String ordering, List<LibraryExportStatus> statuses, int limit, long offset) {
-    String order = "j.id DESC";
-    if (ordering != null) {
-      boolean descending = ordering.startsWith("-");
-      String column = ORDERING.get(descending ? ordering.substring(1) : ordering);
-      if (column == null) {
-        throw Failure.badRequest(
-            "Cannot order by '"
-                + ordering
-                + "'; choose one of id, status, triggered_by,"
-                + " triggered, each optionally prefixed with '-'.");
-      }
-      order = column + (descending ? " DESC" : "") + ", j.id";
-    }
     Sql filter = visible(viewer);
     if (statuses != null) {
       filter.where(
@@ -124,7 +102,7 @@ final class LibraryExportJobs {
     return Paging.page(
         pool,
         Sql.of("SELECT count(*) FROM export_jobs j").append(filter),
-        Sql.of(SELECT).append(filter).append(" ORDER BY " + order),
+        Sql.of(SELECT).append(filter).append(ORDERING.orderBy(ordering)),
         limit,
         offset,
         LibraryExportJobs::toJson);

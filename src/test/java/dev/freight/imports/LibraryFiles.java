@@ -1,5 +1,6 @@
 package dev.freight.imports;
 
+import dev.freight.StandardColumns;
 import dev.freight.formats.Format;
 import dev.freight.formats.RowWriter;
 import java.io.ByteArrayOutputStream;
@@ -13,18 +14,7 @@ import java.util.Random;
 
 /** Library content for tests: standards as maps, written to upload files in any format. */
 final class LibraryFiles {
-  static final List<String> COLUMNS =
-      List.of(
-          "id",
-          "title",
-          "text",
-          "problem",
-          "priority",
-          "phase",
-          "active",
-          "mark_delete",
-          "match_conditions",
-          "tags");
+  static final List<String> COLUMNS = StandardColumns.OF_FILES;
 
   private LibraryFiles() {}
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.freight.StandardColumns;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,17 +45,7 @@ class ContentModelTest {
   void standardFieldsInExportOrder() {
     assertThat(STANDARD.fields())
         .extracting(Field::name)
-        .containsExactly(
-            "id",
-            "title",
-            "text",
-            "problem",
-            "priority",
-            "phase",
-            "active",
-            "mark_delete",
-            "match_conditions",
-            "tags");
+        .containsExactlyElementsOf(StandardColumns.OF_FILES);
     assertThat(STANDARD.storedFields())
         .extracting(Field::name)
         .doesNotContain("mark_delete")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
 import dev.freight.ServerTest;
+import dev.freight.StandardColumns;
 import dev.freight.TestServer;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
@@ -35,18 +36,7 @@ import org.yaml.snakeyaml.Yaml;
  * those edits.
  */
 class LibraryExportRoundTripTest extends ServerTest {
-  private static final List<String> COLUMNS =
-      List.of(
-          "id",
-          "title",
-          "text",
-          "problem",
-          "priority",
-          "phase",
-          "active",
-          "mark_delete",
-          "match_conditions",
-          "tags");
+  private static final List<String> COLUMNS = StandardColumns.OF_FILES;
   private static final String LONG_TEXT =
       "Ünïcödé, \"quoted\", 'single'\r\nand =formula-like; 東京 ".repeat(300).substring(0, 10_000);
   private static final JsonArray SEED =

@@ -3,6 +3,7 @@ package dev.freight.listexports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
+import dev.freight.StandardColumns;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
 import dev.freight.formats.RowReader;
@@ -27,17 +28,7 @@ import java.util.Map;
  */
 final class ListExports {
   static final String STANDARDS = "/api/v2/library/standards/export/";
-  static final List<String> STANDARD_FIELDS =
-      List.of(
-          "id",
-          "title",
-          "text",
-          "problem",
-          "priority",
-          "phase",
-          "active",
-          "match_conditions",
-          "tags");
+  static final List<String> STANDARD_FIELDS = StandardColumns.OF_STANDARDS;
 
   private ListExports() {}
 
