@@ -180,7 +180,8 @@ final class LibraryExportJobs {
    */
   Future<Integer> purge(long retentionHours) {
     return deleteFiles(
-        "purged = now()", "completed <= now() - make_interval(hours => $1)", (int) retentionHours);
+        "purged = now()",
+        new Sql().append("completed <= now() - make_interval(hours => ?)", (int) retentionHours));
   }
 
   /** Records the file the job's run is storing; it counts once the job is success. */
@@ -192,21 +193,22 @@ final class LibraryExportJobs {
 
   /** Deletes what an unsuccessful run of the job stored. */
   Future<Void> dropFile(long id) {
-    return deleteFiles("", "id = $1 AND status <> 'success'", id).mapEmpty();
+    return deleteFiles("", new Sql().append("id = ? AND status <> 'success'", id)).mapEmpty();
   }
 
-  /** Detaches and deletes the files of the jobs matching {@code where} (with one parameter, $1). */
-  private Future<Integer> deleteFiles(String alsoSet, String where, Object param) {
+  /** Detaches and deletes the files of the jobs matching {@code where}. */
+  private Future<Integer> deleteFiles(String alsoSet, Sql where) {
+    Sql update =
+        Sql.of(
+                "UPDATE export_jobs j SET file_id = NULL"
+                    + (alsoSet.isEmpty() ? "" : ", " + alsoSet))
+            .append(" FROM (SELECT id, file_id FROM export_jobs WHERE file_id IS NOT NULL AND ")
+            .append(where)
+            .append(" FOR UPDATE) e WHERE j.id = e.id RETURNING e.file_id");
     return pool.withTransaction(
         conn ->
-            conn.preparedQuery(
-                    "UPDATE export_jobs j SET file_id = NULL"
-                        + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
-                        + " FROM (SELECT id, file_id FROM export_jobs WHERE file_id IS NOT NULL AND "
-                        + where
-                        + " FOR UPDATE) e"
-                        + " WHERE j.id = e.id RETURNING e.file_id")
-                .execute(Tuple.of(param))
+            conn.preparedQuery(update.text())
+                .execute(update.tuple())
                 .compose(
                     rows -> {
                       List<Long> files = new ArrayList<>();
