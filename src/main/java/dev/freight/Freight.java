@@ -8,6 +8,7 @@ import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
 import dev.freight.http.ApiVerticle;
 import dev.freight.imports.ImportVerticle;
+import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.library.LibraryVerticle;
 import dev.freight.libraryexports.LibraryExportVerticle;
@@ -19,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -95,13 +97,11 @@ public final class Freight {
     await(streams.bind(vertx));
     deploy(new UsersVerticle(pool, effective.admin()));
     deploy(new LibraryVerticle(pool));
-    deploy(new ImportVerticle(pool, worker, streams, config.dataDir().resolve("spool")));
-    deploy(
-        new LibraryExportVerticle(
-            pool, worker, streams, config.dataDir().resolve("spool"), config.exports()));
-    deploy(
-        new ListExportVerticle(
-            pool, worker, streams, effective.exportsV1(), config.dataDir().resolve("spool")));
+    Path spool = config.dataDir().resolve("spool");
+    Lease lease = Lease.forNewNode(effective.jobs().leaseSeconds());
+    deploy(new ImportVerticle(pool, worker, streams, spool, lease));
+    deploy(new LibraryExportVerticle(pool, worker, streams, spool, lease, config.exports()));
+    deploy(new ListExportVerticle(pool, worker, streams, effective.exportsV1(), spool, lease));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();

@@ -128,7 +128,8 @@ public final class ConfigLoader {
             number("exports.purge_interval_seconds", 1, 86_400)),
         new FreightConfig.ExportsV1(
             (int) number("exports_v1.page_size", 1, 1_000_000),
-            number("exports_v1.part_pause_ms", 0, 60_000)));
+            number("exports_v1.part_pause_ms", 0, 60_000)),
+        new FreightConfig.Jobs(number("jobs.lease_seconds", 2, 3_600)));
   }
 
   private String text(String key) {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * The whole configuration, read and validated once at start-up; nothing else reads the environment.
  */
 public record FreightConfig(
-    Http http, Path dataDir, Db db, Admin admin, Exports exports, ExportsV1 exportsV1) {
+    Http http, Path dataDir, Db db, Admin admin, Exports exports, ExportsV1 exportsV1, Jobs jobs) {
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
@@ -32,8 +32,17 @@ public record FreightConfig(
    */
   public record ExportsV1(int pageSize, long partPauseMs) {}
 
+  /** How long a node's claim on a running job lasts without renewal. */
+  public record Jobs(long leaseSeconds) {}
+
   public FreightConfig withDbUrl(String url) {
     return new FreightConfig(
-        http, dataDir, new Db(url, db.poolSize, db.embeddedOsUser), admin, exports, exportsV1);
+        http,
+        dataDir,
+        new Db(url, db.poolSize, db.embeddedOsUser),
+        admin,
+        exports,
+        exportsV1,
+        jobs);
   }
 }

@@ -6,6 +6,7 @@ import dev.freight.db.Paging;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.jobs.JobTable;
+import dev.freight.jobs.Lease;
 import dev.freight.jobs.StateMachine;
 import dev.freight.users.UserReference;
 import io.vertx.core.Future;
@@ -112,11 +113,14 @@ final class ImportJobs {
   /**
    * Inserts a pending job with its files' total size; a 409 naming the active job if there is one.
    */
-  Future<Long> insert(SqlClient conn, long userId, String format, long bytesTotal) {
+  Future<Long> insert(SqlClient conn, long userId, String format, long bytesTotal, Lease lease) {
+    // Leased to this node from the start: its files are still being stored here, so no other node
+    // may take the job before this one runs it.
     return conn.preparedQuery(
-            "INSERT INTO import_jobs (triggered_by, file_format, bytes_total) VALUES ($1, $2, $3)"
+            "INSERT INTO import_jobs (triggered_by, file_format, bytes_total, lease_owner,"
+                + " lease_expires) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))"
                 + " RETURNING id")
-        .execute(Tuple.of(userId, format, bytesTotal))
+        .execute(Tuple.of(userId, format, bytesTotal, lease.node(), (double) lease.seconds()))
         .map(rows -> rows.iterator().next().getLong(0))
         .recover(this::activeConflict);
   }

@@ -10,6 +10,7 @@ import dev.freight.formats.Format;
 import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
+import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -38,6 +39,7 @@ public final class ImportVerticle extends VerticleBase
     implements JobRunner.Kind<Long, ImportStatus> {
 
   private final Pool pool;
+  private final Lease lease;
   private final Worker worker;
   private final ChunkStreams streams;
   private final Path spool;
@@ -52,8 +54,9 @@ public final class ImportVerticle extends VerticleBase
   private DiffReader diffs;
   private JobRunner<Long, ImportStatus> runner;
 
-  public ImportVerticle(Pool pool, Worker worker, ChunkStreams streams, Path spool) {
+  public ImportVerticle(Pool pool, Worker worker, ChunkStreams streams, Path spool, Lease lease) {
     this.pool = pool;
+    this.lease = lease;
     this.worker = worker;
     this.streams = streams;
     this.spool = spool;
@@ -63,7 +66,7 @@ public final class ImportVerticle extends VerticleBase
   public Future<?> start() {
     blobs = new BlobStore(vertx, pool);
     jobs = new ImportJobs(vertx, pool);
-    runner = new JobRunner<>(jobs.table(), "import", this, null);
+    runner = new JobRunner<>(vertx, jobs.table(), lease, "import", this, null);
     diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
     applyTask = new ApplyTask(pool, jobs);
     diffs = new DiffReader(pool, jobs);
@@ -131,7 +134,7 @@ public final class ImportVerticle extends VerticleBase
             none ->
                 pool.withTransaction(
                     conn ->
-                        jobs.insert(conn, req.userId(), format.extension(), bytes)
+                        jobs.insert(conn, req.userId(), format.extension(), bytes, lease)
                             .compose(
                                 id ->
                                     createStoredFiles(conn, id, uploads)

@@ -2,7 +2,9 @@ package dev.freight.jobs;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +49,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   public static final class Run {
     private final long token;
     private volatile boolean stopRequested;
+    private volatile boolean leaseLost;
     private final Promise<Void> done = Promise.promise();
 
     Run(long token) {
@@ -58,7 +61,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
       return token;
     }
 
-    /** Throws {@link Cancelled} once the run was told to stop. */
+    /** Throws {@link Cancelled} once the run was told to stop, or lost its lease. */
     public void checkpoint() {
       if (stopRequested) {
         throw new Cancelled();
@@ -66,7 +69,9 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
     }
   }
 
+  private final Vertx vertx;
   private final JobTable<K, S> table;
+  private final Lease lease;
   private final String work;
   private final Kind<K, S> kind;
   private final Map<K, Run> runs = new ConcurrentHashMap<>();
@@ -76,6 +81,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   private int queued;
   private boolean claiming;
   private boolean wokenWhileClaiming;
+  private long watchTimer = -1;
 
   /**
    * Where waiting jobs are taken from: in {@code waiting}, oldest first by {@code order}, claimed
@@ -90,8 +96,16 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
    * @param work what a run does, as in "The import stopped unexpectedly"
    * @param queue where waiting jobs are taken from; null when the verticle starts each job itself
    */
-  public JobRunner(JobTable<K, S> table, String work, Kind<K, S> kind, Queue<S> queue) {
+  public JobRunner(
+      Vertx vertx,
+      JobTable<K, S> table,
+      Lease lease,
+      String work,
+      Kind<K, S> kind,
+      Queue<S> queue) {
+    this.vertx = vertx;
     this.table = table;
+    this.lease = lease;
     this.work = work;
     this.kind = kind;
     this.queue = queue;
@@ -101,31 +115,84 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
     return table;
   }
 
+  public Lease lease() {
+    return lease;
+  }
+
   /**
-   * Resumes the jobs a stopped server left mid-way: each of {@code resumable}'s statuses is claimed
-   * into the status its work runs in; then waiting jobs start.
+   * Takes the jobs no node holds (a stopped server left them mid-way, or their node's lease
+   * expired), now and every {@link Lease#renewEveryMs()}: each of {@code resumable}'s statuses is
+   * claimed into the status its work runs in; then waiting jobs start. Meanwhile this node's leases
+   * are renewed; a run whose lease could not be renewed stops at its next checkpoint and leaves its
+   * job to whichever node takes it.
    */
   public Future<Void> resume(Map<S, S> resumable, String order) {
+    return takeUnheld(resumable, order)
+        .onSuccess(
+            taken ->
+                watchTimer =
+                    vertx.setPeriodic(
+                        lease.renewEveryMs(),
+                        tick -> {
+                          renewLeases();
+                          takeUnheld(resumable, order)
+                              .onFailure(
+                                  failure ->
+                                      LOG.log(
+                                          System.Logger.Level.WARNING,
+                                          "cannot look for unheld jobs",
+                                          failure));
+                        }));
+  }
+
+  private Future<Void> takeUnheld(Map<S, S> resumable, String order) {
     return table
-        .in(resumable.keySet(), order)
+        .unheld(resumable.keySet(), order)
         .map(
             jobs -> {
-              jobs.forEach(
-                  job -> {
-                    LOG.log(
-                        System.Logger.Level.INFO,
-                        "resuming "
-                            + table.states().noun()
-                            + " "
-                            + job.getKey()
-                            + " ("
-                            + job.getValue().wire()
-                            + ")");
-                    start(job.getKey(), resumable.get(job.getValue()));
-                  });
+              jobs.stream()
+                  .filter(job -> !runs.containsKey(job.getKey()))
+                  .forEach(
+                      job -> {
+                        LOG.log(
+                            System.Logger.Level.INFO,
+                            "taking "
+                                + table.states().noun()
+                                + " "
+                                + job.getKey()
+                                + " ("
+                                + job.getValue().wire()
+                                + ")");
+                        start(job.getKey(), resumable.get(job.getValue()));
+                      });
               wake();
               return null;
             });
+  }
+
+  private void renewLeases() {
+    List<K> running = List.copyOf(runs.keySet());
+    if (running.isEmpty()) {
+      return;
+    }
+    table
+        .renew(lease, running)
+        .onSuccess(
+            held ->
+                running.stream()
+                    .filter(id -> !held.contains(id))
+                    .forEach(
+                        id -> {
+                          Run run = runs.get(id);
+                          if (run != null) {
+                            LOG.log(
+                                System.Logger.Level.WARNING,
+                                "lost the lease of " + describe(id) + ": it stops here");
+                            run.leaseLost = true;
+                            run.stopRequested = true;
+                          }
+                        }))
+        .onFailure(failure -> LOG.log(System.Logger.Level.WARNING, "cannot renew leases", failure));
   }
 
   /**
@@ -138,7 +205,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
             idle ->
                 stopping
                     ? Future.succeededFuture(Optional.<Long>empty())
-                    : table.claim(id, running))
+                    : table.claim(id, running, lease))
         .onSuccess(token -> token.ifPresent(t -> launch(id, running, t)))
         .onFailure(
             failure -> LOG.log(System.Logger.Level.ERROR, "cannot start " + describe(id), failure));
@@ -159,7 +226,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
     claiming = true;
     wokenWhileClaiming = false;
     table
-        .claimNext(queue.waiting(), queue.running(), queue.order())
+        .claimNext(queue.waiting(), queue.running(), queue.order(), lease)
         .onComplete(
             claimed -> {
               claiming = false;
@@ -196,10 +263,13 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
     }
     return work.compose(
             done ->
-                run.stopRequested && !stopping
+                run.stopRequested && !stopping && !run.leaseLost
                     ? Future.<Void>failedFuture(new Cancelled())
                     : Future.<Void>succeededFuture())
         .recover(failure -> settle(id, run, failure))
+        // Handed back: a job that is not finished (the server stops) is taken by another node at
+        // once. A run that lost its job to a newer one releases nothing (the token has moved on).
+        .eventually(() -> table.release(id, run.token))
         .onComplete(
             settled -> {
               runs.remove(id, run);
@@ -210,10 +280,10 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   /**
    * A stopped run ends its job cancelled (a cancel that came after the last checkpoint still
    * cancels a job that may be), a broken one failed with what broke it; one stopped by a stopping
-   * server stays as it is, for the next start to resume.
+   * server, or whose lease was lost, stays as it is, for the node that takes it next.
    */
   private Future<Void> settle(K id, Run run, Throwable failure) {
-    if (stopping) {
+    if (stopping || run.leaseLost) {
       return Future.succeededFuture();
     }
     S to;
@@ -268,11 +338,13 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   }
 
   /**
-   * The server is stopping: every run stops at its next checkpoint, leaving its job as it is for
-   * the next start. Completes when all have stopped, or after {@value #STOP_WAIT_S} s.
+   * The server is stopping: every run stops at its next checkpoint, leaving its job as it is and
+   * handing its lease back, for another node (or the next start) to take at once. Completes when
+   * all have stopped, or after {@value #STOP_WAIT_S} s.
    */
   public Future<Void> stop() {
     stopping = true;
+    vertx.cancelTimer(watchTimer);
     runs.values().forEach(run -> run.stopRequested = true);
     return Future.all(runs.values().stream().map(run -> run.done.future()).toList())
         .<Void>mapEmpty()

@@ -11,19 +11,23 @@ import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * The status and run columns of one job table ({@code id}, {@code status}, {@code run_token}). A
- * status changes only through {@link #move}, whose {@code WHERE} checks the move against the state
- * machine: of two racing requests one wins, the other changes nothing. A run claims its job by
- * moving it and raising {@code run_token}; the row then says which run holds it, and the run's own
- * moves change the job only while it still does. Every committed move is published as a {@link
- * StateChange}.
+ * The status and run columns of one job table ({@code id}, {@code status}, {@code run_token},
+ * {@code lease_owner}, {@code lease_expires}). A status changes only through {@link #move}, whose
+ * {@code WHERE} checks the move against the state machine: of two racing requests one wins, the
+ * other changes nothing. A run claims its job by moving it, raising {@code run_token} and taking
+ * its lease; the row then says which node and run hold it, and the run's own moves change the job
+ * only while it still does. A job leased by another node is claimed only once that lease has
+ * expired. Every committed move is published as a {@link StateChange}.
  */
 public final class JobTable<K, S extends Enum<S> & JobStatus> {
   /** A column value: the time of the move. */
@@ -76,27 +80,31 @@ public final class JobTable<K, S extends Enum<S> & JobStatus> {
    */
   public Future<Optional<StateChange>> move(
       SqlClient client, K id, S to, Map<String, Object> also, Long runToken) {
-    return update(client, id, to, also, runToken, false).map(moved -> moved.map(Moved::change));
+    return update(client, id, to, also, runToken, null).map(moved -> moved.map(Moved::change));
   }
 
   public Future<Optional<StateChange>> move(K id, S to, Map<String, Object> also) {
     return move(pool, id, to, also, null);
   }
 
-  /** Claims the job for a new run by moving it to {@code to}; completes with the run's token. */
-  public Future<Optional<Long>> claim(K id, S to) {
-    return update(pool, id, to, Map.of(), null, true).map(moved -> moved.map(Moved::token));
+  /**
+   * Claims the job for a new run on this node by moving it to {@code to}, unless another node's
+   * lease on it is still alive; completes with the run's token.
+   */
+  public Future<Optional<Long>> claim(K id, S to, Lease lease) {
+    return update(pool, id, to, Map.of(), null, lease).map(moved -> moved.map(Moved::token));
   }
 
   /** Claims the oldest job in {@code queued} for a new run, moving it to {@code to}. */
-  public Future<Optional<Claimed<K>>> claimNext(S queued, S to, String order) {
+  public Future<Optional<Claimed<K>>> claimNext(S queued, S to, String order, Lease lease) {
     Sql sql =
         Sql.of("WITH queued AS (SELECT id FROM " + table)
             .append(" WHERE status = ?", queued.wire())
             .append(" ORDER BY " + order + " LIMIT 1 FOR UPDATE SKIP LOCKED)")
             .append(" UPDATE " + table + " t SET status = ?", to.wire())
-            .append(", run_token = t.run_token + 1 FROM queued WHERE t.id = queued.id")
-            .append(" RETURNING t.id, t.run_token");
+            .append(", run_token = t.run_token + 1")
+            .append(leased(lease))
+            .append(" FROM queued WHERE t.id = queued.id RETURNING t.id, t.run_token");
     return changeOne(pool, sql)
         .map(
             found ->
@@ -111,10 +119,17 @@ public final class JobTable<K, S extends Enum<S> & JobStatus> {
   /** A job a run took from the queue, and the run's token. */
   public record Claimed<K>(K id, long token) {}
 
-  /** The jobs in {@code statuses}, with their status, oldest first by {@code order}. */
-  public Future<List<Map.Entry<K, S>>> in(Set<S> statuses, String order) {
+  /**
+   * The jobs in {@code statuses} that no node holds (never claimed, handed back, or their node's
+   * lease expired), with their status, oldest first by {@code order}.
+   */
+  public Future<List<Map.Entry<K, S>>> unheld(Set<S> statuses, String order) {
     return pool.preparedQuery(
-            "SELECT id, status FROM " + table + " WHERE status = ANY($1) ORDER BY " + order)
+            "SELECT id, status FROM "
+                + table
+                + " WHERE status = ANY($1) AND (lease_expires IS NULL OR lease_expires < now())"
+                + " ORDER BY "
+                + order)
         .execute(Tuple.of((Object) StateMachine.wireArray(statuses)))
         .map(
             rows -> {
@@ -125,17 +140,57 @@ public final class JobTable<K, S extends Enum<S> & JobStatus> {
             });
   }
 
+  /** Extends this node's leases on {@code ids}; completes with those it still held. */
+  public Future<Set<K>> renew(Lease lease, Collection<K> ids) {
+    Sql sql =
+        Sql.of("UPDATE " + table)
+            .append(
+                " SET lease_expires = now() + make_interval(secs => ?)", (double) lease.seconds())
+            // Ids travel as text, whatever their type (bigint, uuid), and are cast back here.
+            .append(
+                " WHERE id = ANY(?::text[]::" + (idType == UUID.class ? "uuid" : "bigint") + "[])",
+                (Object) ids.stream().map(String::valueOf).toArray(String[]::new))
+            .append(" AND lease_owner = ? RETURNING id", lease.node());
+    return pool.preparedQuery(sql.text())
+        .execute(sql.tuple())
+        .map(
+            rows -> {
+              Set<K> renewed = new HashSet<>();
+              rows.forEach(row -> renewed.add(row.get(idType, 0)));
+              return renewed;
+            });
+  }
+
+  /** Hands the run's lease back: another node may take the job at once. */
+  public Future<Void> release(K id, long runToken) {
+    return pool.preparedQuery(
+            "UPDATE "
+                + table
+                + " SET lease_owner = NULL, lease_expires = NULL WHERE id = $1 AND run_token = $2")
+        .execute(Tuple.of(id, runToken))
+        .mapEmpty();
+  }
+
+  private static Sql leased(Lease lease) {
+    return new Sql()
+        .append(", lease_owner = ?", lease.node())
+        .append(", lease_expires = now() + make_interval(secs => ?)", (double) lease.seconds());
+  }
+
   private record Moved(StateChange change, long token) {}
 
+  /** A move; with a lease, the claim of the job for a new run on this node. */
   private Future<Optional<Moved>> update(
-      SqlClient client, K id, S to, Map<String, Object> also, Long runToken, boolean claim) {
+      SqlClient client, K id, S to, Map<String, Object> also, Long runToken, Lease claim) {
     // The old row is locked first, so the status returned is the one this move replaced.
     Sql sql =
-        Sql.of("WITH old AS (SELECT id, status, run_token FROM " + table)
+        Sql.of(
+                "WITH old AS (SELECT id, status, run_token, lease_owner, lease_expires FROM "
+                    + table)
             .append(" WHERE id = ? FOR UPDATE)", id)
             .append(" UPDATE " + table + " t SET status = ?", to.wire());
-    if (claim) {
-      sql.append(", run_token = t.run_token + 1");
+    if (claim != null) {
+      sql.append(", run_token = t.run_token + 1").append(leased(claim));
     }
     also.forEach(
         (column, value) -> {
@@ -150,6 +205,11 @@ public final class JobTable<K, S extends Enum<S> & JobStatus> {
         (Object) StateMachine.wireArray(states.from(to)));
     if (runToken != null) {
       sql.append(" AND old.run_token = ?", runToken);
+    }
+    if (claim != null) {
+      sql.append(
+          " AND (old.lease_expires IS NULL OR old.lease_expires < now() OR old.lease_owner = ?)",
+          claim.node());
     }
     return changeOne(client, sql.append(" RETURNING old.status, t.run_token"))
         .map(

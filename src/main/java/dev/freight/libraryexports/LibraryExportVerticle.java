@@ -11,6 +11,7 @@ import dev.freight.formats.Format;
 import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
+import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -40,6 +41,7 @@ public final class LibraryExportVerticle extends VerticleBase
   private static final System.Logger LOG = System.getLogger(LibraryExportVerticle.class.getName());
 
   private final Pool pool;
+  private final Lease lease;
   private final Worker worker;
   private final ChunkStreams streams;
   private final Path spool;
@@ -51,8 +53,14 @@ public final class LibraryExportVerticle extends VerticleBase
   private JobRunner<Long, LibraryExportStatus> runner;
 
   public LibraryExportVerticle(
-      Pool pool, Worker worker, ChunkStreams streams, Path spool, FreightConfig.Exports config) {
+      Pool pool,
+      Worker worker,
+      ChunkStreams streams,
+      Path spool,
+      Lease lease,
+      FreightConfig.Exports config) {
     this.pool = pool;
+    this.lease = lease;
     this.worker = worker;
     this.streams = streams;
     this.spool = spool;
@@ -66,7 +74,9 @@ public final class LibraryExportVerticle extends VerticleBase
     task = new LibraryExportTask(vertx, pool, worker, blobs, jobs, spool);
     runner =
         new JobRunner<>(
+            vertx,
             jobs.table(),
+            lease,
             "export",
             this,
             new JobRunner.Queue<>(

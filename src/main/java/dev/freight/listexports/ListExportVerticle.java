@@ -9,6 +9,7 @@ import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.jobs.JobRunner;
+import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.listexports.ExportableList.Column;
 import io.vertx.core.Future;
@@ -37,6 +38,7 @@ public final class ListExportVerticle extends VerticleBase
       Set.of("format_type", "fields", "language", "filter_file");
 
   private final Pool pool;
+  private final Lease lease;
   private final Worker worker;
   private final ChunkStreams streams;
   private final FreightConfig.ExportsV1 config;
@@ -47,8 +49,14 @@ public final class ListExportVerticle extends VerticleBase
   private JobRunner<UUID, ListExportStatus> runner;
 
   public ListExportVerticle(
-      Pool pool, Worker worker, ChunkStreams streams, FreightConfig.ExportsV1 config, Path spool) {
+      Pool pool,
+      Worker worker,
+      ChunkStreams streams,
+      FreightConfig.ExportsV1 config,
+      Path spool,
+      Lease lease) {
     this.pool = pool;
+    this.lease = lease;
     this.worker = worker;
     this.streams = streams;
     this.config = config;
@@ -62,7 +70,9 @@ public final class ListExportVerticle extends VerticleBase
     task = new ListExportTask(vertx, pool, worker, blobs, store, config, spool);
     runner =
         new JobRunner<>(
+            vertx,
             store.table(),
+            lease,
             "export",
             this,
             new JobRunner.Queue<>(
