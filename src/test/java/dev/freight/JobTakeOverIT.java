@@ -70,6 +70,16 @@ class JobTakeOverIT {
     return node.client(TOKEN);
   }
 
+  /** Uploads {@code csv} as standard.csv; the new import job's id. */
+  private static long upload(Client node, CharSequence csv) {
+    return node.upload(
+            "/api/v2/library/import/",
+            "files",
+            Map.of("standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8)))
+        .bodyAsJsonObject()
+        .getLong("id");
+  }
+
   private String leaseOwner(String table, Object id) {
     return pool.preparedQuery("SELECT lease_owner FROM " + table + " WHERE id::text = $1")
         .execute(Tuple.of(String.valueOf(id)))
@@ -89,14 +99,7 @@ class JobTakeOverIT {
     for (int i = 0; i < 60; i++) {
       csv.append(String.format("S%03d,Standard %d%n", i, i));
     }
-    long importId =
-        first
-            .upload(
-                "/api/v2/library/import/",
-                "files",
-                Map.of("standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8)))
-            .bodyAsJsonObject()
-            .getLong("id");
+    long importId = upload(first, csv);
     first.awaitStatus("/api/v2/library/import/" + importId + "/", "ready_for_review");
     first.patch(
         "/api/v2/library/import/" + importId + "/",
@@ -133,14 +136,7 @@ class JobTakeOverIT {
       csv.append("S").append(i).append(",Standard ").append(i).append(",Text of ").append(i);
       csv.append('\n');
     }
-    long id =
-        doomed
-            .upload(
-                "/api/v2/library/import/",
-                "files",
-                Map.of("standard.csv", csv.toString().getBytes(StandardCharsets.UTF_8)))
-            .bodyAsJsonObject()
-            .getLong("id");
+    long id = upload(doomed, csv);
     nodes.get(0).process.destroyForcibly().waitFor(); // kill -9, mid-diff
     String job = "/api/v2/library/import/" + id + "/";
     assertThat(survivor.get(job).bodyAsJsonObject().getString("status"))

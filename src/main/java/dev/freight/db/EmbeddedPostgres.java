@@ -128,20 +128,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return;
     }
     closed = true;
-    Commands cmd = new Commands(binDir, runAs, binDir.getParent());
-    Result r =
-        cmd.run(
-            PG_CTL_TIMEOUT,
-            cmd.pg("pg_ctl"),
-            "-D",
-            dataDir.toString(),
-            "-m",
-            "fast",
-            "-w",
-            "-t",
-            "60",
-            "stop");
-    stopped(r, pid);
+    stop(new Commands(binDir, runAs, binDir.getParent()), dataDir, pid);
     LOG.log(System.Logger.Level.INFO, "PostgreSQL on port {0} stopped", String.valueOf(port));
   }
 
@@ -448,7 +435,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
         "PostgreSQL (pid {0}) from an earlier run is still running on {1}; stopping it",
         String.valueOf(oldPid),
         data);
-    Result r =
+    stop(cmd, data, oldPid);
+  }
+
+  /**
+   * Stops the server of {@code data} (fast: open sessions are ended). pg_ctl returns once
+   * postmaster.pid is gone, a moment before the process has exited, so wait for that; if pg_ctl
+   * failed, fall back to signals.
+   */
+  private static void stop(Commands cmd, Path data, long pid) {
+    Result pgCtlStop =
         cmd.run(
             PG_CTL_TIMEOUT,
             cmd.pg("pg_ctl"),
@@ -460,14 +456,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
             "-t",
             "60",
             "stop");
-    stopped(r, oldPid);
-  }
-
-  /**
-   * Completes a "pg_ctl stop": pg_ctl returns once postmaster.pid is gone, a moment before the
-   * process has exited, so wait for that; if pg_ctl failed, fall back to signals.
-   */
-  private static void stopped(Result pgCtlStop, long pid) {
     if (pgCtlStop.ok() && waitForExit(pid, Duration.ofSeconds(10))) {
       return;
     }
