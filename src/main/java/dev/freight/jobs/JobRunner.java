@@ -261,15 +261,11 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
     } catch (RuntimeException e) {
       work = Future.failedFuture(e);
     }
-    return work.compose(
-            done ->
-                run.stopRequested && !stopping && !run.leaseLost
-                    ? Future.<Void>failedFuture(new Cancelled())
-                    : Future.<Void>succeededFuture())
-        .recover(failure -> settle(id, run, failure))
+    return work.recover(failure -> settle(id, run, failure))
         // Handed back: a job that is not finished (the server stops) is taken by another node at
         // once. A run that lost its job to a newer one releases nothing (the token has moved on).
         .eventually(() -> table.release(id, run.token))
+        .compose(settled -> cancelledAfterLastCheckpoint(id, run))
         .onComplete(
             settled -> {
               runs.remove(id, run);
@@ -278,9 +274,18 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   }
 
   /**
-   * A stopped run ends its job cancelled (a cancel that came after the last checkpoint still
-   * cancels a job that may be), a broken one failed with what broke it; one stopped by a stopping
-   * server, or whose lease was lost, stays as it is, for the node that takes it next.
+   * A cancel that came after the work's last checkpoint, up to the end of the run, still cancels
+   * the job if its state allows it (a finished diff under review; not an applied import).
+   */
+  private Future<Void> cancelledAfterLastCheckpoint(K id, Run run) {
+    return run.stopRequested && !stopping && !run.leaseLost
+        ? end(id, table.states().cancelled(), null, null).mapEmpty()
+        : Future.succeededFuture();
+  }
+
+  /**
+   * A stopped run ends its job cancelled, a broken one failed with what broke it; one stopped by a
+   * stopping server, or whose lease was lost, stays as it is, for the node that takes it next.
    */
   private Future<Void> settle(K id, Run run, Throwable failure) {
     if (stopping || run.leaseLost) {
