@@ -3,6 +3,9 @@ package dev.freight.jobs;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,9 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   public static final long STOP_WAIT_S = 30;
 
   private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
+
+  /** How long a cancel that does not wait waits for the node running the job to take it. */
+  private static final long ASK_TIMEOUT_MS = 5_000;
 
   /** What one kind of job supplies. */
   public interface Kind<K, S> {
@@ -127,7 +133,11 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
    * job to whichever node takes it.
    */
   public Future<Void> resume(Map<S, S> resumable, String order) {
-    return takeUnheld(resumable, order)
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(cancelAddress(lease.node()), this::cancelHere)
+        .completion()
+        .compose(bound -> takeUnheld(resumable, order))
         .onSuccess(
             taken ->
                 watchTimer =
@@ -322,13 +332,87 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
    */
   public Future<Void> cancel(K id, boolean wait) {
     Run run = runs.get(id);
-    if (run == null) {
-      return end(id, table.states().cancelled(), null, null).mapEmpty();
+    if (run != null) {
+      return stop(run, wait);
     }
+    return table
+        .holder(id)
+        .compose(
+            holder ->
+                holder.isEmpty() || holder.get().equals(lease.node())
+                    ? cancelled(id)
+                    : askToCancel(holder.get(), id, wait));
+  }
+
+  private Future<Void> stop(Run run, boolean wait) {
     run.stopRequested = true;
     return wait
         ? run.done.future().timeout(STOP_WAIT_S, TimeUnit.SECONDS).otherwiseEmpty()
         : Future.succeededFuture();
+  }
+
+  /** Ends a job that runs nowhere cancelled, fenced by its status. */
+  private Future<Void> cancelled(K id) {
+    return end(id, table.states().cancelled(), null, null).mapEmpty();
+  }
+
+  /**
+   * Where this kind's runner on {@code node} takes cancels for the jobs it runs: a cluster-wide
+   * address, so that a cancel received by any node reaches the run wherever it is.
+   */
+  private String cancelAddress(String node) {
+    return "jobs.cancel." + table.name() + "." + node;
+  }
+
+  /**
+   * Asks the node holding the job's lease to stop its run. A node that does not run it (any more),
+   * or does not answer (it died: its lease has not expired yet), leaves the job to be ended here.
+   */
+  private Future<Void> askToCancel(String node, K id, boolean wait) {
+    long timeoutMs =
+        wait ? TimeUnit.SECONDS.toMillis(STOP_WAIT_S) + ASK_TIMEOUT_MS : ASK_TIMEOUT_MS;
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            cancelAddress(node),
+            new JsonObject().put("id", String.valueOf(id)).put("wait", wait),
+            new DeliveryOptions().setSendTimeout(timeoutMs))
+        .transform(
+            asked -> {
+              if (asked.succeeded() && asked.result().body().getBoolean("running", false)) {
+                return Future.<Void>succeededFuture();
+              }
+              if (asked.failed()) {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "node "
+                        + node
+                        + " holding "
+                        + describe(id)
+                        + " did not take its cancel ("
+                        + asked.cause().getMessage()
+                        + "): ending it here");
+              }
+              return cancelled(id);
+            });
+  }
+
+  /** A cancel another node received for a job this one holds. */
+  private void cancelHere(Message<JsonObject> message) {
+    K id;
+    try {
+      id = table.id(message.body().getString("id"));
+    } catch (RuntimeException e) {
+      message.fail(400, "bad job id: " + message.body().getString("id"));
+      return;
+    }
+    Run run = runs.get(id);
+    if (run == null) {
+      message.reply(new JsonObject().put("running", false));
+      return;
+    }
+    stop(run, message.body().getBoolean("wait", false))
+        .onComplete(stopped -> message.reply(new JsonObject().put("running", true)));
   }
 
   /** Completes once the job has no run here: a run still cleans up after its last move. */
