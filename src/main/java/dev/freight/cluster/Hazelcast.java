@@ -17,10 +17,17 @@ public final class Hazelcast {
   /** Kept, so that the level set on it is not lost when the logger is collected. */
   private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
+  /**
+   * Warns at every start that CP data structures are unsafe: Freight uses none (PostgreSQL holds
+   * every decision), so the warning would only alarm.
+   */
+  private static final Logger CP_LOG = Logger.getLogger("com.hazelcast.cp.CPSubsystem");
+
   private Hazelcast() {}
 
   public static Config config(FreightConfig.Cluster cluster) {
     HAZELCAST_LOG.setLevel(Level.WARNING);
+    CP_LOG.setLevel(Level.SEVERE);
     Config config = ConfigUtil.loadConfig();
     config.setClusterName("freight");
     config.setProperty("hazelcast.logging.type", "jdk");

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * runs its work (which checks {@link Run#checkpoint()} between batches), settles it when the work
  * ends (cancelled, failed, or left as it is when the server stops), takes cancels, and resumes at
  * start the jobs a stopped server left. A kind supplies only its {@link Kind work} and its state
- * table. The verticle owns the runner, so a cancel reaches the run as a message to that verticle.
+ * table. The verticle owns the runner, so a cancel reaches the run as a message to that verticle;
+ * in a cluster, a cancel for a job another node holds is passed to that node's runner.
  */
 public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   /** How long a cancel that waits for its run, or a stopping server, waits at most. */
@@ -327,8 +328,9 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
 
   /**
    * Cancels the job: a run is told to stop and, with {@code wait}, waited for (at most {@value
-   * #STOP_WAIT_S} s); a job with nothing running is cancelled at once. The caller has checked that
-   * the job may be cancelled; completes with whether it was, or a run is stopping.
+   * #STOP_WAIT_S} s), here or on the node whose lease on the job is alive; a job with nothing
+   * running, or whose node does not answer, is cancelled in PostgreSQL at once. The caller has
+   * checked that the job may be cancelled; completes with whether it was, or a run is stopping.
    */
   public Future<Void> cancel(K id, boolean wait) {
     Run run = runs.get(id);
