@@ -237,5 +237,44 @@ class ClusterIT {
     List<Integer> statuses =
         posts.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).sorted().toList();
     assertThat(statuses).containsExactly(200, 409, 409);
+    long taken =
+        posts.stream()
+            .map(CompletableFuture::join)
+            .filter(response -> response.statusCode() == 200)
+            .findFirst()
+            .orElseThrow()
+            .bodyAsJsonObject()
+            .getLong("id");
+    HttpResponse<Buffer> cancelled =
+        nodes
+            .get(2)
+            .patch(
+                IMPORTS + taken + "/",
+                new JsonObject().put("status", "cancel").put("wait_for_task", true));
+    assertThat(cancelled.bodyAsJsonObject().getString("status")).isEqualTo("cancel");
+  }
+
+  @Test
+  @Order(6)
+  void aCancelOfAJobWhoseNodeDiedEndsItInPostgres() {
+    Client doomed = nodes.get(0);
+    long id = upload(doomed, csv(BIG_ROWS, "D")).bodyAsJsonObject().getLong("id");
+    String job = IMPORTS + id + "/";
+    String doomedId = nodeId(doomed);
+    nodes.get(1).awaitStatus(job, "generating_diff");
+    servers.get(0).process.destroyForcibly(); // kill -9: its lease is still alive
+    assertThat(importRow(id).getString("lease_owner")).isEqualTo(doomedId);
+
+    long started = System.nanoTime();
+    HttpResponse<Buffer> cancelled =
+        nodes
+            .get(1)
+            .patch(job, new JsonObject().put("status", "cancel").put("wait_for_task", true));
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(cancelled.statusCode()).as(cancelled.bodyAsString()).isEqualTo(200);
+    assertThat(cancelled.bodyAsJsonObject().getString("status")).isEqualTo("cancel");
+    assertThat(tookMs).as("answered without waiting for the dead node").isLessThan(10_000);
+    assertThat(nodes.get(2).get(job).bodyAsJsonObject().getString("status")).isEqualTo("cancel");
+    nodes.get(2).await("/health", "2 members", json -> json.getInteger("members") == 2);
   }
 }

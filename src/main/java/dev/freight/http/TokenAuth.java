@@ -47,10 +47,11 @@ final class TokenAuth implements AuthenticationProvider {
     if (remembered != null) {
       return Future.succeededFuture(User.create(remembered));
     }
+    long generation = known.generation();
     return Api.ask(bus, UserRequests.AUTHENTICATE, new UserRequests.Token(token), TIMEOUT_MS)
         .map(
             user -> {
-              known.put(key, user);
+              known.put(key, user, generation);
               return User.create(user);
             });
   }

@@ -367,21 +367,21 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   }
 
   /**
-   * Asks the node holding the job's lease to stop its run. A node that does not run it (any more),
-   * or does not answer (it died: its lease has not expired yet), leaves the job to be ended here.
+   * Asks the node holding the job's lease to stop its run: first told (it answers at once, or is
+   * taken for dead after {@value #ASK_TIMEOUT_MS} ms), then, with {@code wait}, asked again to
+   * answer once the run has stopped. A node that does not run the job (any more), or does not
+   * answer (it died: its lease has not expired yet), leaves the job to be ended here.
    */
   private Future<Void> askToCancel(String node, K id, boolean wait) {
-    long timeoutMs =
-        wait ? TimeUnit.SECONDS.toMillis(STOP_WAIT_S) + ASK_TIMEOUT_MS : ASK_TIMEOUT_MS;
-    return vertx
-        .eventBus()
-        .<JsonObject>request(
-            cancelAddress(node),
-            new JsonObject().put("id", String.valueOf(id)).put("wait", wait),
-            new DeliveryOptions().setSendTimeout(timeoutMs))
+    return ask(node, id, false, ASK_TIMEOUT_MS)
+        .compose(
+            running ->
+                running && wait
+                    ? ask(node, id, true, TimeUnit.SECONDS.toMillis(STOP_WAIT_S) + ASK_TIMEOUT_MS)
+                    : Future.succeededFuture(running))
         .transform(
             asked -> {
-              if (asked.succeeded() && asked.result().body().getBoolean("running", false)) {
+              if (asked.succeeded() && asked.result()) {
                 return Future.<Void>succeededFuture();
               }
               if (asked.failed()) {
@@ -395,8 +395,21 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                         + asked.cause().getMessage()
                         + "): ending it here");
               }
+              // A run that stopped meanwhile has ended the job already; this move then changes
+              // nothing.
               return cancelled(id);
             });
+  }
+
+  /** Sends the cancel to {@code node}; completes with whether the job was running there. */
+  private Future<Boolean> ask(String node, K id, boolean wait, long timeoutMs) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            cancelAddress(node),
+            new JsonObject().put("id", String.valueOf(id)).put("wait", wait),
+            new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(reply -> reply.body().getBoolean("running", false));
   }
 
   /** A cancel another node received for a job this one holds. */

@@ -3,6 +3,7 @@ package dev.freight.users;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The users that tokens authenticated as, remembered for a few seconds, so that clients polling a
@@ -18,6 +19,14 @@ public final class KnownTokens {
 
   private final Map<String, Known> known = new ConcurrentHashMap<>();
 
+  /** Raised by every forget, so that an answer looked up meanwhile is not remembered. */
+  private final AtomicLong forgets = new AtomicLong();
+
+  /** Taken before a token is looked up, and given back to {@link #put}. */
+  public long generation() {
+    return forgets.get();
+  }
+
   /** The user the token with this hash authenticated as a moment ago, or null. */
   public JsonObject get(String hash) {
     Known remembered = known.get(hash);
@@ -26,15 +35,28 @@ public final class KnownTokens {
         : null;
   }
 
-  public void put(String hash, JsonObject user) {
+  /**
+   * Remembers the user a token authenticated as, unless some token was forgotten since {@code
+   * generation}: the lookup may have read a token that has just changed.
+   */
+  public void put(String hash, JsonObject user, long generation) {
+    if (forgets.get() != generation) {
+      return;
+    }
     if (known.size() >= MAX_REMEMBERED) {
       known.clear();
     }
-    known.put(hash, new Known(user, System.currentTimeMillis() + REMEMBER_MS));
+    Known entry = new Known(user, System.currentTimeMillis() + REMEMBER_MS);
+    known.put(hash, entry);
+    // A forget that ran between the check and the put may have missed this entry: take it back.
+    if (forgets.get() != generation) {
+      known.remove(hash, entry);
+    }
   }
 
   /** Forgets the tokens of a user whose token changed. */
   public void forget(int userId) {
+    forgets.incrementAndGet();
     known.values().removeIf(entry -> entry.user().getInteger("id") == userId);
   }
 }
