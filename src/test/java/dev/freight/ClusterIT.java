@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three packaged jars clustered on 127.0.0.1 over one PostgreSQL database: each sees the others, a
  * request may go to any node whatever node runs the job, a cancel reaches the run wherever it is, a
- * rotated token is refused everywhere at once, and PostgreSQL keeps one import active.
+ * rotated token is refused everywhere at once, PostgreSQL keeps one import active, and a cancel of
+ * a job whose node died ends it without waiting for that node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
