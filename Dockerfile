@@ -18,5 +18,7 @@ COPY --from=build /src/target/freight.jar /opt/freight/freight.jar
 ENV FREIGHT_HTTP_HOST=0.0.0.0 \
     FREIGHT_HTTP_PORT=8080 \
     FREIGHT_DATA_DIR=/var/lib/freight/data
-EXPOSE 8080
+# 5701 and 5702: Hazelcast and the event bus, when FREIGHT_CLUSTER_MEMBERS makes the node one of a
+# cluster (set FREIGHT_CLUSTER_HOST to the address the other nodes reach it at).
+EXPOSE 8080 5701 5702
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/freight/freight.jar"]

@@ -1,6 +1,8 @@
 package dev.freight;
 
 import dev.freight.bus.ChunkStreams;
+import dev.freight.cluster.Hazelcast;
+import dev.freight.cluster.Node;
 import dev.freight.config.ConfigException;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
@@ -13,11 +15,13 @@ import dev.freight.jobs.Worker;
 import dev.freight.library.LibraryVerticle;
 import dev.freight.libraryexports.LibraryExportVerticle;
 import dev.freight.listexports.ListExportVerticle;
+import dev.freight.users.KnownTokens;
 import dev.freight.users.UsersVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.nio.file.Path;
@@ -42,6 +46,7 @@ public final class Freight {
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedPostgres embedded;
   private Vertx vertx;
+  private Node node;
   private Pool pool;
   private Worker worker;
   private ApiVerticle api;
@@ -78,7 +83,7 @@ public final class Freight {
                   + embedded.port()
                   + "/postgres");
     }
-    vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(16));
+    startVertx(config.cluster());
     pool = Database.pool(vertx, effective.db().url(), effective.db().poolSize());
     String where = describe(effective.db().url());
     await(
@@ -95,10 +100,11 @@ public final class Freight {
     worker = new Worker(vertx, WORKER_THREADS);
     ChunkStreams streams = new ChunkStreams();
     await(streams.bind(vertx));
-    deploy(new UsersVerticle(pool, effective.admin()));
+    KnownTokens knownTokens = new KnownTokens();
+    deploy(new UsersVerticle(pool, effective.admin(), node, knownTokens));
     deploy(new LibraryVerticle(pool));
     Path spool = config.dataDir().resolve("spool");
-    Lease lease = Lease.forNewNode(effective.jobs().leaseSeconds());
+    Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
     deploy(new ImportVerticle(pool, worker, streams, spool, lease));
     deploy(new LibraryExportVerticle(pool, worker, streams, spool, lease, config.exports()));
     deploy(new ListExportVerticle(pool, worker, streams, effective.exportsV1(), spool, lease));
@@ -111,7 +117,8 @@ public final class Freight {
                 .deployVerticle(
                     () -> {
                       ApiVerticle api =
-                          new ApiVerticle(http, config.dataDir().resolve("uploads"), pool);
+                          new ApiVerticle(
+                              http, config.dataDir().resolve("uploads"), pool, node, knownTokens);
                       apis.add(api);
                       return api;
                     },
@@ -142,6 +149,48 @@ public final class Freight {
             + effective.dataDir());
   }
 
+  /**
+   * A plain Vert.x for a single node; for a cluster, one joined to the other members (Hazelcast on
+   * cluster.port, the event bus on the next port), this node known by its cluster id.
+   */
+  private void startVertx(FreightConfig.Cluster cluster) {
+    VertxOptions options = new VertxOptions().setWorkerPoolSize(16);
+    if (!cluster.clustered()) {
+      vertx = Vertx.vertx(options);
+      node = Node.single();
+      return;
+    }
+    options
+        .getEventBusOptions()
+        .setHost(cluster.host())
+        .setPort(cluster.eventBusPort())
+        .setClusterPublicHost(cluster.host())
+        .setClusterPublicPort(cluster.eventBusPort());
+    HazelcastClusterManager manager = new HazelcastClusterManager(Hazelcast.config(cluster));
+    vertx =
+        await(
+            Vertx.builder()
+                .with(options)
+                .withClusterManager(manager)
+                .buildClustered()
+                .recover(
+                    failure ->
+                        Future.failedFuture(
+                            new ConfigException(
+                                "cannot join the cluster at "
+                                    + cluster.host()
+                                    + ":"
+                                    + cluster.port()
+                                    + " (event bus on port "
+                                    + cluster.eventBusPort()
+                                    + "): "
+                                    + failure.getMessage()))));
+    node = Node.clustered(manager.getNodeId(), manager::getNodes);
+    LOG.log(
+        System.Logger.Level.INFO,
+        "joined the cluster as node " + node.id() + " (" + node.members().size() + " member(s))");
+  }
+
   private void deploy(io.vertx.core.Deployable verticle) {
     deployments.push(await(vertx.deployVerticle(verticle)));
   }
@@ -158,6 +207,11 @@ public final class Freight {
   private static String describe(String url) {
     URI uri = URI.create(url);
     return uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort()) + uri.getPath();
+  }
+
+  /** This node: its id, whether it is clustered, the cluster's members. */
+  public Node node() {
+    return node;
   }
 
   public int port() {

@@ -107,6 +107,10 @@ public final class Client {
     return new Client(port, created.bodyAsJsonObject().getString("token"));
   }
 
+  public String token() {
+    return token;
+  }
+
   public Client withToken(String other) {
     return new Client(port, other);
   }

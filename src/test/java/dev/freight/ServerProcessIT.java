@@ -34,6 +34,10 @@ class ServerProcessIT {
     assertThat(
             failedStart(Map.of(), "--config", data.resolve("nope.yaml").toString()).output.get(0))
         .contains("cannot read config file");
+    assertThat(failedStart(Map.of("FREIGHT_CLUSTER_MEMBERS", "127.0.0.1:5701")).output.get(0))
+        .isEqualTo(
+            "freight: cluster.members is set (from FREIGHT_CLUSTER_MEMBERS) but db.url is empty:"
+                + " the nodes of a cluster share one PostgreSQL, set FREIGHT_DB_URL");
     Path unknown = Files.writeString(data.resolve("unknown.yaml"), "colour: blue\n");
     assertThat(failedStart(Map.of(), "--config", unknown.toString()).output.get(0))
         .endsWith("unknown key 'colour'");

@@ -23,6 +23,14 @@ public final class ChunkStreams {
 
   private static final long IDLE_MS = 120_000;
 
+  /**
+   * How requests to {@link #NEXT} and {@link #CLOSE} are sent: a stream lives on the node that
+   * opened it, which is the node whose HTTP side pulls it.
+   */
+  public static DeliveryOptions local() {
+    return new DeliveryOptions().setLocalOnly(true);
+  }
+
   private static final class Open {
     final ChunkSource source;
     volatile long lastUsed = System.currentTimeMillis();
@@ -50,10 +58,10 @@ public final class ChunkStreams {
                   });
         });
     return Future.all(
-            vertx.eventBus().<String>consumer(NEXT, this::next).completion(),
+            vertx.eventBus().<String>localConsumer(NEXT, this::next).completion(),
             vertx
                 .eventBus()
-                .<String>consumer(
+                .<String>localConsumer(
                     CLOSE,
                     message -> {
                       close(message.body());

@@ -15,13 +15,17 @@ public final class Endpoints {
 
   private Endpoints() {}
 
-  /** Answers requests to {@code address}: each is read, handled and its reply written as JSON. */
+  /**
+   * Answers requests to {@code address}: each is read, handled and its reply written as JSON. Only
+   * requests sent on this node reach it: they name local files (uploads) and local streams, so in a
+   * cluster a request stays on the node that received it.
+   */
   public static <Q, R> Future<Void> bind(
       Vertx vertx, Address<Q, R> address, Function<Q, Future<R>> handler) {
     MessageConsumer<JsonObject> consumer =
         vertx
             .eventBus()
-            .consumer(
+            .localConsumer(
                 address.name(),
                 message -> {
                   Future<R> reply;

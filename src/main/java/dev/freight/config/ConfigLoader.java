@@ -7,7 +7,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -113,6 +115,18 @@ public final class ConfigLoader {
   }
 
   private FreightConfig build() {
+    FreightConfig.Cluster cluster =
+        new FreightConfig.Cluster(
+            members(), nonEmpty("cluster.host"), (int) number("cluster.port", 1, 65_534));
+    String url = dbUrl();
+    if (cluster.clustered() && url.isEmpty()) {
+      Setting members = settings.get("cluster.members");
+      throw new ConfigException(
+          "cluster.members is set (from "
+              + members.source()
+              + ") but db.url is empty: the nodes of a cluster share one PostgreSQL, set"
+              + " FREIGHT_DB_URL");
+    }
     return new FreightConfig(
         new FreightConfig.Http(
             text("http.host"),
@@ -121,7 +135,7 @@ public final class ConfigLoader {
             number("http.max_upload_bytes", 1, Long.MAX_VALUE)),
         Path.of(nonEmpty("data_dir")).toAbsolutePath().normalize(),
         new FreightConfig.Db(
-            dbUrl(), (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
+            url, (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
         new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")),
         new FreightConfig.Exports(
             number("exports.retention_hours", 0, 100_000),
@@ -129,7 +143,8 @@ public final class ConfigLoader {
         new FreightConfig.ExportsV1(
             (int) number("exports_v1.page_size", 1, 1_000_000),
             number("exports_v1.part_pause_ms", 0, 60_000)),
-        new FreightConfig.Jobs(number("jobs.lease_seconds", 2, 3_600)));
+        new FreightConfig.Jobs(number("jobs.lease_seconds", 2, 3_600)),
+        cluster);
   }
 
   private String text(String key) {
@@ -155,6 +170,33 @@ public final class ConfigLoader {
       throw invalid(key, "must be between " + min + " and " + max);
     }
     return value;
+  }
+
+  /** host:port, comma-separated; empty for none. */
+  private List<String> members() {
+    String value = text("cluster.members");
+    if (value.isEmpty()) {
+      return List.of();
+    }
+    List<String> members = new ArrayList<>();
+    for (String member : value.split(",")) {
+      String trimmed = member.trim();
+      int colon = trimmed.lastIndexOf(':');
+      boolean valid = colon > 0;
+      if (valid) {
+        try {
+          int port = Integer.parseInt(trimmed.substring(colon + 1));
+          valid = port >= 1 && port <= 65_535;
+        } catch (NumberFormatException e) {
+          valid = false;
+        }
+      }
+      if (!valid) {
+        throw invalid("cluster.members", "must be comma-separated host:port pairs");
+      }
+      members.add(trimmed);
+    }
+    return members;
   }
 
   private String dbUrl() {

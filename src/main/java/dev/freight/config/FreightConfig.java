@@ -1,12 +1,20 @@
 package dev.freight.config;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The whole configuration, read and validated once at start-up; nothing else reads the environment.
  */
 public record FreightConfig(
-    Http http, Path dataDir, Db db, Admin admin, Exports exports, ExportsV1 exportsV1, Jobs jobs) {
+    Http http,
+    Path dataDir,
+    Db db,
+    Admin admin,
+    Exports exports,
+    ExportsV1 exportsV1,
+    Jobs jobs,
+    Cluster cluster) {
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
@@ -35,6 +43,25 @@ public record FreightConfig(
   /** How long a node's claim on a running job lasts without renewal. */
   public record Jobs(long leaseSeconds) {}
 
+  /**
+   * The nodes of a cluster: every Hazelcast member as host:port; empty for a single node. This
+   * node's member listens on {@code host:port}, its event bus on {@code host:port + 1}.
+   */
+  public record Cluster(List<String> members, String host, int port) {
+    public Cluster {
+      members = List.copyOf(members);
+    }
+
+    public boolean clustered() {
+      return !members.isEmpty();
+    }
+
+    /** The event bus's own port, next to Hazelcast's. */
+    public int eventBusPort() {
+      return port + 1;
+    }
+  }
+
   public FreightConfig withDbUrl(String url) {
     return new FreightConfig(
         http,
@@ -43,6 +70,7 @@ public record FreightConfig(
         admin,
         exports,
         exportsV1,
-        jobs);
+        jobs,
+        cluster);
   }
 }

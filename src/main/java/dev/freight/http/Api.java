@@ -100,7 +100,8 @@ final class Api {
     return bus.<JsonObject>request(
             address.name(),
             address.request().write().apply(request),
-            new DeliveryOptions().setSendTimeout(timeoutMs))
+            // Answered on this node: requests name its local files and streams.
+            new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(true))
         .map(reply -> address.reply().read().apply(reply.body()));
   }
 
@@ -210,13 +211,14 @@ final class Api {
                 response.setChunked(true);
               }
               EventBus bus = ctx.vertx().eventBus();
-              response.closeHandler(closed -> bus.request(ChunkStreams.CLOSE, meta.stream()));
+              response.closeHandler(
+                  closed -> bus.request(ChunkStreams.CLOSE, meta.stream(), ChunkStreams.local()));
               pull(bus, meta.stream(), response);
             });
   }
 
   private static void pull(EventBus bus, String id, HttpServerResponse response) {
-    bus.<Buffer>request(ChunkStreams.NEXT, id)
+    bus.<Buffer>request(ChunkStreams.NEXT, id, ChunkStreams.local())
         .onComplete(
             reply -> {
               if (reply.failed()) {

@@ -1,7 +1,9 @@
 package dev.freight.http;
 
+import dev.freight.cluster.Node;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
+import dev.freight.users.KnownTokens;
 import dev.freight.users.UserRequests;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -45,13 +47,21 @@ public final class ApiVerticle extends VerticleBase {
   private final FreightConfig.Http config;
   private final Path uploads;
   private final Pool pool;
+  private final Node node;
+  private final KnownTokens knownTokens;
   private HttpServer server;
 
-  /** {@code uploads}: where multipart uploads are spooled while they arrive. */
-  public ApiVerticle(FreightConfig.Http config, Path uploads, Pool pool) {
+  /**
+   * {@code uploads}: where multipart uploads are spooled while they arrive; {@code knownTokens}:
+   * the node's, shared by its HTTP verticles.
+   */
+  public ApiVerticle(
+      FreightConfig.Http config, Path uploads, Pool pool, Node node, KnownTokens knownTokens) {
     this.config = config;
     this.uploads = uploads;
     this.pool = pool;
+    this.node = node;
+    this.knownTokens = knownTokens;
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -93,10 +103,11 @@ public final class ApiVerticle extends VerticleBase {
                         new HttpException(415, "This endpoint takes application/json."))
                     : jsonOnly.extractValidatableRequest(ctx, operation));
     builder.rootHandler(this::readJsonBody);
-    TokenAuth auth = new TokenAuth(vertx.eventBus());
+    TokenAuth auth = new TokenAuth(vertx.eventBus(), knownTokens);
     vertx
         .eventBus()
-        .<Integer>consumer(UserRequests.TOKEN_CHANGED, changed -> auth.forget(changed.body()));
+        .<Integer>consumer(
+            UserRequests.TOKEN_CHANGED, changed -> knownTokens.forget(changed.body()));
     builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(auth));
 
     builder.getRoute("getHealth").addHandler(this::health);
@@ -149,9 +160,23 @@ public final class ApiVerticle extends VerticleBase {
 
   private void health(RoutingContext ctx) {
     Database.ping(pool, HEALTH_TIMEOUT_MS)
-        .onSuccess(up -> Api.json(ctx, 200, new JsonObject().put("status", "UP").put("db", "UP")))
+        .onSuccess(up -> Api.json(ctx, 200, nodeHealth().put("status", "UP").put("db", "UP")))
         .onFailure(
-            down -> Api.json(ctx, 503, new JsonObject().put("status", "DOWN").put("db", "DOWN")));
+            down -> Api.json(ctx, 503, nodeHealth().put("status", "DOWN").put("db", "DOWN")));
+  }
+
+  /** This node's id, whether it is clustered, and how many members its cluster has (1 alone). */
+  private JsonObject nodeHealth() {
+    int members;
+    try {
+      members = node.members().size();
+    } catch (RuntimeException e) {
+      members = 0; // the cluster manager is stopping
+    }
+    return new JsonObject()
+        .put("node", node.id())
+        .put("clustered", node.clustered())
+        .put("members", members);
   }
 
   /** The one place where failures become HTTP answers. */

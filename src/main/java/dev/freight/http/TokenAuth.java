@@ -1,5 +1,6 @@
 package dev.freight.http;
 
+import dev.freight.users.KnownTokens;
 import dev.freight.users.Tokens;
 import dev.freight.users.UserRequests;
 import io.vertx.core.Future;
@@ -11,34 +12,22 @@ import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves {@code Authorization: Token <key>} to a user by asking the users verticle. Answers are
- * remembered for a few seconds, so that clients polling a job do not cost a database query each for
- * their token; a rotated token is forgotten at once ({@link UserRequests#TOKEN_CHANGED}).
+ * remembered for a few seconds in the node's {@link KnownTokens}; a rotated token is forgotten on
+ * every node before the rotation answers.
  */
 final class TokenAuth implements AuthenticationProvider {
   private static final String SCHEME = "Token ";
   private static final long TIMEOUT_MS = 10_000;
-  private static final long REMEMBER_MS = 10_000;
-  private static final int MAX_REMEMBERED = 10_000;
-
-  private record Known(JsonObject user, long until) {}
 
   private final EventBus bus;
+  private final KnownTokens known;
 
-  /** By the token's SHA-256, never the token itself. */
-  private final Map<String, Known> known = new ConcurrentHashMap<>();
-
-  TokenAuth(EventBus bus) {
+  TokenAuth(EventBus bus, KnownTokens known) {
     this.bus = bus;
-  }
-
-  /** Forgets the tokens of a user whose token changed. */
-  void forget(int userId) {
-    known.values().removeIf(entry -> entry.user().getInteger("id") == userId);
+    this.known = known;
   }
 
   @Override
@@ -54,18 +43,15 @@ final class TokenAuth implements AuthenticationProvider {
       return Future.failedFuture(new HttpException(401, "Invalid token."));
     }
     String key = HexFormat.of().formatHex(Tokens.hash(token));
-    long now = System.currentTimeMillis();
-    Known remembered = known.get(key);
-    if (remembered != null && remembered.until() > now) {
-      return Future.succeededFuture(User.create(remembered.user()));
+    JsonObject remembered = known.get(key);
+    if (remembered != null) {
+      return Future.succeededFuture(User.create(remembered));
     }
+    long generation = known.generation();
     return Api.ask(bus, UserRequests.AUTHENTICATE, new UserRequests.Token(token), TIMEOUT_MS)
         .map(
             user -> {
-              if (known.size() >= MAX_REMEMBERED) {
-                known.clear();
-              }
-              known.put(key, new Known(user, now + REMEMBER_MS));
+              known.put(key, user, generation);
               return User.create(user);
             });
   }

@@ -7,6 +7,7 @@ import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Lease;
+import dev.freight.jobs.StateChange;
 import dev.freight.jobs.StateMachine;
 import dev.freight.users.UserReference;
 import io.vertx.core.Future;
@@ -41,18 +42,33 @@ final class ImportJobs {
   private final JobTable<Long, ImportStatus> table;
   private final Map<Long, JsonObject> recent = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
+  private final String node;
 
-  ImportJobs(Vertx vertx, Pool pool) {
+  /** {@code node}: this node's id, as it writes it into the leases of the jobs it runs. */
+  ImportJobs(Vertx vertx, Pool pool, String node) {
     this.pool = pool;
+    this.node = node;
     this.table =
         new JobTable<>(
             vertx, pool, "import_jobs", Long.class, ImportStatus.MACHINE, this::forgetKeptAnswers);
+    // Every node's moves, this one's included: a job another node moved is read again.
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            StateChange.ADDRESS,
+            message -> {
+              if (table.name().equals(message.body().getString("kind"))) {
+                forgetKeptAnswers();
+              }
+            });
   }
 
   /**
    * A job as the API shows it. Clients poll jobs hard, so the last answer is kept until the next
-   * change this server makes to any job; an answer read while a change was under way is not kept.
-   * (One server runs the jobs of a database, so no change escapes this.)
+   * change to any job; an answer read while a change was under way is not kept. In a cluster, moves
+   * made by other nodes are heard on {@link StateChange#ADDRESS} and forget kept answers too; a job
+   * another node is running (it holds its lease) changes there at every batch, so its answer is
+   * never kept here and always read from PostgreSQL.
    */
   Future<JsonObject> get(long id) {
     JsonObject kept = recent.get(id);
@@ -67,12 +83,28 @@ final class ImportJobs {
               if (rows.size() == 0) {
                 throw Failure.notFound("No import job with id " + id + ".");
               }
-              JsonObject job = toJson(rows.iterator().next());
-              if (changes.get() == generation) {
+              Row row = rows.iterator().next();
+              JsonObject job = toJson(row);
+              String holder = row.getString("lease_owner");
+              if (changes.get() == generation && keepable(holder, row.getString("status"))) {
                 recent.put(id, job.copy());
               }
               return job;
             });
+  }
+
+  /**
+   * Whether an answer may be kept: this node holds the job, or nobody does and the job is in a
+   * status that only a published move leaves. (A run is resumed by a claim that leaves its status
+   * as it is, unpublished, so an unheld job that was running might be taken by another node
+   * unheard.)
+   */
+  private boolean keepable(String holder, String status) {
+    if (holder != null) {
+      return holder.equals(node);
+    }
+    ImportStatus current = ImportStatus.MACHINE.of(status);
+    return !ImportStatus.MACHINE.from(current).contains(current);
   }
 
   /**

@@ -65,7 +65,7 @@ public final class ImportVerticle extends VerticleBase
   @Override
   public Future<?> start() {
     blobs = new BlobStore(vertx, pool);
-    jobs = new ImportJobs(vertx, pool);
+    jobs = new ImportJobs(vertx, pool, lease.node());
     runner = new JobRunner<>(vertx, jobs.table(), lease, "import", this, null);
     diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
     applyTask = new ApplyTask(pool, jobs);

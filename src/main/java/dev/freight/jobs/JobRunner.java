@@ -3,6 +3,9 @@ package dev.freight.jobs;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +18,17 @@ import java.util.concurrent.TimeUnit;
  * runs its work (which checks {@link Run#checkpoint()} between batches), settles it when the work
  * ends (cancelled, failed, or left as it is when the server stops), takes cancels, and resumes at
  * start the jobs a stopped server left. A kind supplies only its {@link Kind work} and its state
- * table. The verticle owns the runner, so a cancel reaches the run as a message to that verticle.
+ * table. The verticle owns the runner, so a cancel reaches the run as a message to that verticle;
+ * in a cluster, a cancel for a job another node holds is passed to that node's runner.
  */
 public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   /** How long a cancel that waits for its run, or a stopping server, waits at most. */
   public static final long STOP_WAIT_S = 30;
 
   private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
+
+  /** How long a cancel that does not wait waits for the node running the job to take it. */
+  private static final long ASK_TIMEOUT_MS = 5_000;
 
   /** What one kind of job supplies. */
   public interface Kind<K, S> {
@@ -127,7 +134,11 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
    * job to whichever node takes it.
    */
   public Future<Void> resume(Map<S, S> resumable, String order) {
-    return takeUnheld(resumable, order)
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(cancelAddress(lease.node()), this::cancelHere)
+        .completion()
+        .compose(bound -> takeUnheld(resumable, order))
         .onSuccess(
             taken ->
                 watchTimer =
@@ -322,18 +333,106 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
 
   /**
    * Cancels the job: a run is told to stop and, with {@code wait}, waited for (at most {@value
-   * #STOP_WAIT_S} s); a job with nothing running is cancelled at once. The caller has checked that
-   * the job may be cancelled; completes with whether it was, or a run is stopping.
+   * #STOP_WAIT_S} s), here or on the node whose lease on the job is alive; a job with nothing
+   * running, or whose node does not answer, is cancelled in PostgreSQL at once. The caller has
+   * checked that the job may be cancelled; completes with whether it was, or a run is stopping.
    */
   public Future<Void> cancel(K id, boolean wait) {
     Run run = runs.get(id);
-    if (run == null) {
-      return end(id, table.states().cancelled(), null, null).mapEmpty();
+    if (run != null) {
+      return stop(run, wait);
     }
+    return table
+        .holder(id)
+        .compose(
+            holder ->
+                holder.isEmpty() || holder.get().equals(lease.node())
+                    ? cancelled(id)
+                    : askToCancel(holder.get(), id, wait));
+  }
+
+  private Future<Void> stop(Run run, boolean wait) {
     run.stopRequested = true;
     return wait
         ? run.done.future().timeout(STOP_WAIT_S, TimeUnit.SECONDS).otherwiseEmpty()
         : Future.succeededFuture();
+  }
+
+  /** Ends a job that runs nowhere cancelled, fenced by its status. */
+  private Future<Void> cancelled(K id) {
+    return end(id, table.states().cancelled(), null, null).mapEmpty();
+  }
+
+  /**
+   * Where this kind's runner on {@code node} takes cancels for the jobs it runs: a cluster-wide
+   * address, so that a cancel received by any node reaches the run wherever it is.
+   */
+  private String cancelAddress(String node) {
+    return "jobs.cancel." + table.name() + "." + node;
+  }
+
+  /**
+   * Asks the node holding the job's lease to stop its run: first told (it answers at once, or is
+   * taken for dead after {@value #ASK_TIMEOUT_MS} ms), then, with {@code wait}, asked again to
+   * answer once the run has stopped. A node that does not run the job (any more), or does not
+   * answer (it died: its lease has not expired yet), leaves the job to be ended here.
+   */
+  private Future<Void> askToCancel(String node, K id, boolean wait) {
+    return ask(node, id, false, ASK_TIMEOUT_MS)
+        .compose(
+            running ->
+                running && wait
+                    ? ask(node, id, true, TimeUnit.SECONDS.toMillis(STOP_WAIT_S) + ASK_TIMEOUT_MS)
+                    : Future.succeededFuture(running))
+        .transform(
+            asked -> {
+              if (asked.succeeded() && asked.result()) {
+                return Future.<Void>succeededFuture();
+              }
+              if (asked.failed()) {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "node "
+                        + node
+                        + " holding "
+                        + describe(id)
+                        + " did not take its cancel ("
+                        + asked.cause().getMessage()
+                        + "): ending it here");
+              }
+              // A run that stopped meanwhile has ended the job already; this move then changes
+              // nothing.
+              return cancelled(id);
+            });
+  }
+
+  /** Sends the cancel to {@code node}; completes with whether the job was running there. */
+  private Future<Boolean> ask(String node, K id, boolean wait, long timeoutMs) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            cancelAddress(node),
+            new JsonObject().put("id", String.valueOf(id)).put("wait", wait),
+            new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(reply -> reply.body().getBoolean("running", false));
+  }
+
+  /** A cancel another node received for a job this one holds. */
+  private void cancelHere(Message<JsonObject> message) {
+    K id;
+    try {
+      id = table.id(message.body().getString("id"));
+    } catch (RuntimeException e) {
+      message.fail(400, "bad job id: " + message.body().getString("id"));
+      return;
+    }
+    Run run = runs.get(id);
+    if (run == null) {
+      message.reply(new JsonObject().put("running", false));
+      return;
+    }
+    stop(run, message.body().getBoolean("wait", false))
+        .onComplete(stopped -> message.reply(new JsonObject().put("running", true)));
   }
 
   /** Completes once the job has no run here: a run still cleans up after its last move. */

@@ -161,8 +161,38 @@ public final class JobTable<K, S extends Enum<S> & JobStatus> {
             });
   }
 
-  /** Hands the run's lease back: another node may take the job at once. */
+  /** The table's name, as in {@link StateChange#kind()}. */
+  public String name() {
+    return table;
+  }
+
+  /** An id as {@link StateChange#id()} and the event bus carry it. */
+  public K id(String text) {
+    return idType == UUID.class
+        ? idType.cast(UUID.fromString(text))
+        : idType.cast(Long.valueOf(text));
+  }
+
+  /** The node whose lease on the job is alive, if any. */
+  public Future<Optional<String>> holder(K id) {
+    return pool.preparedQuery(
+            "SELECT lease_owner FROM "
+                + table
+                + " WHERE id = $1 AND lease_owner IS NOT NULL AND lease_expires >= now()")
+        .execute(Tuple.of(id))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.ofNullable(rows.iterator().next().getString(0)));
+  }
+
+  /**
+   * Hands the run's lease back: another node may take the job at once (so answers kept of it are
+   * forgotten).
+   */
   public Future<Void> release(K id, long runToken) {
+    changing.run();
     return pool.preparedQuery(
             "UPDATE "
                 + table

@@ -1,25 +1,73 @@
 package dev.freight.users;
 
 import dev.freight.bus.Endpoints;
+import dev.freight.cluster.Node;
 import dev.freight.config.FreightConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.sqlclient.Pool;
 
 /** Owns users and tokens; answers the requests of {@link UserRequests}. */
 public final class UsersVerticle extends VerticleBase {
 
+  /** How long a rotation waits for another node to forget the old token; a dead node is not. */
+  private static final long FORGET_TIMEOUT_MS = 2_000;
+
   private final UserStore store;
   private final FreightConfig.Admin admin;
+  private final Node node;
+  private final KnownTokens knownTokens;
 
-  public UsersVerticle(Pool pool, FreightConfig.Admin admin) {
+  /** {@code knownTokens}: the tokens this node's HTTP verticles remember. */
+  public UsersVerticle(Pool pool, FreightConfig.Admin admin, Node node, KnownTokens knownTokens) {
     this.store = new UserStore(pool);
     this.admin = admin;
+    this.node = node;
+    this.knownTokens = knownTokens;
+  }
+
+  /** Where a node is told to forget a user's tokens, and answers once it has. */
+  private static String forgetAddress(String node) {
+    return "users.forget-tokens." + node;
+  }
+
+  /**
+   * A user's token changed: every node forgets what it remembered of the user's tokens before the
+   * rotation answers (each is asked and answers once it has; one that does not answer in time is
+   * taken for dead), and the change is published on {@link UserRequests#TOKEN_CHANGED}.
+   */
+  private Future<Void> tokenChanged(int userId) {
+    knownTokens.forget(userId);
+    vertx.eventBus().publish(UserRequests.TOKEN_CHANGED, userId);
+    return Future.join(
+            node.members().stream()
+                .filter(member -> !member.equals(node.id()))
+                .map(
+                    member ->
+                        vertx
+                            .eventBus()
+                            .request(
+                                forgetAddress(member),
+                                userId,
+                                new DeliveryOptions().setSendTimeout(FORGET_TIMEOUT_MS)))
+                .toList())
+        .otherwiseEmpty()
+        .mapEmpty();
   }
 
   @Override
   public Future<?> start() {
-    return ensureAdmin()
+    return vertx
+        .eventBus()
+        .<Integer>consumer(
+            forgetAddress(node.id()),
+            message -> {
+              knownTokens.forget(message.body());
+              message.reply(null);
+            })
+        .completion()
+        .compose(bound -> ensureAdmin())
         .compose(
             done ->
                 Future.all(
@@ -42,11 +90,8 @@ public final class UsersVerticle extends VerticleBase {
                         req ->
                             store
                                 .rotateToken(req.id())
-                                .onSuccess(
-                                    rotated ->
-                                        vertx
-                                            .eventBus()
-                                            .publish(UserRequests.TOKEN_CHANGED, req.id())))));
+                                .compose(
+                                    rotated -> tokenChanged(req.id()).map(forgotten -> rotated)))));
   }
 
   private Future<Void> ensureAdmin() {

@@ -25,6 +25,10 @@ class ConfigLoaderTest {
     assertThat(config.admin().token()).isEmpty();
     assertThat(config.exportsV1().pageSize()).isEqualTo(10_000);
     assertThat(config.exportsV1().partPauseMs()).isZero();
+    assertThat(config.cluster().clustered()).isFalse();
+    assertThat(config.cluster().host()).isEqualTo("127.0.0.1");
+    assertThat(config.cluster().port()).isEqualTo(5701);
+    assertThat(config.cluster().eventBusPort()).isEqualTo(5702);
   }
 
   @Test
@@ -86,5 +90,38 @@ class ConfigLoaderTest {
                     Optional.empty(), Map.of("FREIGHT_DB_URL", "mysql://u:secret@h/db")))
         .hasMessage(
             "db.url = (hidden) (from FREIGHT_DB_URL) must look like postgresql://user:pass@host:port/db");
+  }
+
+  @Test
+  void clusterMembersAreReadAndNeedASharedDatabase() {
+    FreightConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(
+                "FREIGHT_CLUSTER_MEMBERS",
+                " 10.0.0.1:5701, 10.0.0.2:5701",
+                "FREIGHT_DB_URL",
+                "postgresql://u:p@db/freight"));
+    assertThat(config.cluster().clustered()).isTrue();
+    assertThat(config.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(), Map.of("FREIGHT_CLUSTER_MEMBERS", "10.0.0.1:5701")))
+        .hasMessage(
+            "cluster.members is set (from FREIGHT_CLUSTER_MEMBERS) but db.url is empty: the nodes"
+                + " of a cluster share one PostgreSQL, set FREIGHT_DB_URL");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of(
+                        "FREIGHT_CLUSTER_MEMBERS",
+                        "10.0.0.1",
+                        "FREIGHT_DB_URL",
+                        "postgresql://u:p@db/freight")))
+        .hasMessage(
+            "cluster.members = '10.0.0.1' (from FREIGHT_CLUSTER_MEMBERS) must be comma-separated"
+                + " host:port pairs");
   }
 }

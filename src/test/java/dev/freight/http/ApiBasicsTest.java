@@ -22,8 +22,17 @@ class ApiBasicsTest extends ServerTest {
   void healthNeedsNoTokenAndReportsTheDatabase() {
     HttpResponse<Buffer> health = server.client(null).get("/health");
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.bodyAsJsonObject())
-        .isEqualTo(new JsonObject().put("status", "UP").put("db", "UP"));
+    JsonObject body = health.bodyAsJsonObject();
+    assertThat(body.getString("node")).isNotBlank();
+    body.remove("node");
+    // A single node: no cluster, itself the only member.
+    assertThat(body)
+        .isEqualTo(
+            new JsonObject()
+                .put("status", "UP")
+                .put("db", "UP")
+                .put("clustered", false)
+                .put("members", 1));
   }
 
   @Test

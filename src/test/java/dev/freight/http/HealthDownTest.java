@@ -19,8 +19,9 @@ class HealthDownTest {
 
       HttpResponse<Buffer> down = server.client(null).get("/health");
       assertThat(down.statusCode()).isEqualTo(503);
-      assertThat(down.bodyAsJsonObject())
-          .isEqualTo(new JsonObject().put("status", "DOWN").put("db", "DOWN"));
+      JsonObject body = down.bodyAsJsonObject();
+      assertThat(body.getString("status")).isEqualTo("DOWN");
+      assertThat(body.getString("db")).isEqualTo("DOWN");
 
       TestServer.sql("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
       assertThat(server.client(null).get("/health").statusCode()).isEqualTo(200);
