@@ -107,7 +107,15 @@ public final class Freight {
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
     deploy(new ImportVerticle(pool, worker, streams, spool, lease));
     deploy(new LibraryExportVerticle(pool, worker, streams, spool, lease, config.exports()));
-    deploy(new ListExportVerticle(pool, worker, streams, effective.exportsV1(), spool, lease));
+    deploy(
+        new ListExportVerticle(
+            pool,
+            worker,
+            streams,
+            effective.exportsV1(),
+            spool,
+            lease,
+            effective.exports().maxRunning()));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();

@@ -11,9 +11,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Three packaged jars clustered on 127.0.0.1 over one PostgreSQL database: each sees the others, a
@@ -60,18 +64,37 @@ class ClusterIT {
         ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
     // One after the other: each joins the members already up.
     for (int port : ports) {
-      Map<String, String> env = new HashMap<>();
-      env.put("FREIGHT_DATA_DIR", TestServer.tempDir().toString());
-      env.put("FREIGHT_HTTP_PORT", "0");
-      env.put("FREIGHT_HTTP_HOST", "127.0.0.1");
+      // The variables deploy/compose.yaml gives its nodes, with this machine's addresses and ports.
+      Map<String, String> env = new HashMap<>(composeEnvironment());
+      assertThat(env)
+          .containsOnlyKeys(
+              "FREIGHT_DB_URL",
+              "FREIGHT_ADMIN_TOKEN",
+              "FREIGHT_CLUSTER_MEMBERS",
+              "FREIGHT_CLUSTER_PORT",
+              "FREIGHT_JOBS_LEASE_SECONDS");
       env.put("FREIGHT_DB_URL", TestServer.url(database));
       env.put("FREIGHT_ADMIN_TOKEN", TOKEN);
       env.put("FREIGHT_CLUSTER_MEMBERS", members);
       env.put("FREIGHT_CLUSTER_HOST", "127.0.0.1");
       env.put("FREIGHT_CLUSTER_PORT", String.valueOf(port));
+      // What the image's Dockerfile sets, made local.
+      env.put("FREIGHT_DATA_DIR", TestServer.tempDir().toString());
+      env.put("FREIGHT_HTTP_PORT", "0");
+      env.put("FREIGHT_HTTP_HOST", "127.0.0.1");
       JarServer server = new JarServer(List.of("-Xmx256m"), env);
       servers.add(server);
       nodes.add(server.client(TOKEN));
+    }
+  }
+
+  /** The environment every node of deploy/compose.yaml gets (its x-freight anchor). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> composeEnvironment() throws IOException {
+    try (Reader compose = Files.newBufferedReader(Path.of("deploy/compose.yaml"))) {
+      Map<String, Object> file = new Yaml().load(compose);
+      Map<String, Object> node = (Map<String, Object>) file.get("x-freight");
+      return (Map<String, String>) node.get("environment");
     }
   }
 

@@ -10,8 +10,9 @@ import java.util.logging.Logger;
 
 /**
  * The Hazelcast configuration of a cluster node, built from {@link FreightConfig.Cluster} alone:
- * members found over TCP-IP at the listed addresses (no multicast, no auto-detection), this member
- * on a fixed port, quiet logging. The maps Vert.x needs come from vertx-hazelcast's own defaults.
+ * members found over TCP-IP at the listed addresses, or through the DNS records of a Kubernetes
+ * headless Service (no multicast, no auto-detection), this member on a fixed port, quiet logging.
+ * The maps Vert.x needs come from vertx-hazelcast's own defaults.
  */
 public final class Hazelcast {
   /** Kept, so that the level set on it is not lost when the logger is collected. */
@@ -46,10 +47,18 @@ public final class Hazelcast {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig()
-        .setEnabled(true)
-        .setConnectionTimeoutSeconds(2)
-        .setMembers(cluster.members());
+    if (cluster.members().isEmpty()) {
+      // Every ready pod behind the headless Service is a member, reached on the same port.
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", cluster.kubernetesService())
+          .setProperty("service-port", String.valueOf(cluster.port()));
+    } else {
+      join.getTcpIpConfig()
+          .setEnabled(true)
+          .setConnectionTimeoutSeconds(2)
+          .setMembers(cluster.members());
+    }
     return config;
   }
 }

@@ -117,13 +117,17 @@ public final class ConfigLoader {
   private FreightConfig build() {
     FreightConfig.Cluster cluster =
         new FreightConfig.Cluster(
-            members(), nonEmpty("cluster.host"), (int) number("cluster.port", 1, 65_534));
+            members(),
+            text("cluster.kubernetes_service"),
+            nonEmpty("cluster.host"),
+            (int) number("cluster.port", 1, 65_534));
     String url = dbUrl();
     if (cluster.clustered() && url.isEmpty()) {
-      Setting members = settings.get("cluster.members");
+      String key = cluster.members().isEmpty() ? "cluster.kubernetes_service" : "cluster.members";
       throw new ConfigException(
-          "cluster.members is set (from "
-              + members.source()
+          key
+              + " is set (from "
+              + settings.get(key).source()
               + ") but db.url is empty: the nodes of a cluster share one PostgreSQL, set"
               + " FREIGHT_DB_URL");
     }
@@ -139,7 +143,8 @@ public final class ConfigLoader {
         new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")),
         new FreightConfig.Exports(
             number("exports.retention_hours", 0, 100_000),
-            number("exports.purge_interval_seconds", 1, 86_400)),
+            number("exports.purge_interval_seconds", 1, 86_400),
+            (int) number("exports.max_running", 1, 64)),
         new FreightConfig.ExportsV1(
             (int) number("exports_v1.page_size", 1, 1_000_000),
             number("exports_v1.part_pause_ms", 0, 60_000)),

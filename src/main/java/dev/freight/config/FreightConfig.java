@@ -29,10 +29,10 @@ public record FreightConfig(
   public record Admin(String email, String token) {}
 
   /**
-   * How long export files stay downloadable after their job completes, and how often expired ones
-   * are purged.
+   * How long export files stay downloadable after their job completes, how often expired ones are
+   * purged, and how many exports of each kind run at once on a node.
    */
-  public record Exports(long retentionHours, long purgeIntervalSeconds) {}
+  public record Exports(long retentionHours, long purgeIntervalSeconds, int maxRunning) {}
 
   /**
    * v1 exports: rows per part (each part is a checkpoint), and a pause between parts to spare the
@@ -47,13 +47,14 @@ public record FreightConfig(
    * The nodes of a cluster: every Hazelcast member as host:port; empty for a single node. This
    * node's member listens on {@code host:port}, its event bus on {@code host:port + 1}.
    */
-  public record Cluster(List<String> members, String host, int port) {
+  public record Cluster(List<String> members, String kubernetesService, String host, int port) {
     public Cluster {
       members = List.copyOf(members);
     }
 
+    /** Members are listed, or found through a Kubernetes headless Service. */
     public boolean clustered() {
-      return !members.isEmpty();
+      return !members.isEmpty() || !kubernetesService.isEmpty();
     }
 
     /** The event bus's own port, next to Hazelcast's. */

@@ -92,12 +92,9 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
 
   /**
    * Where waiting jobs are taken from: in {@code waiting}, oldest first by {@code order}, claimed
-   * into {@code running}, at most {@value #MAX_RUNNING} at a time (each run holds a connection for
-   * its cursor and writes on the worker pool; more at once would not be faster).
+   * into {@code running}, at most {@code maxRunning} at a time on this node.
    */
-  public record Queue<S>(S waiting, S running, String order) {
-    public static final int MAX_RUNNING = 2;
-  }
+  public record Queue<S>(S waiting, S running, String order, int maxRunning) {}
 
   /**
    * @param work what a run does, as in "The import stopped unexpectedly"
@@ -231,7 +228,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
       wokenWhileClaiming = true;
       return;
     }
-    if (stopping || queued >= Queue.MAX_RUNNING) {
+    if (stopping || queued >= queue.maxRunning()) {
       return;
     }
     claiming = true;

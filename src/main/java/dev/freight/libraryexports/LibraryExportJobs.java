@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,12 +177,25 @@ final class LibraryExportJobs {
 
   /**
    * Deletes the files of jobs completed more than {@code retentionHours} ago and records when; a
-   * download of them then answers 410. Completes with how many were purged.
+   * download of them then answers 410. Completes with how many were purged. One node purges at a
+   * time: the others find the purge's lock taken and skip their turn.
    */
   Future<Integer> purge(long retentionHours) {
-    return deleteFiles(
-        "purged = now()",
-        new Sql().append("completed <= now() - make_interval(hours => ?)", (int) retentionHours));
+    return pool.withTransaction(
+        conn ->
+            conn.query("SELECT pg_try_advisory_xact_lock(hashtext('freight.export-purge'))")
+                .execute()
+                .compose(
+                    locked ->
+                        locked.iterator().next().getBoolean(0)
+                            ? deleteFiles(
+                                conn,
+                                "purged = now()",
+                                new Sql()
+                                    .append(
+                                        "completed <= now() - make_interval(hours => ?)",
+                                        (int) retentionHours))
+                            : Future.succeededFuture(0)));
   }
 
   /** Records the file the job's run is storing; it counts once the job is success. */
@@ -193,11 +207,16 @@ final class LibraryExportJobs {
 
   /** Deletes what an unsuccessful run of the job stored. */
   Future<Void> dropFile(long id) {
-    return deleteFiles("", new Sql().append("id = ? AND status <> 'success'", id)).mapEmpty();
+    return pool.withTransaction(
+            conn -> deleteFiles(conn, "", new Sql().append("id = ? AND status <> 'success'", id)))
+        .mapEmpty();
   }
 
-  /** Detaches and deletes the files of the jobs matching {@code where}. */
-  private Future<Integer> deleteFiles(String alsoSet, Sql where) {
+  /**
+   * Detaches and deletes, in the caller's transaction, the files of the jobs matching {@code
+   * where}.
+   */
+  private static Future<Integer> deleteFiles(SqlConnection conn, String alsoSet, Sql where) {
     Sql update =
         Sql.of(
                 "UPDATE export_jobs j SET file_id = NULL"
@@ -205,18 +224,16 @@ final class LibraryExportJobs {
             .append(" FROM (SELECT id, file_id FROM export_jobs WHERE file_id IS NOT NULL AND ")
             .append(where)
             .append(" FOR UPDATE) e WHERE j.id = e.id RETURNING e.file_id");
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(update.text())
-                .execute(update.tuple())
-                .compose(
-                    rows -> {
-                      List<Long> files = new ArrayList<>();
-                      rows.forEach(row -> files.add(row.getLong(0)));
-                      return conn.preparedQuery("DELETE FROM stored_files WHERE id = ANY($1)")
-                          .execute(Tuple.of((Object) files.toArray(Long[]::new)))
-                          .map(files.size());
-                    }));
+    return conn.preparedQuery(update.text())
+        .execute(update.tuple())
+        .compose(
+            rows -> {
+              List<Long> files = new ArrayList<>();
+              rows.forEach(row -> files.add(row.getLong(0)));
+              return conn.preparedQuery("DELETE FROM stored_files WHERE id = ANY($1)")
+                  .execute(Tuple.of((Object) files.toArray(Long[]::new)))
+                  .map(files.size());
+            });
   }
 
   static JsonObject toJson(Row row) {

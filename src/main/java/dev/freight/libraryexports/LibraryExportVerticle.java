@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 /**
  * Owns v2 library export jobs: creates them, takes cancel and retry, opens downloads ({@link
  * LibraryExportRequests}), and purges files past the retention window. Its {@link JobRunner} runs
- * them, at most {@value JobRunner.Queue#MAX_RUNNING} at a time while the others wait as pending,
+ * them, at most {@code exports.max_running} at a time on a node while the others wait as pending,
  * oldest first.
  */
 public final class LibraryExportVerticle extends VerticleBase
@@ -80,7 +80,10 @@ public final class LibraryExportVerticle extends VerticleBase
             "export",
             this,
             new JobRunner.Queue<>(
-                LibraryExportStatus.PENDING, LibraryExportStatus.IN_PROGRESS, "id"));
+                LibraryExportStatus.PENDING,
+                LibraryExportStatus.IN_PROGRESS,
+                "id",
+                config.maxRunning()));
     return Future.all(
             List.of(
                 Endpoints.bind(vertx, LibraryExportRequests.CREATE, this::create),

@@ -27,9 +27,9 @@ import java.util.UUID;
 
 /**
  * Owns the exports of lists (v1): creates them, answers reads, cancels and downloads ({@link
- * ListExportRequests}). Its {@link JobRunner} runs them, at most {@value
- * JobRunner.Queue#MAX_RUNNING} at a time while the rest wait, and takes their cancels; the work
- * checks for a cancel between parts. Non-superusers see only their own exports: others' are a 404.
+ * ListExportRequests}). Its {@link JobRunner} runs them, at most {@code exports.max_running} at a
+ * time on a node while the rest wait, and takes their cancels; the work checks for a cancel between
+ * parts. Non-superusers see only their own exports: others' are a 404.
  */
 public final class ListExportVerticle extends VerticleBase
     implements JobRunner.Kind<UUID, ListExportStatus> {
@@ -39,6 +39,7 @@ public final class ListExportVerticle extends VerticleBase
 
   private final Pool pool;
   private final Lease lease;
+  private final int maxRunning;
   private final Worker worker;
   private final ChunkStreams streams;
   private final FreightConfig.ExportsV1 config;
@@ -54,9 +55,11 @@ public final class ListExportVerticle extends VerticleBase
       ChunkStreams streams,
       FreightConfig.ExportsV1 config,
       Path spool,
-      Lease lease) {
+      Lease lease,
+      int maxRunning) {
     this.pool = pool;
     this.lease = lease;
+    this.maxRunning = maxRunning;
     this.worker = worker;
     this.streams = streams;
     this.config = config;
@@ -76,7 +79,10 @@ public final class ListExportVerticle extends VerticleBase
             "export",
             this,
             new JobRunner.Queue<>(
-                ListExportStatus.WAITING, ListExportStatus.PROCESSING, "created_date, id"));
+                ListExportStatus.WAITING,
+                ListExportStatus.PROCESSING,
+                "created_date, id",
+                maxRunning));
     return Future.all(
             List.of(
                 Endpoints.bind(vertx, ListExportRequests.CREATE, this::create),

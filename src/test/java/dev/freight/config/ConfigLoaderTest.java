@@ -29,6 +29,8 @@ class ConfigLoaderTest {
     assertThat(config.cluster().host()).isEqualTo("127.0.0.1");
     assertThat(config.cluster().port()).isEqualTo(5701);
     assertThat(config.cluster().eventBusPort()).isEqualTo(5702);
+    assertThat(config.exports().maxRunning()).isEqualTo(2);
+    assertThat(config.jobs().leaseSeconds()).isEqualTo(15);
   }
 
   @Test
@@ -123,5 +125,29 @@ class ConfigLoaderTest {
         .hasMessage(
             "cluster.members = '10.0.0.1' (from FREIGHT_CLUSTER_MEMBERS) must be comma-separated"
                 + " host:port pairs");
+  }
+
+  @Test
+  void aKubernetesServiceFindsTheMembersInsteadOfAList() {
+    FreightConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(
+                "FREIGHT_CLUSTER_KUBERNETES_SERVICE",
+                "freight-cluster.default.svc.cluster.local",
+                "FREIGHT_DB_URL",
+                "postgresql://u:p@db/freight"));
+    assertThat(config.cluster().clustered()).isTrue();
+    assertThat(config.cluster().members()).isEmpty();
+    assertThat(config.cluster().kubernetesService())
+        .isEqualTo("freight-cluster.default.svc.cluster.local");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of("FREIGHT_CLUSTER_KUBERNETES_SERVICE", "freight-cluster")))
+        .hasMessageStartingWith(
+            "cluster.kubernetes_service is set (from FREIGHT_CLUSTER_KUBERNETES_SERVICE) but db.url"
+                + " is empty");
   }
 }
