@@ -6,6 +6,7 @@ import dev.freight.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,6 +50,11 @@ class JobTakeOverIT {
 
   /** A node of its own data dir, on the shared database, ready to answer. */
   private Client node(Map<String, String> settings) throws Exception {
+    return start(settings).client(TOKEN);
+  }
+
+  /** A node of its own data dir, on the shared database, starting. */
+  private JarServer start(Map<String, String> settings) throws Exception {
     Map<String, String> env =
         new java.util.HashMap<>(
             Map.of(
@@ -67,7 +73,7 @@ class JobTakeOverIT {
     env.putAll(settings);
     JarServer node = new JarServer(List.of("-Xmx256m"), env);
     nodes.add(node);
-    return node.client(TOKEN);
+    return node;
   }
 
   /** Uploads {@code csv} as standard.csv; the new import job's id. */
@@ -93,35 +99,55 @@ class JobTakeOverIT {
   void aStoppingNodeHandsItsExportBackAndAnotherFinishesItEveryRowOnce() throws Exception {
     Map<String, String> slowParts =
         Map.of("FREIGHT_EXPORTS_V1_PAGE_SIZE", "2", "FREIGHT_EXPORTS_V1_PART_PAUSE_MS", "200");
-    Client first = node(slowParts);
-    Client second = node(slowParts);
-    StringBuilder csv = new StringBuilder("id,title\n");
-    for (int i = 0; i < 60; i++) {
-      csv.append(String.format("S%03d,Standard %d%n", i, i));
-    }
-    long importId = upload(first, csv);
-    first.awaitStatus("/api/v2/library/import/" + importId + "/", "ready_for_review");
-    first.patch(
-        "/api/v2/library/import/" + importId + "/",
-        new JsonObject().put("status", "accept_changes"));
-    first.awaitStatus("/api/v2/library/import/" + importId + "/", "success");
-
-    JsonObject export =
-        first.post("/api/v2/library/standards/export/", new JsonObject()).bodyAsJsonObject();
-    String path = "/api/v1/exports/" + export.getString("id") + "/";
-    JsonObject running = first.await(path, "parts stored", json -> json.getInteger("page") > 3);
-    assertThat(running.getString("status")).isEqualTo("processing");
-    String firstOwner = leaseOwner("exports", export.getString("id"));
+    Client first = node(SLOW_PARTS);
+    Client second = node(SLOW_PARTS);
+    String path = exportUnderWay(first);
+    String firstOwner = leaseOwner("exports", path.split("/")[4]);
 
     nodes.get(0).process.destroy(); // SIGTERM
     assertThat(nodes.get(0).process.waitFor(30, TimeUnit.SECONDS)).as("stops in 30 s").isTrue();
     // Handed back, not left to expire: the lease is no longer the stopped node's.
-    assertThat(leaseOwner("exports", export.getString("id"))).isNotEqualTo(firstOwner);
+    assertThat(leaseOwner("exports", path.split("/")[4])).isNotEqualTo(firstOwner);
+    assertEveryRowOnce(second, path);
+  }
 
-    JsonObject done = second.awaitStatus(path, "completed", "failed");
+  @Test
+  void anExportWhoseNodeDiesIsFinishedByAnotherEveryRowOnce() throws Exception {
+    Client doomed = node(SLOW_PARTS);
+    Client survivor = node(SLOW_PARTS);
+    String path = exportUnderWay(doomed);
+    nodes.get(0).process.destroyForcibly().waitFor(); // kill -9, between parts
+    assertEveryRowOnce(survivor, path);
+  }
+
+  /** Parts of two rows with a pause between them: an export of 60 standards takes seconds. */
+  private static final Map<String, String> SLOW_PARTS =
+      Map.of("FREIGHT_EXPORTS_V1_PAGE_SIZE", "2", "FREIGHT_EXPORTS_V1_PART_PAUSE_MS", "200");
+
+  /** Imports 60 standards and starts a v1 export of them; its path, once some parts are stored. */
+  private static String exportUnderWay(Client node) {
+    StringBuilder csv = new StringBuilder("id,title\n");
+    for (int i = 0; i < 60; i++) {
+      csv.append(String.format("S%03d,Standard %d%n", i, i));
+    }
+    String job = "/api/v2/library/import/" + upload(node, csv) + "/";
+    node.awaitStatus(job, "ready_for_review");
+    node.patch(job, new JsonObject().put("status", "accept_changes"));
+    node.awaitStatus(job, "success");
+    JsonObject export =
+        node.post("/api/v2/library/standards/export/", new JsonObject()).bodyAsJsonObject();
+    String path = "/api/v1/exports/" + export.getString("id") + "/";
+    JsonObject running = node.await(path, "parts stored", json -> json.getInteger("page") > 3);
+    assertThat(running.getString("status")).isEqualTo("processing");
+    return path;
+  }
+
+  /** The export completes, and its file holds each of the 60 standards once. */
+  private static void assertEveryRowOnce(Client node, String path) {
+    JsonObject done = node.awaitStatus(path, "completed", "failed");
     assertThat(done.getString("status")).isEqualTo("completed");
     assertThat(done.getLong("collected_count")).isEqualTo(60);
-    String file = second.get(path + "download/").bodyAsString();
+    String file = node.get(path + "download/").bodyAsString();
     List<String> lines = file.lines().skip(1).toList();
     assertThat(lines).hasSize(60);
     assertThat(lines.stream().map(line -> line.split(",")[0]).distinct()).hasSize(60);
@@ -131,12 +157,7 @@ class JobTakeOverIT {
   void aDiffWhoseNodeDiesIsFinishedByAnotherOnceTheLeaseExpiresAndAppliedOnce() throws Exception {
     Client doomed = node(Map.of());
     Client survivor = node(Map.of());
-    StringBuilder csv = new StringBuilder("id,title,text\n");
-    for (int i = 0; i < ROWS; i++) {
-      csv.append("S").append(i).append(",Standard ").append(i).append(",Text of ").append(i);
-      csv.append('\n');
-    }
-    long id = upload(doomed, csv);
+    long id = upload(doomed, bigFile());
     nodes.get(0).process.destroyForcibly().waitFor(); // kill -9, mid-diff
     String job = "/api/v2/library/import/" + id + "/";
     assertThat(survivor.get(job).bodyAsJsonObject().getString("status"))
@@ -149,11 +170,60 @@ class JobTakeOverIT {
     survivor.patch(job, new JsonObject().put("status", "accept_changes"));
     assertThat(survivor.awaitStatus(job, "success", "fail").getString("status"))
         .isEqualTo("success");
-    assertThat(
-            survivor
-                .get("/api/v2/library/standards/?page_size=1")
-                .bodyAsJsonObject()
-                .getLong("count"))
-        .isEqualTo(ROWS);
+    assertThat(libraryCount(survivor)).isEqualTo(ROWS);
+  }
+
+  @Test
+  void anApplyWhoseNodeDiesIsAllOrNothingAndDoneOnce() throws Exception {
+    Client doomed = node(Map.of());
+    Client survivor = node(Map.of());
+    String job = "/api/v2/library/import/" + upload(doomed, bigFile()) + "/";
+    doomed.awaitStatus(job, "ready_for_review");
+    doomed.patch(job, new JsonObject().put("status", "accept_changes"));
+    nodes.get(0).process.destroyForcibly().waitFor(); // kill -9, mid-apply
+    // Until the other node has applied it again, the library holds none of the file or all of it.
+    JsonObject now;
+    do {
+      now = survivor.get(job).bodyAsJsonObject();
+      assertThat(libraryCount(survivor)).isIn(0L, (long) ROWS);
+      Thread.sleep(200);
+    } while (now.getString("status").equals("applying_changes"));
+    assertThat(now.getString("status")).isEqualTo("success");
+    assertThat(libraryCount(survivor)).isEqualTo(ROWS);
+  }
+
+  @Test
+  void threeNodesStartedAtOnceApplyTheMigrationsOnceAndServe() throws Exception {
+    List<JarServer> starting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      starting.add(start(Map.of()));
+    }
+    for (JarServer node : starting) {
+      assertThat(node.client(TOKEN).get("/health").bodyAsJsonObject().getString("status"))
+          .isEqualTo("UP");
+    }
+    Row applied =
+        pool.query(
+                "SELECT count(*), count(DISTINCT version), max(version) FROM freight_schema_version")
+            .execute()
+            .await()
+            .iterator()
+            .next();
+    assertThat(applied.getLong(0)).as("each migration recorded once").isEqualTo(applied.getLong(1));
+    assertThat(applied.getLong(0)).isEqualTo(applied.getLong(2)).isGreaterThanOrEqualTo(13);
+  }
+
+  private static long libraryCount(Client node) {
+    return node.get("/api/v2/library/standards/?page_size=1").bodyAsJsonObject().getLong("count");
+  }
+
+  /** {@value #ROWS} standards: their diff, or their apply, takes a few seconds. */
+  private static CharSequence bigFile() {
+    StringBuilder csv = new StringBuilder("id,title,text\n");
+    for (int i = 0; i < ROWS; i++) {
+      csv.append("S").append(i).append(",Standard ").append(i).append(",Text of ").append(i);
+      csv.append('\n');
+    }
+    return csv;
   }
 }
