@@ -41,8 +41,20 @@ final class BatchDiff {
 
   private static final String WORK_MEM = "128MB";
 
+  /**
+   * Appended to each of a run's writes: it writes only while it still holds the job. The job row is
+   * key-share-locked: a newer run's claim (which locks it FOR UPDATE to raise the token) waits for
+   * a write under way, and a write after the claim finds the token moved on and writes nothing; the
+   * run's own progress updates do not conflict with it.
+   */
+  static final String WHILE_HELD =
+      " EXISTS (SELECT 1 FROM import_jobs WHERE id = $%d AND run_token = $%d FOR KEY SHARE)";
+
   private final Pool pool;
+  private final long jobId;
+  private final long runToken;
   private final ContentModel model;
+  private final String keysOfJob;
   private final String keys;
   private final String probe;
   private final String sql;
@@ -51,22 +63,36 @@ final class BatchDiff {
   private long delete;
   private long unchanged;
 
-  BatchDiff(Pool pool, long jobId, ContentModel model) {
+  BatchDiff(Pool pool, long jobId, long runToken, ContentModel model) {
     this.pool = pool;
+    this.jobId = jobId;
+    this.runToken = runToken;
     this.model = model;
-    // Safe to splice: the job id is a number and model names are checked to be plain SQL names.
-    this.keys = "import_keys_" + jobId + "_" + model.name();
+    // Safe to splice: ids and tokens are numbers, model names are checked to be plain SQL names.
+    // One table per run: an older run still going (its node lost the job) cannot touch this one.
+    this.keysOfJob = "import_keys_" + jobId + "_";
+    this.keys = keysOfJob + runToken + "_" + model.name();
     this.probe = probe();
     this.sql = statement();
   }
 
   /**
-   * Drops what an earlier, interrupted run may have left, and creates the empty id table; without
-   * an index, since one duplicate search at the end costs a fraction of keeping a million ids
-   * indexed.
+   * Drops what earlier runs of the job may have left, and creates the empty id table; without an
+   * index, since one duplicate search at the end costs a fraction of keeping a million ids indexed.
    */
   Future<Void> create() {
-    return drop()
+    return pool.preparedQuery(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                + " AND starts_with(tablename, $1) AND tablename LIKE $2")
+        .execute(Tuple.of(keysOfJob, "%\\_" + model.name()))
+        .compose(
+            left -> {
+              List<String> tables = new ArrayList<>();
+              left.forEach(row -> tables.add(row.getString(0)));
+              return tables.isEmpty()
+                  ? Future.succeededFuture()
+                  : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables)).execute();
+            })
         .compose(
             dropped ->
                 pool.query(
@@ -87,9 +113,9 @@ final class BatchDiff {
    * Compares one batch with the library; its changes are stored unless {@code store} is false (the
    * job already has problems and will fail: its ids are still noted, to report duplicates).
    */
-  Future<Void> compare(long jobId, Batch batch, boolean store) {
+  Future<Void> compare(Batch batch, boolean store) {
     return pool.preparedQuery(probe)
-        .execute(batch.probeTuple())
+        .execute(batch.probeTuple().addLong(jobId).addLong(runToken))
         .compose(
             rows -> {
               Long[] same = rows.iterator().next().getArrayOfLongs("same");
@@ -99,7 +125,7 @@ final class BatchDiff {
                 return Future.succeededFuture();
               }
               return pool.preparedQuery(sql)
-                  .execute(rest.tuple().addLong(jobId).addString(model.name()))
+                  .execute(rest.tuple().addLong(jobId).addString(model.name()).addLong(runToken))
                   .map(
                       counts -> {
                         Row row = counts.iterator().next();
@@ -137,11 +163,12 @@ final class BatchDiff {
   }
 
   /** Stores the counts of the whole file, once it has been compared. */
-  Future<Void> storeCounts(long jobId) {
+  Future<Void> storeCounts() {
     return pool.preparedQuery(
             "INSERT INTO import_diff_counts (job_id, content_model, added, updated, deleted,"
-                + " unchanged) VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(jobId, model.name(), add, update, delete, unchanged))
+                + " unchanged) SELECT $1, $2, $3, $4, $5, $6 WHERE"
+                + String.format(WHILE_HELD, 1, 7))
+        .execute(Tuple.of(jobId, model.name(), add, update, delete, unchanged, runToken))
         .mapEmpty();
   }
 
@@ -159,7 +186,9 @@ final class BatchDiff {
         + " WITH ORDINALITY AS b(entry, key, hash, pos)),"
         + " seen AS (INSERT INTO "
         + keys
-        + " (key, entry) SELECT key, entry FROM b)"
+        + " (key, entry) SELECT key, entry FROM b WHERE"
+        + String.format(WHILE_HELD, 4, 5)
+        + ")"
         + " SELECT array_agg(b.pos - 1) AS same FROM b JOIN "
         + model.table()
         + " o ON o."
@@ -190,6 +219,7 @@ final class BatchDiff {
         "(" + list(compared, "b.%s") + ") IS DISTINCT FROM (" + list(compared, "o.%s") + ")";
     String job = "$" + (arrays.size() + 1);
     String modelName = "$" + (arrays.size() + 2);
+    String held = String.format(WHILE_HELD, arrays.size() + 1, arrays.size() + 3);
     return "WITH b AS (SELECT * FROM unnest("
         + String.join(", ", arrays)
         + ") AS b(entry, "
@@ -254,6 +284,8 @@ final class BatchDiff {
         + " THEN (s).digest END"
         + " FROM j WHERE op > "
         + SAME
+        + " AND"
+        + held
         + ")"
         + " SELECT count(*) FILTER (WHERE op = "
         + ADD

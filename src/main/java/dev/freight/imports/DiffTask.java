@@ -65,7 +65,7 @@ final class DiffTask {
    */
   Future<Void> run(long jobId, JobRunner.Run run, Future<Void> kept) {
     return jobs.resetProgress(jobId)
-        .compose(reset -> forgetDiff(jobId))
+        .compose(reset -> forgetDiff(jobId, run.token()))
         .compose(cleared -> uploads(jobId))
         .compose(
             uploads ->
@@ -86,7 +86,7 @@ final class DiffTask {
     ErrorReport problems = new ErrorReport();
     ReadProgress progress = new ReadProgress();
     List<BatchDiff> diffs =
-        uploads.stream().map(u -> new BatchDiff(pool, jobId, u.model())).toList();
+        uploads.stream().map(u -> new BatchDiff(pool, jobId, run.token(), u.model())).toList();
     List<Path> files = new ArrayList<>();
     return Future.all(uploads.stream().map(upload -> local(jobId, upload)).toList())
         .compose(
@@ -122,15 +122,14 @@ final class DiffTask {
         .compose(
             done ->
                 problems.any()
-                    ? forgetDiff(jobId)
+                    ? forgetDiff(jobId, run.token())
                         .compose(
                             forgotten ->
                                 jobs.finish(
                                     pool, jobId, ImportStatus.FAIL, problems.toJson(), run.token()))
                     : kept.compose(
                             stored ->
-                                Future.all(
-                                    diffs.stream().map(diff -> diff.storeCounts(jobId)).toList()))
+                                Future.all(diffs.stream().map(BatchDiff::storeCounts).toList()))
                         .compose(
                             counted ->
                                 jobs.move(
@@ -140,18 +139,28 @@ final class DiffTask {
                                     Map.of(),
                                     run.token())))
         .<Void>mapEmpty()
-        .onFailure(failed -> forgetDiff(jobId))
+        .onFailure(failed -> forgetDiff(jobId, run.token()))
         .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
   }
 
-  /** A retried or resumed job starts from nothing. */
+  /** A retried, cancelled or failed job keeps no diff. */
   Future<Void> forgetDiff(long jobId) {
-    return pool.preparedQuery("DELETE FROM import_diffs WHERE job_id = $1")
-        .execute(Tuple.of(jobId))
+    return deleteDiff("", Tuple.of(jobId));
+  }
+
+  /** A run starts from nothing, and keeps nothing when it fails: while it still holds the job. */
+  private Future<Void> forgetDiff(long jobId, long runToken) {
+    return deleteDiff(
+        " AND" + String.format(BatchDiff.WHILE_HELD, 1, 2), Tuple.of(jobId, runToken));
+  }
+
+  private Future<Void> deleteDiff(String condition, Tuple params) {
+    return pool.preparedQuery("DELETE FROM import_diffs WHERE job_id = $1" + condition)
+        .execute(params)
         .compose(
             done ->
-                pool.preparedQuery("DELETE FROM import_diff_counts WHERE job_id = $1")
-                    .execute(Tuple.of(jobId)))
+                pool.preparedQuery("DELETE FROM import_diff_counts WHERE job_id = $1" + condition)
+                    .execute(params))
         .mapEmpty();
   }
 
@@ -275,9 +284,7 @@ final class DiffTask {
           long rowsRead = progress.rows + reader.rows();
           long bytesRead = progress.bytesDone + reader.bytesRead();
           Future<Void> compared =
-              batch.size() == 0
-                  ? Future.succeededFuture()
-                  : diff.compare(jobId, batch, !problems.any());
+              batch.size() == 0 ? Future.succeededFuture() : diff.compare(batch, !problems.any());
           Future<Void> previous =
               step.previous()
                   .compose(done -> jobs.progress(jobId, rowsRead, bytesRead, progress.bytesTotal));

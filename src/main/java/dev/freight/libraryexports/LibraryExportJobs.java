@@ -207,9 +207,20 @@ final class LibraryExportJobs {
 
   /** Deletes what an unsuccessful run of the job stored. */
   Future<Void> dropFile(long id) {
-    return pool.withTransaction(
-            conn -> deleteFiles(conn, "", new Sql().append("id = ? AND status <> 'success'", id)))
-        .mapEmpty();
+    return dropFile(new Sql().append("id = ? AND status <> 'success'", id));
+  }
+
+  /**
+   * Deletes what the run stored, when it failed: only while it still holds the job, since a newer
+   * run (another node took the job) stores a file of its own.
+   */
+  Future<Void> dropFile(long id, long runToken) {
+    return dropFile(
+        new Sql().append("id = ? AND status <> 'success' AND run_token = ?", id, runToken));
+  }
+
+  private Future<Void> dropFile(Sql where) {
+    return pool.withTransaction(conn -> deleteFiles(conn, "", where)).mapEmpty();
   }
 
   /**

@@ -144,7 +144,7 @@ final class LibraryExportTask {
                               .compose(result -> store(jobId, growing, progress, run));
                         })
                     .eventually(growing::close))
-        .onFailure(failed -> jobs.dropFile(jobId));
+        .onFailure(failed -> jobs.dropFile(jobId, run.token()));
   }
 
   /** Rows to write: the library's for a full export, the example rows for a template. */
