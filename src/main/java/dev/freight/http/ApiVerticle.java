@@ -4,7 +4,6 @@ import dev.freight.cluster.Node;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
 import dev.freight.users.KnownTokens;
-import dev.freight.users.UserRequests;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -104,10 +103,6 @@ public final class ApiVerticle extends VerticleBase {
                     : jsonOnly.extractValidatableRequest(ctx, operation));
     builder.rootHandler(this::readJsonBody);
     TokenAuth auth = new TokenAuth(vertx.eventBus(), knownTokens);
-    vertx
-        .eventBus()
-        .<Integer>consumer(
-            UserRequests.TOKEN_CHANGED, changed -> knownTokens.forget(changed.body()));
     builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(auth));
 
     builder.getRoute("getHealth").addHandler(this::health);

@@ -128,10 +128,10 @@ final class ImportJobs {
             });
   }
 
-  Future<JsonObject> list(String ordering, List<String> statuses, int limit, long offset) {
+  Future<JsonObject> list(String ordering, List<ImportStatus> statuses, int limit, long offset) {
     Sql filter = new Sql();
     if (statuses != null) {
-      filter.where("j.status = ANY(?)", (Object) statuses.toArray(String[]::new));
+      filter.where("j.status = ANY(?)", (Object) StateMachine.wireArray(statuses));
     }
     return Paging.page(
         pool,

@@ -418,10 +418,9 @@ public final class ImportVerticle extends VerticleBase
   // ---- reads
 
   private Future<JsonObject> list(JobListQuery req) {
-    List<ImportStatus> statuses = req.statuses(ImportStatus.MACHINE);
     return jobs.list(
         req.ordering(),
-        statuses == null ? null : statuses.stream().map(ImportStatus::wire).toList(),
+        req.statuses(ImportStatus.MACHINE),
         req.window().limit(),
         req.window().offset());
   }

@@ -337,7 +337,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   public Future<Void> cancel(K id, boolean wait) {
     Run run = runs.get(id);
     if (run != null) {
-      return stop(run, wait);
+      return stopRun(run, wait);
     }
     return table
         .holder(id)
@@ -348,7 +348,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                     : askToCancel(holder.get(), id, wait));
   }
 
-  private Future<Void> stop(Run run, boolean wait) {
+  private Future<Void> stopRun(Run run, boolean wait) {
     run.stopRequested = true;
     return wait
         ? run.done.future().timeout(STOP_WAIT_S, TimeUnit.SECONDS).otherwiseEmpty()
@@ -428,7 +428,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
       message.reply(new JsonObject().put("running", false));
       return;
     }
-    stop(run, message.body().getBoolean("wait", false))
+    stopRun(run, message.body().getBoolean("wait", false))
         .onComplete(stopped -> message.reply(new JsonObject().put("running", true)));
   }
 

@@ -8,6 +8,7 @@ import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.formats.Format;
 import dev.freight.jobs.JobTable;
+import dev.freight.jobs.StateMachine;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.users.UserReference;
@@ -96,9 +97,7 @@ final class LibraryExportJobs {
       Viewer viewer, String ordering, List<LibraryExportStatus> statuses, int limit, long offset) {
     Sql filter = visible(viewer);
     if (statuses != null) {
-      filter.where(
-          "j.status = ANY(?)",
-          (Object) statuses.stream().map(LibraryExportStatus::wire).toArray(String[]::new));
+      filter.where("j.status = ANY(?)", (Object) StateMachine.wireArray(statuses));
     }
     return Paging.page(
         pool,

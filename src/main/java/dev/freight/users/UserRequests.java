@@ -24,15 +24,9 @@ public final class UserRequests {
   public static final Address<NewUser, JsonObject> CREATE =
       Address.answering("users.create", NewUser::fromJson);
 
-  /** → {token}; then the user's id is published on {@link #TOKEN_CHANGED}. */
+  /** → {token}, once every node has forgotten the tokens it remembered for the user. */
   public static final Address<UserId, JsonObject> ROTATE_TOKEN =
       Address.answering("users.rotate-token", UserId::fromJson);
-
-  /**
-   * Published with the user's id (an Integer) whenever a user's token changes, so that nobody keeps
-   * trusting the old one.
-   */
-  public static final String TOKEN_CHANGED = "users.token-changed";
 
   public record Token(String token) implements Address.Message {
     @Override

@@ -35,11 +35,10 @@ public final class UsersVerticle extends VerticleBase {
   /**
    * A user's token changed: every node forgets what it remembered of the user's tokens before the
    * rotation answers (each is asked and answers once it has; one that does not answer in time is
-   * taken for dead), and the change is published on {@link UserRequests#TOKEN_CHANGED}.
+   * taken for dead).
    */
   private Future<Void> tokenChanged(int userId) {
     knownTokens.forget(userId);
-    vertx.eventBus().publish(UserRequests.TOKEN_CHANGED, userId);
     return Future.join(
             node.members().stream()
                 .filter(member -> !member.equals(node.id()))
