@@ -3,6 +3,7 @@ package dev.freight.imports;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
 import dev.freight.jobs.AsyncLoop;
+import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
@@ -71,11 +72,7 @@ final class DiffTask {
             uploads ->
                 kept == null && uploads.stream().anyMatch(upload -> upload.size() == null)
                     ? jobs.finish(
-                            pool,
-                            jobId,
-                            ImportStatus.FAIL,
-                            ImportJobs.jobError(NOT_KEPT),
-                            run.token())
+                            pool, jobId, ImportStatus.FAIL, JobErrors.of(NOT_KEPT), run.token())
                         .<Void>mapEmpty()
                     : compareAll(
                         jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));

@@ -12,7 +12,6 @@ import dev.freight.jobs.StateMachine;
 import dev.freight.users.UserReference;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -230,12 +229,6 @@ final class ImportJobs {
               }
             })
         .mapEmpty();
-  }
-
-  /** The errors of a job that failed as a whole, not for a row of its files. */
-  static JsonObject jobError(String message) {
-    return new JsonObject()
-        .put("job", new JsonArray().add(new JsonObject().put("message", message)));
   }
 
   static JsonObject toJson(Row row) {

@@ -7,6 +7,7 @@ import dev.freight.bus.StreamOpened;
 import dev.freight.bus.UploadedFile;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
+import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
@@ -322,7 +323,7 @@ public final class ImportVerticle extends VerticleBase
   /** A cancelled or failed job keeps no diff; a failed one says what broke it. */
   @Override
   public Future<Boolean> end(Long id, ImportStatus to, String failure, JobRunner.Ending ending) {
-    JsonObject errors = failure == null ? null : ImportJobs.jobError(failure);
+    JsonObject errors = failure == null ? null : JobErrors.of(failure);
     return ending
         .move(pool, JobTable.set("completed", JobTable.NOW, "errors", errors))
         .recover(jobs::activeConflict)

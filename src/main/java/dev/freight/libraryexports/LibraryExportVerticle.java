@@ -8,6 +8,7 @@ import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
+import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
@@ -17,7 +18,6 @@ import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
@@ -193,11 +193,7 @@ public final class LibraryExportVerticle extends VerticleBase
   @Override
   public Future<Boolean> end(
       Long id, LibraryExportStatus to, String failure, JobRunner.Ending ending) {
-    JsonObject errors =
-        failure == null
-            ? null
-            : new JsonObject()
-                .put("job", new JsonArray().add(new JsonObject().put("message", failure)));
+    JsonObject errors = failure == null ? null : JobErrors.of(failure);
     return ending
         .move(pool, JobTable.set("completed", JobTable.NOW, "errors", errors))
         .compose(ended -> ended ? jobs.dropFile(id).map(true) : Future.succeededFuture(false));
