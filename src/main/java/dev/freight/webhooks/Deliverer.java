@@ -44,6 +44,7 @@ final class Deliverer {
   private int inFlight;
   private boolean claiming;
   private boolean nudged;
+  private boolean closed;
 
   /**
    * @param jobAsItsGetAnswers (kind, id) → the job as its GET answers, for an event whose data was
@@ -74,6 +75,9 @@ final class Deliverer {
 
   /** Claims and sends what is due, as far as free slots allow; call again whenever it may be. */
   void pump() {
+    if (closed) {
+      return;
+    }
     if (claiming) {
       nudged = true;
       return;
@@ -89,6 +93,9 @@ final class Deliverer {
         .onComplete(
             claimed -> {
               claiming = false;
+              if (closed) {
+                return; // stopping: what it claimed is tried again once the claim runs out
+              }
               if (claimed.failed()) {
                 LOG.log(
                     System.Logger.Level.WARNING,
@@ -104,7 +111,9 @@ final class Deliverer {
             });
   }
 
+  /** Claims no more; sends under way are cut, and their claims run out for another try. */
   void close() {
+    closed = true;
     client.close();
   }
 
