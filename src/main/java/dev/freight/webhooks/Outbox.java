@@ -8,7 +8,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,6 +35,7 @@ final class Outbox {
           + " WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id"
           + " RETURNING d.id, d.attempts, w.url, w.secret, e.id AS event_id, e.type, e.kind,"
           + " e.job_id, e.created, e.data";
+  private static final String EVENT_STATUSES = "SELECT kind, status FROM webhook_event_types";
   private static final String UNFILLED =
       "SELECT 1 FROM webhook_events WHERE kind = $1 AND job_id = $2 AND data IS NULL LIMIT 1";
   private static final String FILL_JOB =
@@ -98,6 +101,18 @@ final class Outbox {
                         (JsonObject) row.getValue("data")));
               }
               return due;
+            });
+  }
+
+  /** The job statuses that are events, as "kind/status" (import_jobs/success, ...). */
+  Future<Set<String>> eventStatuses() {
+    return pool.query(EVENT_STATUSES)
+        .execute()
+        .map(
+            rows -> {
+              Set<String> statuses = new HashSet<>();
+              rows.forEach(row -> statuses.add(row.getString(0) + "/" + row.getString(1)));
+              return statuses;
             });
   }
 

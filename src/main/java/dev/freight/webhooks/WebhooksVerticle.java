@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Owns webhook subscriptions and sends their deliveries; answers the requests of {@link
@@ -31,6 +32,7 @@ public final class WebhooksVerticle extends VerticleBase {
   private final FreightConfig.Webhooks config;
   private Deliverer deliverer;
   private long poll;
+  private Set<String> eventStatuses = Set.of();
 
   public WebhooksVerticle(Pool pool, FreightConfig.Webhooks config) {
     this.store = new WebhookStore(pool);
@@ -47,31 +49,45 @@ public final class WebhooksVerticle extends VerticleBase {
         .eventBus()
         .<JsonObject>localConsumer(
             StateChange.ADDRESS, change -> changed(StateChange.fromJson(change.body())));
-    return Future.all(
-            List.of(
-                Endpoints.bind(vertx, WebhookRequests.CREATE, store::create),
-                Endpoints.bind(vertx, WebhookRequests.LIST, store::list),
-                Endpoints.bind(vertx, WebhookRequests.GET, req -> store.get(req.id())),
-                Endpoints.bind(vertx, WebhookRequests.UPDATE, store::update),
-                Endpoints.bind(vertx, WebhookRequests.DELETE, req -> store.delete(req.id())),
-                Endpoints.bind(
-                    vertx, WebhookRequests.ROTATE_SECRET, req -> store.rotateSecret(req.id())),
-                Endpoints.bind(
-                    vertx,
-                    WebhookRequests.DELIVERIES,
-                    req -> store.deliveries(req.webhookId(), req.window())),
-                Endpoints.bind(
-                    vertx,
-                    WebhookRequests.REDELIVER,
-                    req ->
-                        store
-                            .redeliver(req.webhookId(), req.deliveryId())
-                            .onSuccess(due -> deliverer.pump()))))
+    return outbox
+        .eventStatuses()
+        .onSuccess(statuses -> eventStatuses = statuses)
+        .compose(
+            known ->
+                Future.all(
+                    List.of(
+                        Endpoints.bind(vertx, WebhookRequests.CREATE, store::create),
+                        Endpoints.bind(vertx, WebhookRequests.LIST, store::list),
+                        Endpoints.bind(vertx, WebhookRequests.GET, req -> store.get(req.id())),
+                        Endpoints.bind(vertx, WebhookRequests.UPDATE, store::update),
+                        Endpoints.bind(
+                            vertx, WebhookRequests.DELETE, req -> store.delete(req.id())),
+                        Endpoints.bind(
+                            vertx,
+                            WebhookRequests.ROTATE_SECRET,
+                            req -> store.rotateSecret(req.id())),
+                        Endpoints.bind(
+                            vertx,
+                            WebhookRequests.DELIVERIES,
+                            req -> store.deliveries(req.webhookId(), req.window())),
+                        Endpoints.bind(
+                            vertx,
+                            WebhookRequests.REDELIVER,
+                            req ->
+                                store
+                                    .redeliver(req.webhookId(), req.deliveryId())
+                                    .onSuccess(due -> deliverer.pump())))))
         .onSuccess(bound -> deliverer.pump());
   }
 
-  /** Fills the job's new events, if it has any, then sends them. */
+  /**
+   * Fills the job's new events, if it has any, then sends them. A move to a status that is no event
+   * costs nothing more.
+   */
   private void changed(StateChange change) {
+    if (!eventStatuses.contains(change.kind() + "/" + change.to())) {
+      return;
+    }
     outbox
         .hasUnfilled(change.kind(), change.id())
         .compose(
