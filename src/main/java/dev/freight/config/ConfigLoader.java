@@ -149,7 +149,8 @@ public final class ConfigLoader {
             (int) number("exports_v1.page_size", 1, 1_000_000),
             number("exports_v1.part_pause_ms", 0, 60_000)),
         new FreightConfig.Jobs(number("jobs.lease_seconds", 2, 3_600)),
-        cluster);
+        cluster,
+        new FreightConfig.Idempotency(number("idempotency.retention_hours", 1, 100_000)));
   }
 
   private String text(String key) {

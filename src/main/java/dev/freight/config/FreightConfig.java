@@ -14,7 +14,8 @@ public record FreightConfig(
     Exports exports,
     ExportsV1 exportsV1,
     Jobs jobs,
-    Cluster cluster) {
+    Cluster cluster,
+    Idempotency idempotency) {
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
@@ -42,6 +43,9 @@ public record FreightConfig(
 
   /** How long a node's claim on a running job lasts without renewal. */
   public record Jobs(long leaseSeconds) {}
+
+  /** How long the answer to an {@code Idempotency-Key} is kept and replayed. */
+  public record Idempotency(long retentionHours) {}
 
   /**
    * The nodes of a cluster: every Hazelcast member as host:port; empty for a single node. This
@@ -72,6 +76,7 @@ public record FreightConfig(
         exports,
         exportsV1,
         jobs,
-        cluster);
+        cluster,
+        idempotency);
   }
 }
