@@ -19,9 +19,9 @@ import java.util.List;
  * {@code Idempotency-Key} on the create routes. {@link #claim} (after authentication, before the
  * body is read) claims the caller's key in PostgreSQL, or answers 409 while another request holds
  * it; {@link #check} (once the body is read) replays the answer a key got before when the request
- * is the same, or answers 422; {@link #reply} keeps the create's answer under the key before it
- * is sent. An error answer releases the key, so that the client may try again: every error of
- * the creates leaves nothing to find again (a 409 "an import is active" may pass, a job whose files
+ * is the same, or answers 422; {@link #reply} keeps the create's answer under the key before it is
+ * sent. An error answer releases the key, so that the client may try again: every error of the
+ * creates leaves nothing to find again (a 409 "an import is active" may pass, a job whose files
  * could not be kept is failed). A request without the header passes untouched.
  */
 final class Idempotent {
@@ -169,7 +169,8 @@ final class Idempotent {
     Api.ask(ctx, IdempotencyRequests.RELEASE, claim.key)
         .onFailure(
             failed ->
-                LOG.log(System.Logger.Level.WARNING, "releasing an Idempotency-Key failed", failed));
+                LOG.log(
+                    System.Logger.Level.WARNING, "releasing an Idempotency-Key failed", failed));
   }
 
   /**

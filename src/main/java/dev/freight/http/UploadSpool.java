@@ -129,7 +129,8 @@ final class UploadSpool implements Handler<RoutingContext> {
       ctx.vertx()
           .fileSystem()
           .mkdirs(dir.toString())
-          .compose(made -> ctx.vertx().fileSystem().open(path, new OpenOptions().setCreateNew(true)))
+          .compose(
+              made -> ctx.vertx().fileSystem().open(path, new OpenOptions().setCreateNew(true)))
           .compose(
               file -> {
                 open.add(file);

@@ -20,8 +20,8 @@ final class IdempotencyStore {
 
   /**
    * Inserts the in-progress row, or takes over a row that is past retention or abandoned: the row
-   * the statement returns makes this request the key's. PostgreSQL decides between racing
-   * requests, whichever nodes they reached.
+   * the statement returns makes this request the key's. PostgreSQL decides between racing requests,
+   * whichever nodes they reached.
    */
   private static final String CLAIM =
       """
@@ -100,8 +100,8 @@ final class IdempotencyStore {
   }
 
   /**
-   * Deletes keys past retention (a claim ignores them already, so this only keeps the table
-   * small); one node at a time, the others find the lock taken and skip their turn.
+   * Deletes keys past retention (a claim ignores them already, so this only keeps the table small);
+   * one node at a time, the others find the lock taken and skip their turn.
    */
   Future<Integer> purge() {
     return pool.withTransaction(
