@@ -64,7 +64,10 @@ final class Idempotent {
       return;
     }
     Key key = new Key(Api.callerId(ctx), value);
-    // A body not read yet waits (the authentication paused it) until the key is decided.
+    // A body not read yet waits until the key is decided (authentication resumed it).
+    if (!ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
     Api.ask(ctx, IdempotencyRequests.CLAIM, key)
         .onFailure(failed -> refuse(ctx, failed))
         .onSuccess(
