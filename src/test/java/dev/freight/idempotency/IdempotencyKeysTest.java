@@ -196,6 +196,49 @@ class IdempotencyKeysTest extends ServerTest {
   }
 
   @Test
+  void aKeyHeldByARequestInProgressIs409UntilItIsTakenForAbandoned() {
+    String key = key();
+    long adminId = admin.get("/api/v2/users/me/").bodyAsJsonObject().getLong("id");
+    server.query(
+        "INSERT INTO idempotency_keys (user_id, key) VALUES ("
+            + adminId
+            + ", '"
+            + key
+            + "') RETURNING 1");
+    JsonObject body = new JsonObject().put("type", "template");
+    HttpResponse<Buffer> held = post(admin, LIBRARY_EXPORTS, key, body).await();
+    assertThat(held.statusCode()).isEqualTo(409);
+    assertThat(held.bodyAsJsonObject().getString("detail")).contains(key).contains("in progress");
+
+    // Its node died an hour ago without answering: the key is claimed anew.
+    server.query(
+        "UPDATE idempotency_keys SET created = now() - interval '61 minutes' WHERE key = '"
+            + key
+            + "' RETURNING 1");
+    HttpResponse<Buffer> taken = post(admin, LIBRARY_EXPORTS, key, body).await();
+    assertThat(taken.statusCode()).as(taken.bodyAsString()).isEqualTo(201);
+    assertThat(taken.getHeader("Idempotent-Replayed")).isNull();
+  }
+
+  @Test
+  void anAnswerIsReplayedFor24HoursOnly() {
+    String key = key();
+    JsonObject body = new JsonObject().put("type", "template");
+    HttpResponse<Buffer> first = post(admin, LIBRARY_EXPORTS, key, body).await();
+    assertReplayOf(post(admin, LIBRARY_EXPORTS, key, body).await(), first);
+
+    server.query(
+        "UPDATE idempotency_keys SET created = now() - interval '24 hours' WHERE key = '"
+            + key
+            + "' RETURNING 1");
+    HttpResponse<Buffer> later = post(admin, LIBRARY_EXPORTS, key, body).await();
+    assertThat(later.statusCode()).isEqualTo(201);
+    assertThat(later.getHeader("Idempotent-Replayed")).isNull();
+    assertThat(later.bodyAsJsonObject().getLong("id"))
+        .isNotEqualTo(first.bodyAsJsonObject().getLong("id"));
+  }
+
+  @Test
   void aKeyIsEachUsersOwn() {
     Client ann = admin.createUser("ann-" + key() + "@example.com", false);
     String key = key();
