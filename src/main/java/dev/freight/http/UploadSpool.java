@@ -83,6 +83,7 @@ final class UploadSpool implements Handler<RoutingContext> {
     private int writing;
     private boolean ended;
     private boolean failed;
+    private boolean spooled;
 
     Spooling(RoutingContext ctx, boolean hashing) {
       this.ctx = ctx;
@@ -104,6 +105,13 @@ final class UploadSpool implements Handler<RoutingContext> {
           end -> {
             ended = true;
             finish();
+          });
+      // A client gone mid-body may leave no failure on the request's streams to clean up on.
+      ctx.addEndHandler(
+          answered -> {
+            if (!spooled) {
+              cleanUp();
+            }
           });
       request.resume();
     }
@@ -151,6 +159,7 @@ final class UploadSpool implements Handler<RoutingContext> {
 
     private void finish() {
       if (ended && writing == 0 && !failed) {
+        spooled = true;
         ctx.put(FILES, files);
         ctx.addBodyEndHandler(sent -> delete());
         ctx.next();
@@ -158,15 +167,16 @@ final class UploadSpool implements Handler<RoutingContext> {
     }
 
     private void fail(Throwable failure) {
-      if (failed) {
-        return;
+      if (!failed) {
+        cleanUp();
+        ctx.fail(failure);
       }
+    }
+
+    private void cleanUp() {
       failed = true;
       open.forEach(AsyncFile::close);
       delete();
-      if (!ctx.response().ended()) {
-        ctx.fail(failure);
-      }
     }
 
     /** What a verticle did not take (move away) is deleted; absent files are no matter. */
