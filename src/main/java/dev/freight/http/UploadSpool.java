@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.streams.Pipe;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -133,7 +134,7 @@ final class UploadSpool implements Handler<RoutingContext> {
       paths.add(path);
       MessageDigest digest = hashing ? Idempotency.sha256() : null;
       // Paused until the file is open; the pipe then writes with back-pressure.
-      var pipe = upload.pipe();
+      Pipe<Buffer> pipe = upload.pipe();
       ctx.vertx()
           .fileSystem()
           .mkdirs(dir.toString())
