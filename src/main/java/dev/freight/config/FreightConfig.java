@@ -15,7 +15,8 @@ public record FreightConfig(
     ExportsV1 exportsV1,
     Jobs jobs,
     Cluster cluster,
-    Webhooks webhooks) {
+    Webhooks webhooks,
+    Idempotency idempotency) {
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
@@ -43,6 +44,9 @@ public record FreightConfig(
 
   /** How long a node's claim on a running job lasts without renewal. */
   public record Jobs(long leaseSeconds) {}
+
+  /** How long the answer to an {@code Idempotency-Key} is kept and replayed. */
+  public record Idempotency(long retentionHours) {}
 
   /**
    * The nodes of a cluster: every Hazelcast member as host:port; empty for a single node. This
@@ -87,6 +91,7 @@ public record FreightConfig(
         exportsV1,
         jobs,
         cluster,
-        webhooks);
+        webhooks,
+        idempotency);
   }
 }
