@@ -142,16 +142,32 @@ final class ImportJobs {
   }
 
   /**
-   * Inserts a pending job with its files' total size; a 409 naming the active job if there is one.
+   * Inserts a pending job with its files' total size, or a revert of job {@code reverts} (then with
+   * no files); a 409 naming the active job if there is one.
    */
-  Future<Long> insert(SqlClient conn, long userId, String format, long bytesTotal, Lease lease) {
+  Future<Long> insert(
+      SqlClient conn,
+      long userId,
+      String format,
+      long bytesTotal,
+      Long reverts,
+      boolean includeConflicts,
+      Lease lease) {
     // Leased to this node from the start: its files are still being stored here, so no other node
     // may take the job before this one runs it.
     return conn.preparedQuery(
-            "INSERT INTO import_jobs (triggered_by, file_format, bytes_total, lease_owner,"
-                + " lease_expires) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))"
-                + " RETURNING id")
-        .execute(Tuple.of(userId, format, bytesTotal, lease.node(), (double) lease.seconds()))
+            "INSERT INTO import_jobs (triggered_by, file_format, bytes_total, reverts,"
+                + " include_conflicts, lease_owner, lease_expires)"
+                + " VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7)) RETURNING id")
+        .execute(
+            Tuple.of(
+                userId,
+                format,
+                bytesTotal,
+                reverts,
+                includeConflicts,
+                lease.node(),
+                (double) lease.seconds()))
         .map(rows -> rows.iterator().next().getLong(0))
         .recover(this::activeConflict);
   }
@@ -242,6 +258,8 @@ final class ImportJobs {
         .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
         .put("errors", row.getJsonObject("errors"))
         .put("file_format", row.getString("file_format"))
+        .put("applied", row.getJsonObject("applied"))
+        .put("reverts", row.getLong("reverts"))
         .put(
             "progress",
             progress(
