@@ -247,23 +247,34 @@ final class ImportJobs {
         .mapEmpty();
   }
 
+  /** A job as the API shows it; {@code applied} and {@code reverts} only when there are. */
   static JsonObject toJson(Row row) {
-    return new JsonObject()
-        .put("id", row.getLong("id"))
-        .put("status", row.getString("status"))
-        .put("triggered", Timestamps.format(row.getOffsetDateTime("triggered")))
-        .put("triggered_by", UserReference.of(row, "triggered_by", "t_"))
-        .put("accepted", Timestamps.format(row.getOffsetDateTime("accepted")))
-        .put("accepted_by", UserReference.of(row, "accepted_by", "a_"))
-        .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
-        .put("errors", row.getJsonObject("errors"))
-        .put("file_format", row.getString("file_format"))
-        .put("applied", row.getJsonObject("applied"))
-        .put("reverts", row.getLong("reverts"))
-        .put(
-            "progress",
-            progress(
-                row.getLong("rows_read"), row.getLong("bytes_read"), row.getLong("bytes_total")));
+    JsonObject job =
+        new JsonObject()
+            .put("id", row.getLong("id"))
+            .put("status", row.getString("status"))
+            .put("triggered", Timestamps.format(row.getOffsetDateTime("triggered")))
+            .put("triggered_by", UserReference.of(row, "triggered_by", "t_"))
+            .put("accepted", Timestamps.format(row.getOffsetDateTime("accepted")))
+            .put("accepted_by", UserReference.of(row, "accepted_by", "a_"))
+            .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
+            .put("errors", row.getJsonObject("errors"))
+            .put("file_format", row.getString("file_format"))
+            .put(
+                "progress",
+                progress(
+                    row.getLong("rows_read"),
+                    row.getLong("bytes_read"),
+                    row.getLong("bytes_total")));
+    JsonObject applied = row.getJsonObject("applied");
+    if (applied != null) {
+      job.put("applied", applied);
+    }
+    Long reverts = row.getLong("reverts");
+    if (reverts != null) {
+      job.put("reverts", reverts);
+    }
+    return job;
   }
 
   private static JsonObject progress(long rows, long bytesRead, long bytesTotal) {

@@ -31,10 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Owns library import jobs: creates them from uploads, runs their diff and apply phases, and takes
- * cancel, accept and retry; answers the requests of {@link ImportRequests}. Its {@link JobRunner}
- * runs the work and takes its cancels; this verticle is the kind's work: a diff for a job claimed
- * into generating_diff, an apply for one in applying_changes.
+ * Owns library import jobs: creates them from uploads (or as the revert of a success job), runs
+ * their diff and apply phases, and takes cancel, accept (whole or in part) and retry; answers the
+ * requests of {@link ImportRequests}. Its {@link JobRunner} runs the work and takes its cancels;
+ * this verticle is the kind's work: a diff for a job claimed into generating_diff, an apply for one
+ * in applying_changes.
  */
 public final class ImportVerticle extends VerticleBase
     implements JobRunner.Kind<Long, ImportStatus> {
