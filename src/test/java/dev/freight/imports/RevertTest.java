@@ -123,6 +123,29 @@ class RevertTest extends ServerPerTest {
   }
 
   @Test
+  void aPartlyAcceptedJobIsRevertedWhereItWasApplied() {
+    load(LibraryState.BEFORE);
+    JsonArray before = LibraryState.all(admin);
+    long changes =
+        Imports.uploadAndSettle(
+                admin, "standard.csv", LibraryFiles.write(Format.CSV, LibraryState.changes()))
+            .getLong("id");
+    admin.patch(
+        Imports.PATH + changes + "/",
+        new JsonObject().put("status", "accept_changes").put("exclude_entries", List.of(1, 3)));
+    assertThat(admin.awaitStatus(Imports.PATH + changes + "/", "success").getJsonObject("applied"))
+        .isEqualTo(
+            new JsonObject()
+                .put("standard", new JsonObject().put("add", 2).put("update", 1).put("delete", 1)));
+
+    // S1's update and S3's delete were left out: there is nothing of theirs to put back.
+    long revertId = reverted(changes, false).getLong("id");
+    assertThat(Imports.summary(admin, revertId)).isEqualTo(counts(1, 1, 2, 0));
+    Imports.accept(admin, revertId);
+    assertThat(LibraryState.all(admin)).isEqualTo(before);
+  }
+
+  @Test
   void onlyASuccessJobCanBeRevertedAndOnlyWhileNoImportIsActive() {
     JsonObject failed =
         Imports.uploadAndSettle(admin, "standard.csv", LibraryFiles.csv("id,title\nS1,\n"));
