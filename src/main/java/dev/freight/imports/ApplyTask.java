@@ -136,7 +136,7 @@ final class ApplyTask {
                         jobId,
                         (Object) operations.stream().map(DiffReader::op).toArray(Short[]::new)))
                 .mapEmpty();
-    if (entries == null || entries.isEmpty()) {
+    if (entries == null) {
       return byOperation;
     }
     Long[] numbers = entries.toArray(Long[]::new);

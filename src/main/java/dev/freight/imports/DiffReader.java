@@ -64,11 +64,17 @@ final class DiffReader {
             });
   }
 
-  /** Whether the job still has its diff (a finished job's may have been purged). */
+  /**
+   * Whether the job still has its diff: its counts, and the entries of every model that changed
+   * something (a purge of a finished job's diff may keep its counts).
+   */
   Future<Boolean> kept(long jobId) {
-    return pool.preparedQuery("SELECT 1 FROM import_diff_counts WHERE job_id = $1 LIMIT 1")
+    return pool.preparedQuery(
+            "SELECT bool_and(c.added + c.updated + c.deleted = 0 OR EXISTS (SELECT 1 FROM"
+                + " import_diffs d WHERE d.job_id = c.job_id AND d.content_model = c.content_model))"
+                + " FROM import_diff_counts c WHERE c.job_id = $1")
         .execute(Tuple.of(jobId))
-        .map(rows -> rows.size() > 0);
+        .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean(0)));
   }
 
   /** One page of entries in file order, optionally of one operation, grouped by operation. */

@@ -349,7 +349,10 @@ public final class ImportVerticle extends VerticleBase
         ImportStatus.Action.of(req.action())
             .orElseThrow(
                 () -> Failure.badRequest("status must be one of cancel, accept_changes, retry."));
-    boolean partial = req.operations() != null || req.excludeEntries() != null;
+    // Empty lists are as absent ones: generated clients send them for fields left unset.
+    List<String> operations = emptyAsNull(req.operations());
+    List<Long> excluded = emptyAsNull(req.excludeEntries());
+    boolean partial = operations != null || excluded != null;
     if (partial && action != ImportStatus.Action.ACCEPT_CHANGES) {
       throw Failure.badRequest("operations and exclude_entries go with accept_changes only.");
     }
@@ -380,11 +383,7 @@ public final class ImportVerticle extends VerticleBase
                                     .compose(
                                         moved ->
                                             moved && partial
-                                                ? ApplyTask.exclude(
-                                                        conn,
-                                                        id,
-                                                        req.operations(),
-                                                        req.excludeEntries())
+                                                ? ApplyTask.exclude(conn, id, operations, excluded)
                                                     .map(true)
                                                 : Future.succeededFuture(moved))),
                         ImportStatus.APPLYING_CHANGES);
@@ -465,11 +464,15 @@ public final class ImportVerticle extends VerticleBase
                                           + id
                                           + " cannot be reverted: its diff was purged.")));
             })
+        // The job as created, pending, as for an upload.
         .compose(
-            created -> {
-              runner.start(created, ImportStatus.GENERATING_DIFF);
-              return jobs.get(created);
-            });
+            created ->
+                jobs.get(created)
+                    .onSuccess(pending -> runner.start(created, ImportStatus.GENERATING_DIFF)));
+  }
+
+  private static <T> List<T> emptyAsNull(List<T> list) {
+    return list == null || list.isEmpty() ? null : list;
   }
 
   private static Failure refusal(ImportStatus.Action action, long id, ImportStatus now) {
