@@ -2,6 +2,7 @@ package dev.freight.http;
 
 import dev.freight.bus.Address;
 import dev.freight.imports.ImportRequests;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -37,6 +38,7 @@ final class ImportRoutes {
         .addHandler(ctx -> ask(ctx, ImportRequests.CURRENT, new ImportRequests.Current()));
     builder.getRoute("getImportJob").addHandler(ctx -> ask(ctx, ImportRequests.GET, job(ctx)));
     builder.getRoute("updateImportJob").addHandler(ImportRoutes::update);
+    builder.getRoute("revertImportJob").addHandler(ImportRoutes::revert);
     builder
         .getRoute("getImportDiffSummary")
         .addHandler(ctx -> ask(ctx, ImportRequests.DIFF_SUMMARY, job(ctx)));
@@ -69,14 +71,29 @@ final class ImportRoutes {
 
   private static void update(RoutingContext ctx) {
     Api.requireSuperuser(ctx);
+    // The contract checks the operations' names and that the entries are numbers, 10,000 at most.
     JsonObject body = Api.body(ctx);
+    JsonArray operations = body.getJsonArray("operations");
+    JsonArray excluded = body.getJsonArray("exclude_entries");
     ImportRequests.ImportAction request =
         new ImportRequests.ImportAction(
             job(ctx).id(),
             Api.callerId(ctx),
             body.getString("status"),
-            body.getBoolean("wait_for_task", true));
+            body.getBoolean("wait_for_task", true),
+            operations == null ? null : operations.stream().map(String::valueOf).toList(),
+            excluded == null
+                ? null
+                : excluded.stream().map(entry -> ((Number) entry).longValue()).toList());
     Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.UPDATE, request, SLOW_MS));
+  }
+
+  private static void revert(RoutingContext ctx) {
+    Api.requireSuperuser(ctx);
+    ImportRequests.Revert request =
+        new ImportRequests.Revert(
+            job(ctx).id(), Api.callerId(ctx), Api.body(ctx).getBoolean("include_conflicts", false));
+    Api.reply(ctx, 201, Api.ask(ctx, ImportRequests.REVERT, request));
   }
 
   private static void diff(RoutingContext ctx) {

@@ -1,23 +1,27 @@
 package dev.freight.imports;
 
+import dev.freight.bus.Failure;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.library.Field;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * applying_changes → success: applies the stored diff to the library in one transaction, in slices
- * of entries so that a cancel is noticed between them. The job becomes success in the same
- * transaction, so the library and the job's state can never disagree; a failure or a cancel rolls
- * everything back.
+ * applying_changes → success: applies the stored diff, but for the entries left out when it was
+ * accepted, to the library in one transaction, in slices of entries so that a cancel is noticed
+ * between them, and records how many items each operation changed ({@code applied}). The job
+ * becomes success in the same transaction, so the library and the job's state can never disagree; a
+ * failure or a cancel rolls everything back.
  */
 final class ApplyTask {
   static final long SLICE_ENTRIES = 50_000;
@@ -31,6 +35,7 @@ final class ApplyTask {
   }
 
   Future<Void> run(long jobId, JobRunner.Run run) {
+    JsonObject applied = new JsonObject();
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
@@ -44,24 +49,40 @@ final class ApplyTask {
                       for (Row row : models) {
                         ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
                         Long lastEntry = row.getLong(1);
-                        if (lastEntry != null) {
-                          for (String statement : statements(model)) {
+                        JsonObject counts = new JsonObject();
+                        applied.put(model.name(), counts);
+                        for (Change change : changes(model)) {
+                          counts.put(change.op(), 0L);
+                          if (lastEntry != null) {
                             chain =
-                                chain.compose(
-                                    done ->
-                                        slices(conn, statement, jobId, model, 0, lastEntry, run));
+                                chain
+                                    .compose(
+                                        done ->
+                                            slices(
+                                                conn,
+                                                change.sql(),
+                                                jobId,
+                                                model,
+                                                0,
+                                                lastEntry,
+                                                run))
+                                    .map(
+                                        items -> {
+                                          counts.put(change.op(), items);
+                                          return null;
+                                        });
                           }
                         }
                       }
                       return chain;
                     })
                 .compose(
-                    applied ->
+                    done ->
                         jobs.move(
                             conn,
                             jobId,
                             ImportStatus.SUCCESS,
-                            JobTable.set("completed", JobTable.NOW),
+                            JobTable.set("completed", JobTable.NOW, "applied", applied),
                             run.token()))
                 .compose(
                     succeeded -> {
@@ -74,7 +95,8 @@ final class ApplyTask {
                     }));
   }
 
-  private static Future<Void> slices(
+  /** Completes with the number of items the statement changed in its slices. */
+  private static Future<Long> slices(
       SqlConnection conn,
       String statement,
       long jobId,
@@ -83,19 +105,83 @@ final class ApplyTask {
       long last,
       JobRunner.Run run) {
     if (after >= last) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0L);
     }
     run.checkpoint();
     long upTo = after + SLICE_ENTRIES;
     return conn.preparedQuery(statement)
         .execute(Tuple.of(jobId, model.name(), after, upTo))
-        .compose(done -> slices(conn, statement, jobId, model, upTo, last, run));
+        .compose(
+            done ->
+                slices(conn, statement, jobId, model, upTo, last, run)
+                    .map(rest -> rest + done.rowCount()));
   }
 
   /**
-   * Add, update, delete: each reads its slice of the diff ($1 job, $2 model, entries in ($3, $4]).
+   * Leaves entries out of the apply, in the transaction that accepts the diff: those of the
+   * operations not in {@code operations} (null: every operation is applied) and those numbered in
+   * {@code entries} (null: none). A number that is no entry of the diff is a 400 naming the first
+   * few such.
    */
-  private static List<String> statements(ContentModel model) {
+  static Future<Void> exclude(
+      SqlConnection conn, long jobId, List<String> operations, List<Long> entries) {
+    Future<Void> byOperation =
+        operations == null
+            ? Future.succeededFuture()
+            : conn.preparedQuery(
+                    "UPDATE import_diffs SET excluded = true WHERE job_id = $1"
+                        + " AND op <> ALL($2::int2[]) AND NOT excluded")
+                .execute(
+                    Tuple.of(
+                        jobId,
+                        (Object) operations.stream().map(DiffReader::op).toArray(Short[]::new)))
+                .mapEmpty();
+    if (entries == null) {
+      return byOperation;
+    }
+    Long[] numbers = entries.toArray(Long[]::new);
+    // Each model's entries are looked up by the diff's (job, model, entry) index.
+    return byOperation
+        .compose(
+            done ->
+                conn.preparedQuery(
+                        "SELECT e FROM unnest($2::int8[]) e WHERE NOT EXISTS (SELECT 1 FROM"
+                            + " import_diff_counts c JOIN import_diffs d ON d.job_id = c.job_id"
+                            + " AND d.content_model = c.content_model AND d.entry = e"
+                            + " WHERE c.job_id = $1) ORDER BY e LIMIT 11")
+                    .execute(Tuple.of(jobId, (Object) numbers)))
+        .compose(
+            unknown -> {
+              if (unknown.size() > 0) {
+                List<String> listed = new ArrayList<>();
+                unknown.forEach(row -> listed.add(String.valueOf(row.getLong(0))));
+                return Future.failedFuture(
+                    Failure.badRequest(
+                        "exclude_entries names entries that are not in the diff of import job "
+                            + jobId
+                            + ": "
+                            + String.join(", ", listed.subList(0, Math.min(10, listed.size())))
+                            + (listed.size() > 10 ? ", ..." : "")
+                            + "."));
+              }
+              return conn.preparedQuery(
+                      "UPDATE import_diffs d SET excluded = true FROM import_diff_counts c"
+                          + " WHERE c.job_id = $1 AND d.job_id = c.job_id"
+                          + " AND d.content_model = c.content_model"
+                          + " AND d.entry = ANY($2::int8[]) AND NOT d.excluded")
+                  .execute(Tuple.of(jobId, (Object) numbers))
+                  .mapEmpty();
+            });
+  }
+
+  /** One of a model's statements, and the operation it applies. */
+  private record Change(String op, String sql) {}
+
+  /**
+   * Add, update, delete: each reads its slice of the diff ($1 job, $2 model, entries in ($3, $4]),
+   * but the entries left out.
+   */
+  private static List<Change> changes(ContentModel model) {
     String table = model.table();
     List<Field> stored = model.storedFields();
     String columns = stored.stream().map(Field::name).collect(Collectors.joining(", "));
@@ -110,36 +196,43 @@ final class ApplyTask {
                 .collect(Collectors.joining(", "))
             + ", content_hash = d.content_hash";
     String slice =
-        " d.job_id = $1 AND d.content_model = $2 AND d.entry > $3 AND d.entry <= $4 AND d.op = ";
+        " d.job_id = $1 AND d.content_model = $2 AND d.entry > $3 AND d.entry <= $4"
+            + " AND NOT d.excluded AND d.op = ";
     String key = "t." + model.key().name() + " = ";
     return List.of(
-        "INSERT INTO "
-            + table
-            + " ("
-            + columns
-            + ", content_hash) SELECT "
-            + values
-            + ", d.content_hash"
-            + " FROM import_diffs d WHERE"
-            + slice
-            + BatchDiff.ADD,
-        "UPDATE "
-            + table
-            + " t SET "
-            + assignments
-            + " FROM import_diffs d WHERE"
-            + slice
-            + BatchDiff.UPDATE
-            + " AND "
-            + key
-            + DiffStates.field(model, "d.new", model.key()),
-        "DELETE FROM "
-            + table
-            + " t USING import_diffs d WHERE"
-            + slice
-            + BatchDiff.DELETE
-            + " AND "
-            + key
-            + DiffStates.field(model, "d.original", model.key()));
+        new Change(
+            "add",
+            "INSERT INTO "
+                + table
+                + " ("
+                + columns
+                + ", content_hash) SELECT "
+                + values
+                + ", d.content_hash"
+                + " FROM import_diffs d WHERE"
+                + slice
+                + BatchDiff.ADD),
+        new Change(
+            "update",
+            "UPDATE "
+                + table
+                + " t SET "
+                + assignments
+                + " FROM import_diffs d WHERE"
+                + slice
+                + BatchDiff.UPDATE
+                + " AND "
+                + key
+                + DiffStates.field(model, "d.new", model.key())),
+        new Change(
+            "delete",
+            "DELETE FROM "
+                + table
+                + " t USING import_diffs d WHERE"
+                + slice
+                + BatchDiff.DELETE
+                + " AND "
+                + key
+                + DiffStates.field(model, "d.original", model.key())));
   }
 }

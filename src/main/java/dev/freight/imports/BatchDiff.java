@@ -164,6 +164,19 @@ final class BatchDiff {
 
   /** Stores the counts of the whole file, once it has been compared. */
   Future<Void> storeCounts() {
+    return storeCounts(pool, jobId, runToken, model, add, update, delete, unchanged);
+  }
+
+  /** Stores the counts of a model's diff, while the run still holds the job. */
+  static Future<Void> storeCounts(
+      Pool pool,
+      long jobId,
+      long runToken,
+      ContentModel model,
+      long add,
+      long update,
+      long delete,
+      long unchanged) {
     return pool.preparedQuery(
             "INSERT INTO import_diff_counts (job_id, content_model, added, updated, deleted,"
                 + " unchanged) SELECT $1, $2, $3, $4, $5, $6 WHERE"

@@ -23,7 +23,8 @@ import java.util.List;
 /** Reads a stored diff: the summary, a page of entries, or all of it through a cursor. */
 final class DiffReader {
   private static final String[] OPS = {null, "add", "update", "delete"};
-  private static final String COLUMNS = "op, entry, original, new, changed_fields";
+  private static final String COLUMNS =
+      "op, entry, original, new, changed_fields, excluded, conflict";
   private static final int CURSOR_ROWS = 500;
 
   private final Pool pool;
@@ -32,6 +33,11 @@ final class DiffReader {
   DiffReader(Pool pool, ImportJobs jobs) {
     this.pool = pool;
     this.jobs = jobs;
+  }
+
+  /** An operation as stored: add, update or delete. */
+  static short op(String name) {
+    return (short) Arrays.asList(OPS).indexOf(name);
   }
 
   Future<JsonObject> summary(long jobId) {
@@ -58,11 +64,24 @@ final class DiffReader {
             });
   }
 
+  /**
+   * Whether the job still has its diff: its counts, and the entries of every model that changed
+   * something (a purge of a finished job's diff may keep its counts).
+   */
+  Future<Boolean> kept(long jobId) {
+    return pool.preparedQuery(
+            "SELECT bool_and(c.added + c.updated + c.deleted = 0 OR EXISTS (SELECT 1 FROM"
+                + " import_diffs d WHERE d.job_id = c.job_id AND d.content_model = c.content_model))"
+                + " FROM import_diff_counts c WHERE c.job_id = $1")
+        .execute(Tuple.of(jobId))
+        .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean(0)));
+  }
+
   /** One page of entries in file order, optionally of one operation, grouped by operation. */
   Future<JsonObject> page(long jobId, String model, String op, int limit, long offset) {
     Sql filter = new Sql().where("job_id = ?", jobId).where("content_model = ?", model);
     if (op != null) {
-      filter.where("op = ?", (short) Arrays.asList(OPS).indexOf(op));
+      filter.where("op = ?", op(op));
     }
     return requireDiff(jobId, model)
         .compose(
@@ -166,6 +185,13 @@ final class DiffReader {
     String[] changed = row.getArrayOfStrings("changed_fields");
     if (changed != null) {
       item.put("changed_fields", new JsonArray(List.of((Object[]) changed)));
+    }
+    // Only when true: an ordinary diff's entries look as they always have.
+    if (row.getBoolean("excluded")) {
+      item.put("excluded", true);
+    }
+    if (row.getBoolean("conflict")) {
+      item.put("conflict", true);
     }
     return item;
   }

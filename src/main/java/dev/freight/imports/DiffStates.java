@@ -35,6 +35,21 @@ final class DiffStates {
   }
 
   /**
+   * SQL: the content digest ({@link dev.freight.library.ContentHash}) of a kept state ({@code
+   * state}, a text array column): every stored field but the key, as its length in characters, ':',
+   * then its text; the same text Java digests, since a state keeps each value as its text.
+   */
+  static String digest(ContentModel model, String state) {
+    return "md5("
+        + model.storedFields().stream()
+            .filter(f -> f != model.key())
+            .map(f -> state + "[" + (model.storedFields().indexOf(f) + 1) + "]")
+            .map(value -> "length(" + value + ")::text || ':' || " + value)
+            .collect(Collectors.joining(" || "))
+        + ")::uuid";
+  }
+
+  /**
    * A kept state as the API shows it: every field of the model in order, the import instructions
    * (not stored) with their defaults; empty where the item has no such state (before an add, after
    * a delete).

@@ -146,7 +146,7 @@ final class DiffTask {
   }
 
   /** A run starts from nothing, and keeps nothing when it fails: while it still holds the job. */
-  private Future<Void> forgetDiff(long jobId, long runToken) {
+  Future<Void> forgetDiff(long jobId, long runToken) {
     return deleteDiff(
         " AND" + String.format(BatchDiff.WHILE_HELD, 1, 2), Tuple.of(jobId, runToken));
   }

@@ -5,6 +5,7 @@ import dev.freight.bus.StreamOpened;
 import dev.freight.bus.UploadedFile;
 import dev.freight.bus.Window;
 import dev.freight.jobs.JobListQuery;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -31,6 +32,10 @@ public final class ImportRequests {
   /** → the job after the action. */
   public static final Address<ImportAction, JsonObject> UPDATE =
       Address.answering("imports.update", ImportAction::fromJson);
+
+  /** → the new job, reverting the one given. */
+  public static final Address<Revert, JsonObject> REVERT =
+      Address.answering("imports.revert", Revert::fromJson);
 
   /** → the diff's counts per model. */
   public static final Address<JobId, JsonObject> DIFF_SUMMARY =
@@ -77,8 +82,16 @@ public final class ImportRequests {
   /**
    * @param action cancel, accept_changes or retry, as the client wrote it
    * @param userId who asks
+   * @param operations on accept, the operations to apply; null for all
+   * @param excludeEntries on accept, the diff entries to leave out; null for none
    */
-  public record ImportAction(long id, int userId, String action, boolean waitForTask)
+  public record ImportAction(
+      long id,
+      int userId,
+      String action,
+      boolean waitForTask,
+      List<String> operations,
+      List<Long> excludeEntries)
       implements Address.Message {
     @Override
     public JsonObject toJson() {
@@ -86,15 +99,42 @@ public final class ImportRequests {
           .put("id", id)
           .put("user_id", userId)
           .put("action", action)
-          .put("wait_for_task", waitForTask);
+          .put("wait_for_task", waitForTask)
+          .put("operations", operations == null ? null : new JsonArray(operations))
+          .put("exclude_entries", excludeEntries == null ? null : new JsonArray(excludeEntries));
     }
 
     public static ImportAction fromJson(JsonObject json) {
+      JsonArray operations = json.getJsonArray("operations");
+      JsonArray excluded = json.getJsonArray("exclude_entries");
       return new ImportAction(
           json.getLong("id"),
           json.getInteger("user_id"),
           json.getString("action"),
-          json.getBoolean("wait_for_task"));
+          json.getBoolean("wait_for_task"),
+          operations == null ? null : operations.stream().map(String::valueOf).toList(),
+          excluded == null
+              ? null
+              : excluded.stream().map(entry -> ((Number) entry).longValue()).toList());
+    }
+  }
+
+  /**
+   * @param id the job to revert
+   * @param includeConflicts whether entries meeting items changed since are applied too
+   */
+  public record Revert(long id, int userId, boolean includeConflicts) implements Address.Message {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("id", id)
+          .put("user_id", userId)
+          .put("include_conflicts", includeConflicts);
+    }
+
+    public static Revert fromJson(JsonObject json) {
+      return new Revert(
+          json.getLong("id"), json.getInteger("user_id"), json.getBoolean("include_conflicts"));
     }
   }
 

@@ -31,10 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Owns library import jobs: creates them from uploads, runs their diff and apply phases, and takes
- * cancel, accept and retry; answers the requests of {@link ImportRequests}. Its {@link JobRunner}
- * runs the work and takes its cancels; this verticle is the kind's work: a diff for a job claimed
- * into generating_diff, an apply for one in applying_changes.
+ * Owns library import jobs: creates them from uploads (or as the revert of a success job), runs
+ * their diff and apply phases, and takes cancel, accept (whole or in part) and retry; answers the
+ * requests of {@link ImportRequests}. Its {@link JobRunner} runs the work and takes its cancels;
+ * this verticle is the kind's work: a diff for a job claimed into generating_diff, an apply for one
+ * in applying_changes.
  */
 public final class ImportVerticle extends VerticleBase
     implements JobRunner.Kind<Long, ImportStatus> {
@@ -52,6 +53,7 @@ public final class ImportVerticle extends VerticleBase
   private ImportJobs jobs;
   private DiffTask diffTask;
   private ApplyTask applyTask;
+  private RevertTask revertTask;
   private DiffReader diffs;
   private JobRunner<Long, ImportStatus> runner;
 
@@ -70,6 +72,7 @@ public final class ImportVerticle extends VerticleBase
     runner = new JobRunner<>(vertx, jobs.table(), lease, "import", this, null);
     diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
     applyTask = new ApplyTask(pool, jobs);
+    revertTask = new RevertTask(pool, jobs, diffTask);
     diffs = new DiffReader(pool, jobs);
     return Future.all(
             List.of(
@@ -78,6 +81,7 @@ public final class ImportVerticle extends VerticleBase
                 Endpoints.bind(vertx, ImportRequests.CURRENT, req -> jobs.current()),
                 Endpoints.bind(vertx, ImportRequests.LIST, this::list),
                 Endpoints.bind(vertx, ImportRequests.UPDATE, this::update),
+                Endpoints.bind(vertx, ImportRequests.REVERT, this::revert),
                 Endpoints.bind(vertx, ImportRequests.DIFF_SUMMARY, req -> diffs.summary(req.id())),
                 Endpoints.bind(
                     vertx,
@@ -135,7 +139,8 @@ public final class ImportVerticle extends VerticleBase
             none ->
                 pool.withTransaction(
                     conn ->
-                        jobs.insert(conn, req.userId(), format.extension(), bytes, lease)
+                        jobs.insert(
+                                conn, req.userId(), format.extension(), bytes, null, false, lease)
                             .compose(
                                 id ->
                                     createStoredFiles(conn, id, uploads)
@@ -292,9 +297,14 @@ public final class ImportVerticle extends VerticleBase
 
   // ---- run
 
+  /** An apply, or the diff: of the job's files, or of the job a revert reverts. */
   @Override
   public Future<Void> work(Long id, ImportStatus status, JobRunner.Run run) {
-    return status == ImportStatus.APPLYING_CHANGES ? applyTask.run(id, run) : diff(id, run);
+    if (status == ImportStatus.APPLYING_CHANGES) {
+      return applyTask.run(id, run);
+    }
+    return jobs.get(id)
+        .compose(job -> job.getValue("reverts") == null ? diff(id, run) : revertTask.run(id, run));
   }
 
   /**
@@ -339,6 +349,13 @@ public final class ImportVerticle extends VerticleBase
         ImportStatus.Action.of(req.action())
             .orElseThrow(
                 () -> Failure.badRequest("status must be one of cancel, accept_changes, retry."));
+    // Empty lists are as absent ones: generated clients send them for fields left unset.
+    List<String> operations = emptyAsNull(req.operations());
+    List<Long> excluded = emptyAsNull(req.excludeEntries());
+    boolean partial = operations != null || excluded != null;
+    if (partial && action != ImportStatus.Action.ACCEPT_CHANGES) {
+      throw Failure.badRequest("operations and exclude_entries go with accept_changes only.");
+    }
     return jobs.get(id)
         .compose(
             job -> {
@@ -353,12 +370,22 @@ public final class ImportVerticle extends VerticleBase
                     moveThen(
                         id,
                         action,
-                        jobs.move(
-                            pool,
-                            id,
-                            action.target,
-                            JobTable.set("accepted", JobTable.NOW, "accepted_by", userId),
-                            null),
+                        // The entries left out are marked with the move, or neither happens.
+                        pool.withTransaction(
+                            conn ->
+                                jobs.move(
+                                        conn,
+                                        id,
+                                        action.target,
+                                        JobTable.set(
+                                            "accepted", JobTable.NOW, "accepted_by", userId),
+                                        null)
+                                    .compose(
+                                        moved ->
+                                            moved && partial
+                                                ? ApplyTask.exclude(conn, id, operations, excluded)
+                                                    .map(true)
+                                                : Future.succeededFuture(moved))),
                         ImportStatus.APPLYING_CHANGES);
                 case RETRY ->
                     moveThen(
@@ -393,6 +420,59 @@ public final class ImportVerticle extends VerticleBase
                         ImportStatus.GENERATING_DIFF);
               };
             });
+  }
+
+  // ---- revert
+
+  /**
+   * Creates the job that reverts a success job, leased to this node like a new upload, and starts
+   * computing its diff; a 409 unless the job is success and no import is active, a 410 once its
+   * diff is gone.
+   */
+  private Future<JsonObject> revert(ImportRequests.Revert req) {
+    long id = req.id();
+    return jobs.get(id)
+        .compose(
+            job -> {
+              ImportStatus status = ImportStatus.MACHINE.of(job.getString("status"));
+              if (status != ImportStatus.SUCCESS) {
+                return Future.failedFuture(
+                    Failure.conflict(
+                        "Cannot revert import job "
+                            + id
+                            + ": it is "
+                            + status.wire()
+                            + "; only import jobs that are success can be."));
+              }
+              return diffs
+                  .kept(id)
+                  .compose(
+                      kept ->
+                          kept
+                              ? jobs.insert(
+                                  pool,
+                                  req.userId(),
+                                  job.getString("file_format"),
+                                  0,
+                                  id,
+                                  req.includeConflicts(),
+                                  lease)
+                              : Future.failedFuture(
+                                  new Failure(
+                                      410,
+                                      "Import job "
+                                          + id
+                                          + " cannot be reverted: its diff was purged.")));
+            })
+        // The job as created, pending, as for an upload.
+        .compose(
+            created ->
+                jobs.get(created)
+                    .onSuccess(pending -> runner.start(created, ImportStatus.GENERATING_DIFF)));
+  }
+
+  private static <T> List<T> emptyAsNull(List<T> list) {
+    return list == null || list.isEmpty() ? null : list;
   }
 
   private static Failure refusal(ImportStatus.Action action, long id, ImportStatus now) {

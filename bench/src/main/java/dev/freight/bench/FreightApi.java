@@ -55,6 +55,11 @@ final class FreightApi {
     send(json(IMPORTS + importId + "/", "PATCH", "{\"status\": \"accept_changes\"}"));
   }
 
+  /** Reverts a success import: the new import job's id. */
+  long revert(long importId) throws IOException, InterruptedException {
+    return send(json(IMPORTS + importId + "/revert/", "POST", "{}")).get("id").asLong();
+  }
+
   void cancel(long importId) throws IOException, InterruptedException {
     send(json(IMPORTS + importId + "/", "PATCH", "{\"status\": \"cancel\"}"));
   }
