@@ -48,6 +48,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final String COMPLETE_MARKER = ".freight-complete";
 
   private static final int START_ATTEMPTS = 3;
+
+  /**
+   * How long a zombie postmaster of an earlier run is given to be reaped before its pid file goes.
+   */
+  private static final Duration ZOMBIE_WAIT = Duration.ofSeconds(10);
+
   private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90); // pg_ctl itself waits 60 s
   private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(3);
 
@@ -403,6 +409,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } catch (IOException | NumberFormatException e) {
       oldPid = -1;
     }
+    if (zombie(oldPid) && !waitUntilReaped(oldPid, ZOMBIE_WAIT)) {
+      // A zombie still answers kill(pid, 0), so PostgreSQL would take it for a running postmaster
+      // and refuse to start. It holds no shared memory; only live backends of the data dir would.
+      if (livePostgresServing(data)) {
+        throw new EmbeddedPostgresException(
+            "processes of an earlier PostgreSQL still use " + data + "; stop them and start again");
+      }
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Removing stale {0}: pid {1} is a zombie nobody reaps",
+          pidFile,
+          String.valueOf(oldPid));
+      deleteQuietly(pidFile);
+      return;
+    }
     if (!running(oldPid)) {
       if (oldPid <= 0) {
         deleteQuietly(pidFile); // unreadable: carries no shared-memory information either
@@ -611,6 +632,44 @@ public final class EmbeddedPostgres implements AutoCloseable {
       }
     }
     return !running(pid);
+  }
+
+  /** A process that has exited but that its parent has not reaped yet. */
+  private static boolean zombie(long pid) {
+    return pid > 0 && !running(pid) && Files.exists(Path.of("/proc", String.valueOf(pid)));
+  }
+
+  /**
+   * After a crash that took PostgreSQL down too, its postmaster stays a zombie until its parent
+   * (often a container's init) reaps it: a moment, usually.
+   */
+  private static boolean waitUntilReaped(long pid, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (zombie(pid)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a live postgres process (a postmaster or an orphaned backend) serves {@code data}. */
+  private static boolean livePostgresServing(Path data) {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs
+          .map(p -> p.getFileName().toString())
+          .filter(name -> name.matches("\\d+"))
+          .mapToLong(Long::parseLong)
+          .anyMatch(pid -> running(pid) && isPostgres(pid) && servesDataDir(pid, data));
+    } catch (IOException e) {
+      return true; // cannot tell: leave the file for PostgreSQL's own check
+    }
   }
 
   /**
