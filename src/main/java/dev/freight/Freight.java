@@ -8,6 +8,7 @@ import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
+import dev.freight.db.Pools;
 import dev.freight.http.ApiVerticle;
 import dev.freight.imports.ImportVerticle;
 import dev.freight.jobs.Lease;
@@ -47,7 +48,7 @@ public final class Freight {
   private EmbeddedPostgres embedded;
   private Vertx vertx;
   private Node node;
-  private Pool pool;
+  private Pools pools;
   private Worker worker;
   private ApiVerticle api;
 
@@ -84,7 +85,13 @@ public final class Freight {
                   + "/postgres");
     }
     startVertx(config.cluster());
-    pool = Database.pool(vertx, effective.db().url(), effective.db().poolSize());
+    FreightConfig.Db db = effective.db();
+    pools =
+        new Pools(
+            Database.requests(
+                vertx, db.url(), db.poolSize(), db.maxWaitingRequests(), db.requestWaitMs()),
+            Database.jobs(vertx, db.url(), db.jobsPoolSize()));
+    Pool pool = pools.requests();
     String where = describe(effective.db().url());
     await(
         Database.ping(pool, 10_000)
@@ -105,11 +112,11 @@ public final class Freight {
     deploy(new LibraryVerticle(pool));
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
-    deploy(new ImportVerticle(pool, worker, streams, spool, lease));
-    deploy(new LibraryExportVerticle(pool, worker, streams, spool, lease, config.exports()));
+    deploy(new ImportVerticle(pools, worker, streams, spool, lease, config.imports()));
+    deploy(new LibraryExportVerticle(pools, worker, streams, spool, lease, config.exports()));
     deploy(
         new ListExportVerticle(
-            pool,
+            pools,
             worker,
             streams,
             effective.exportsV1(),
@@ -247,8 +254,8 @@ public final class Freight {
         if (worker != null) {
           await(worker.close());
         }
-        if (pool != null) {
-          await(pool.close());
+        if (pools != null) {
+          await(Future.join(pools.requests().close(), pools.jobs().close()));
         }
         await(vertx.close());
       } catch (RuntimeException e) {

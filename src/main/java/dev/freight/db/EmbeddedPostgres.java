@@ -64,7 +64,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final Path binDir;
   private final OsUser runAs; // null when we are not root and run PostgreSQL as ourselves
   private final int port;
-  private final long pid;
+  private long pid;
   private boolean closed;
 
   private EmbeddedPostgres(Path dataDir, Path binDir, OsUser runAs, int port, long pid) {
@@ -496,27 +496,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       int port = freePort();
       long logStart = sizeOf(logFile);
-      String options =
-          "-p "
-              + port
-              + " -k "
-              + shellQuote(socketDir(data, port))
-              + " -c listen_addresses="
-              + HOST;
-      Result r =
-          cmd.run(
-              PG_CTL_TIMEOUT,
-              cmd.pg("pg_ctl"),
-              "-D",
-              data.toString(),
-              "-l",
-              logFile.toString(),
-              "-o",
-              options,
-              "-w",
-              "-t",
-              "60",
-              "start");
+      Result r = pgCtlStart(cmd, data, logFile, port);
       if (r.ok()) {
         long pid = readPid(data);
         LOG.log(
@@ -549,6 +529,43 @@ public final class EmbeddedPostgres implements AutoCloseable {
           System.Logger.Level.INFO, "Port {0} was taken meanwhile; retrying", String.valueOf(port));
     }
     throw new EmbeddedPostgresException("PostgreSQL start failed: " + lastFailure);
+  }
+
+  private static Result pgCtlStart(Commands cmd, Path data, Path logFile, int port) {
+    String options =
+        "-p " + port + " -k " + shellQuote(socketDir(data, port)) + " -c listen_addresses=" + HOST;
+    return cmd.run(
+        PG_CTL_TIMEOUT,
+        cmd.pg("pg_ctl"),
+        "-D",
+        data.toString(),
+        "-l",
+        logFile.toString(),
+        "-o",
+        options,
+        "-w",
+        "-t",
+        "60",
+        "start");
+  }
+
+  /**
+   * Stops the server as an outage would (its sessions are ended), to be started again on the same
+   * port with {@link #startAgain()}: for tests of what clients see while the database is down.
+   */
+  public synchronized void stopForNow() {
+    stop(new Commands(binDir, runAs, binDir.getParent()), dataDir, pid);
+  }
+
+  /** Starts the server {@link #stopForNow()} stopped, on its port. */
+  public synchronized void startAgain() {
+    Commands cmd = new Commands(binDir, runAs, binDir.getParent());
+    Result r = pgCtlStart(cmd, dataDir, prepareLogFile(dataDir, runAs), port);
+    if (!r.ok()) {
+      throw new EmbeddedPostgresException(
+          "PostgreSQL start failed: " + lastMeaningfulLine(r.output()));
+    }
+    pid = readPid(dataDir);
   }
 
   /** The data dir doubles as socket dir (for local psql), unless the socket path is too long. */

@@ -1,5 +1,6 @@
 package dev.freight.jobs;
 
+import dev.freight.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -297,6 +298,16 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
    */
   private Future<Void> settle(K id, Run run, Throwable failure) {
     if (stopping || run.leaseLost) {
+      return Future.succeededFuture();
+    }
+    if (Database.unavailable(failure)) {
+      // PostgreSQL went away under the run (nothing of it is half-committed): the job stays as it
+      // is, and once its lease has expired it is taken again, here or on another node.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          describe(id)
+              + " stopped, the database being unavailable; it resumes once its lease expires",
+          failure);
       return Future.succeededFuture();
     }
     S to;
