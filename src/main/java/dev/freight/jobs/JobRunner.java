@@ -145,12 +145,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                         tick -> {
                           renewLeases();
                           takeUnheld(resumable, order)
-                              .onFailure(
-                                  failure ->
-                                      LOG.log(
-                                          System.Logger.Level.WARNING,
-                                          "cannot look for unheld jobs",
-                                          failure));
+                              .onFailure(failure -> warn("cannot look for unheld jobs", failure));
                         }));
   }
 
@@ -201,7 +196,16 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                             run.stopRequested = true;
                           }
                         }))
-        .onFailure(failure -> LOG.log(System.Logger.Level.WARNING, "cannot renew leases", failure));
+        .onFailure(failure -> warn("cannot renew leases", failure));
+  }
+
+  /** A database that is down is said in one line each time, not with a stack trace. */
+  private static void warn(String what, Throwable failure) {
+    if (Database.unavailable(failure)) {
+      LOG.log(System.Logger.Level.WARNING, what + ": " + failure.getMessage());
+    } else {
+      LOG.log(System.Logger.Level.WARNING, what, failure);
+    }
   }
 
   /**
