@@ -25,7 +25,7 @@ class OverloadTest {
   private static final int CLIENTS = 200;
 
   @Test
-  void saturatedRequestsAnswer503QuicklyAndJobsStillFinish() {
+  void saturatedRequestsAnswer503QuicklyAndJobsStillFinish() throws Exception {
     try (TestServer server =
         TestServer.start(
             Map.of(
