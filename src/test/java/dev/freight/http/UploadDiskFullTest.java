@@ -26,7 +26,7 @@ class UploadDiskFullTest {
     Path uploads = data.resolve("uploads");
     Files.createDirectories(uploads);
     Assumptions.assumeTrue(
-        run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", uploads.toString()) == 0,
+        run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", uploads.toString()) == 0,
         "needs to mount a small tmpfs (root)");
     try (TestServer server = TestServer.start(Map.of("FREIGHT_DATA_DIR", data.toString()))) {
       byte[] big = new byte[3 * 1024 * 1024];
@@ -39,13 +39,14 @@ class UploadDiskFullTest {
       }
       assertThat(server.admin().get(Imports.PATH).bodyAsJsonObject().getLong("count")).isZero();
       // Space again: the next upload goes through.
+      assertThat(run("umount", uploads.toString())).isZero();
       assertThat(
               Imports.upload(
                       server.admin(), "standard.csv", "id,title,priority,active\n".getBytes())
                   .statusCode())
           .isEqualTo(200);
     } finally {
-      run("umount", uploads.toString());
+      run("umount", "-q", uploads.toString()); // when an assertion failed before
     }
   }
 
