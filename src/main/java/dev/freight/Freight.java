@@ -94,13 +94,14 @@ public final class Freight {
     Pool pool = pools.requests();
     String where = describe(effective.db().url());
     await(
-        Database.ping(pool, 10_000)
+        // On the jobs' pool, which waits for a connection as long as start-up may take.
+        Database.ping(pools.jobs(), 10_000)
             .recover(
                 failure ->
                     Future.failedFuture(
                         new ConfigException(
                             "cannot reach PostgreSQL at " + where + ": " + failure.getMessage()))));
-    int applied = await(Migrations.run(pool, Migrations.load()));
+    int applied = await(Migrations.run(pools.jobs(), Migrations.load()));
     if (applied > 0) {
       LOG.log(System.Logger.Level.INFO, "applied " + applied + " database migration(s)");
     }
