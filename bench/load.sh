@@ -35,7 +35,7 @@ file() { # version: every title carries it, so that each import updates every ro
   awk -v n="$ROWS" -v v="$1" 'BEGIN {
     print "id,title,text,problem,priority,phase,active,tags"
     for (i = 0; i < n; i++)
-      printf "S%07d,Standard %d version %d,Checks that the control %d is in place and reviewed every year.,problem-%d,%d,phase-%d,%s,t%d\n", i, i, v, i, i % 50, 1 + i % 5, i % 8, (i % 3 ? "true" : "false"), i % 20
+      printf "S%07d,Standard %d version %d,Checks that the control %d is in place and reviewed every year.,P%d,%d,X%d,%s,t%d\n", i, i, v, i, i % 50, 1 + i % 5, i % 8, (i % 3 ? "true" : "false"), i % 20
   }' >"$DATA/standard.csv"
 }
 import() { # version; prints the job id
@@ -50,6 +50,10 @@ accept() {
 T0=$SECONDS
 first=$(import 1)
 await "$first" "ready_for_review|fail"
+if [[ $(job "$first" | jq -r .status) == fail ]]; then
+  echo "import $first failed: $(job "$first" | jq -c .errors | cut -c1-300)" >&2
+  exit 1
+fi
 accept "$first"
 echo "loaded $ROWS rows in $((SECONDS - T0)) s: $(job "$first" | jq -c '{status, errors}')"
 
@@ -58,9 +62,9 @@ second=$(import 2)
 cat >"$DATA/reads.lua" <<LUA
 local paths = {
   "/api/v2/library/standards/?active=false&page=3",
-  "/api/v2/library/standards/?phase=phase-3&ordering=-priority",
+  "/api/v2/library/standards/?phase=X3&ordering=-priority",
   "/api/v2/library/standards/?search=Standard%2012345",
-  "/api/v2/library/standards/?problem=problem-7&active=true",
+  "/api/v2/library/standards/?problem=P7&active=true",
   "$API$second/",
   "$API?status=generating_diff",
   "/api/v2/library/export/?page_size=10",
@@ -100,7 +104,7 @@ echo "import $second: $(job "$second" | jq -c '{status, errors}') ($((SECONDS - 
 echo "500s in the server log: $(grep -c 'failed$' "$DATA/server.log" || true)"
 
 echo "--- filtered pages of the $ROWS-item library: median and slowest of 20, seconds"
-for query in "active=false&page=3" "phase=phase-3" "problem=problem-7&active=true" \
+for query in "active=false&page=3" "phase=X3" "problem=P7&active=true" \
   "search=Standard%20123456" "search=version%202&page=2" "search=nothing-like-this"; do
   times=$(for _ in $(seq 20); do
     api -o /dev/null -w '%{time_total}\n' "$URL/api/v2/library/standards/?$query"

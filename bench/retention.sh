@@ -37,7 +37,7 @@ file() { # version: every title carries it, so that each import updates every ro
   awk -v n="$ROWS" -v v="$1" 'BEGIN {
     print "id,title,text,problem,priority,phase,active,tags"
     for (i = 0; i < n; i++)
-      printf "S%07d,Standard %d version %d,Checks that the control %d is in place and reviewed every year.,problem-%d,%d,phase-%d,true,t%d\n", i, i, v, i, i % 50, 1 + i % 5, i % 8, i % 20
+      printf "S%07d,Standard %d version %d,Checks that the control %d is in place and reviewed every year.,P%d,%d,X%d,true,t%d\n", i, i, v, i, i % 50, 1 + i % 5, i % 8, i % 20
   }' >"$DATA/standard.csv"
 }
 cycle() { # version, cancel|accept_changes
@@ -45,6 +45,10 @@ cycle() { # version, cancel|accept_changes
   local id
   id=$(api -F "files=@$DATA/standard.csv;filename=standard.csv" "$URL$API" | jq -r .id)
   await "$id" "ready_for_review|fail"
+  if [[ $(status "$id") == fail ]]; then
+    echo "import $id failed: $(api "$URL$API$id/" | jq -c .errors | cut -c1-300)" >&2
+    exit 1
+  fi
   api -X PATCH -H 'Content-Type: application/json' -d "{\"status\":\"$2\"}" "$URL$API$id/" >/dev/null
   await "$id" "success|cancel|fail"
 }
