@@ -108,6 +108,8 @@ public final class Database {
           || t instanceof ClosedConnectionException
           || t instanceof SocketException
           || t instanceof VertxException && "Timeout waiting for connection".equals(t.getMessage())
+          // withConnection and withTransaction word the same wait this way
+          || t.getClass().getName().startsWith("io.vertx.") && "Timeout".equals(t.getMessage())
           || t instanceof PgException pg && unavailableState(pg.getSqlState())) {
         return true;
       }
