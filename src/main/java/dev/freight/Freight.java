@@ -18,6 +18,7 @@ import dev.freight.libraryexports.LibraryExportVerticle;
 import dev.freight.listexports.ListExportVerticle;
 import dev.freight.users.KnownTokens;
 import dev.freight.users.UsersVerticle;
+import dev.freight.webhooks.WebhooksVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -124,6 +125,8 @@ public final class Freight {
             spool,
             lease,
             effective.exports().maxRunning()));
+    // Deliveries are background work: they wait for a connection rather than fail.
+    deploy(new WebhooksVerticle(pools.jobs(), effective.webhooks()));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();

@@ -15,7 +15,8 @@ public record FreightConfig(
     Exports exports,
     ExportsV1 exportsV1,
     Jobs jobs,
-    Cluster cluster) {
+    Cluster cluster,
+    Webhooks webhooks) {
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
@@ -80,6 +81,19 @@ public record FreightConfig(
     }
   }
 
+  /**
+   * Webhook delivery: how many deliveries a node sends at once, whether private, loopback and
+   * link-local targets may be reached, the first retry's delay (then doubling, capped at an hour),
+   * how long a delivery is retried, and how often due deliveries are looked for besides the nudge
+   * of each new event.
+   */
+  public record Webhooks(
+      int maxInFlight,
+      boolean allowPrivateTargets,
+      long firstRetrySeconds,
+      long retryHours,
+      long pollSeconds) {}
+
   public FreightConfig withDbUrl(String url) {
     return new FreightConfig(
         http,
@@ -96,6 +110,7 @@ public record FreightConfig(
         exports,
         exportsV1,
         jobs,
-        cluster);
+        cluster,
+        webhooks);
   }
 }
