@@ -8,6 +8,7 @@ import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
+import dev.freight.db.Pools;
 import dev.freight.http.ApiVerticle;
 import dev.freight.idempotency.IdempotencyVerticle;
 import dev.freight.imports.ImportVerticle;
@@ -49,7 +50,7 @@ public final class Freight {
   private EmbeddedPostgres embedded;
   private Vertx vertx;
   private Node node;
-  private Pool pool;
+  private Pools pools;
   private Worker worker;
   private ApiVerticle api;
 
@@ -86,16 +87,23 @@ public final class Freight {
                   + "/postgres");
     }
     startVertx(config.cluster());
-    pool = Database.pool(vertx, effective.db().url(), effective.db().poolSize());
+    FreightConfig.Db db = effective.db();
+    pools =
+        new Pools(
+            Database.requests(
+                vertx, db.url(), db.poolSize(), db.maxWaitingRequests(), db.requestWaitMs()),
+            Database.jobs(vertx, db.url(), db.jobsPoolSize()));
+    Pool pool = pools.requests();
     String where = describe(effective.db().url());
     await(
-        Database.ping(pool, 10_000)
+        // On the jobs' pool, which waits for a connection as long as start-up may take.
+        Database.ping(pools.jobs(), 10_000)
             .recover(
                 failure ->
                     Future.failedFuture(
                         new ConfigException(
                             "cannot reach PostgreSQL at " + where + ": " + failure.getMessage()))));
-    int applied = await(Migrations.run(pool, Migrations.load()));
+    int applied = await(Migrations.run(pools.jobs(), Migrations.load()));
     if (applied > 0) {
       LOG.log(System.Logger.Level.INFO, "applied " + applied + " database migration(s)");
     }
@@ -108,18 +116,19 @@ public final class Freight {
     deploy(new IdempotencyVerticle(pool, effective.idempotency().retentionHours()));
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
-    deploy(new ImportVerticle(pool, worker, streams, spool, lease));
-    deploy(new LibraryExportVerticle(pool, worker, streams, spool, lease, config.exports()));
+    deploy(new ImportVerticle(pools, worker, streams, spool, lease, config.imports()));
+    deploy(new LibraryExportVerticle(pools, worker, streams, spool, lease, config.exports()));
     deploy(
         new ListExportVerticle(
-            pool,
+            pools,
             worker,
             streams,
             effective.exportsV1(),
             spool,
             lease,
             effective.exports().maxRunning()));
-    deploy(new WebhooksVerticle(pool, effective.webhooks()));
+    // Deliveries are background work: they wait for a connection rather than fail.
+    deploy(new WebhooksVerticle(pools.jobs(), effective.webhooks()));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();
@@ -251,8 +260,8 @@ public final class Freight {
         if (worker != null) {
           await(worker.close());
         }
-        if (pool != null) {
-          await(pool.close());
+        if (pools != null) {
+          await(Future.join(pools.requests().close(), pools.jobs().close()));
         }
         await(vertx.close());
       } catch (RuntimeException e) {

@@ -173,6 +173,19 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the shared PostgreSQL, as an outage would, until {@link #startPostgres()}: every test
+   * server's database is down meanwhile.
+   */
+  public static synchronized void stopPostgres() {
+    postgres.stopForNow();
+  }
+
+  /** Starts the shared PostgreSQL again, on its port. */
+  public static synchronized void startPostgres() {
+    postgres.startAgain();
+  }
+
   public static synchronized String url(String database) {
     if (postgres == null) {
       postgres = EmbeddedPostgres.start(tempDir().resolve("postgres"), "nobody");

@@ -1,5 +1,6 @@
 package dev.freight.bus;
 
+import dev.freight.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -40,6 +41,8 @@ public final class Endpoints {
                           failure -> {
                             if (failure instanceof Failure f) {
                               message.fail(f.status(), f.getMessage());
+                            } else if (Database.unavailable(failure)) {
+                              message.fail(503, Database.UNAVAILABLE);
                             } else {
                               LOG.log(
                                   System.Logger.Level.ERROR,

@@ -139,8 +139,16 @@ public final class ConfigLoader {
             number("http.max_upload_bytes", 1, Long.MAX_VALUE)),
         Path.of(nonEmpty("data_dir")).toAbsolutePath().normalize(),
         new FreightConfig.Db(
-            url, (int) number("db.pool_size", 1, 1_000), nonEmpty("db.embedded_os_user")),
+            url,
+            (int) number("db.pool_size", 1, 1_000),
+            (int) number("db.jobs_pool_size", 1, 1_000),
+            (int) number("db.max_waiting_requests", 0, 100_000),
+            number("db.request_wait_ms", 1, 600_000),
+            nonEmpty("db.embedded_os_user")),
         new FreightConfig.Admin(nonEmpty("admin.email"), text("admin.token")),
+        new FreightConfig.Imports(
+            number("imports.retention_days", 0, 36_500),
+            number("imports.purge_interval_seconds", 1, 86_400)),
         new FreightConfig.Exports(
             number("exports.retention_hours", 0, 100_000),
             number("exports.purge_interval_seconds", 1, 86_400),

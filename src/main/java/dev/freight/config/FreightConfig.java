@@ -11,6 +11,7 @@ public record FreightConfig(
     Path dataDir,
     Db db,
     Admin admin,
+    Imports imports,
     Exports exports,
     ExportsV1 exportsV1,
     Jobs jobs,
@@ -20,8 +21,18 @@ public record FreightConfig(
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
-  /** {@code url} is empty when Freight runs its own embedded PostgreSQL. */
-  public record Db(String url, int poolSize, String embeddedOsUser) {
+  /**
+   * {@code url} is empty when Freight runs its own embedded PostgreSQL. Requests and job work have
+   * pools of their own ({@code poolSize}, {@code jobsPoolSize}); at most {@code maxWaitingRequests}
+   * requests wait for a connection, each at most {@code requestWaitMs}.
+   */
+  public record Db(
+      String url,
+      int poolSize,
+      int jobsPoolSize,
+      int maxWaitingRequests,
+      long requestWaitMs,
+      String embeddedOsUser) {
     public boolean embedded() {
       return url.isEmpty();
     }
@@ -29,6 +40,12 @@ public record FreightConfig(
 
   /** {@code token} is empty when none is configured. */
   public record Admin(String email, String token) {}
+
+  /**
+   * How long a finished import keeps its diff and stored upload, and how often those past it are
+   * purged.
+   */
+  public record Imports(long retentionDays, long purgeIntervalSeconds) {}
 
   /**
    * How long export files stay downloadable after their job completes, how often expired ones are
@@ -85,8 +102,15 @@ public record FreightConfig(
     return new FreightConfig(
         http,
         dataDir,
-        new Db(url, db.poolSize, db.embeddedOsUser),
+        new Db(
+            url,
+            db.poolSize,
+            db.jobsPoolSize,
+            db.maxWaitingRequests,
+            db.requestWaitMs,
+            db.embeddedOsUser),
         admin,
+        imports,
         exports,
         exportsV1,
         jobs,

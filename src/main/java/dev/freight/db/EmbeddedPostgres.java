@@ -48,6 +48,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final String COMPLETE_MARKER = ".freight-complete";
 
   private static final int START_ATTEMPTS = 3;
+
+  /**
+   * How long a zombie postmaster of an earlier run is given to be reaped before its pid file goes.
+   */
+  private static final Duration ZOMBIE_WAIT = Duration.ofSeconds(10);
+
   private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90); // pg_ctl itself waits 60 s
   private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(3);
 
@@ -58,7 +64,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final Path binDir;
   private final OsUser runAs; // null when we are not root and run PostgreSQL as ourselves
   private final int port;
-  private final long pid;
+  private long pid;
   private boolean closed;
 
   private EmbeddedPostgres(Path dataDir, Path binDir, OsUser runAs, int port, long pid) {
@@ -403,6 +409,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } catch (IOException | NumberFormatException e) {
       oldPid = -1;
     }
+    if (zombie(oldPid) && !waitUntilReaped(oldPid, ZOMBIE_WAIT)) {
+      // A zombie still answers kill(pid, 0), so PostgreSQL would take it for a running postmaster
+      // and refuse to start. It holds no shared memory; only live backends of the data dir would.
+      if (livePostgresServing(data)) {
+        throw new EmbeddedPostgresException(
+            "processes of an earlier PostgreSQL still use " + data + "; stop them and start again");
+      }
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Removing stale {0}: pid {1} is a zombie nobody reaps",
+          pidFile,
+          String.valueOf(oldPid));
+      deleteQuietly(pidFile);
+      return;
+    }
     if (!running(oldPid)) {
       if (oldPid <= 0) {
         deleteQuietly(pidFile); // unreadable: carries no shared-memory information either
@@ -475,27 +496,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       int port = freePort();
       long logStart = sizeOf(logFile);
-      String options =
-          "-p "
-              + port
-              + " -k "
-              + shellQuote(socketDir(data, port))
-              + " -c listen_addresses="
-              + HOST;
-      Result r =
-          cmd.run(
-              PG_CTL_TIMEOUT,
-              cmd.pg("pg_ctl"),
-              "-D",
-              data.toString(),
-              "-l",
-              logFile.toString(),
-              "-o",
-              options,
-              "-w",
-              "-t",
-              "60",
-              "start");
+      Result r = pgCtlStart(cmd, data, logFile, port);
       if (r.ok()) {
         long pid = readPid(data);
         LOG.log(
@@ -528,6 +529,43 @@ public final class EmbeddedPostgres implements AutoCloseable {
           System.Logger.Level.INFO, "Port {0} was taken meanwhile; retrying", String.valueOf(port));
     }
     throw new EmbeddedPostgresException("PostgreSQL start failed: " + lastFailure);
+  }
+
+  private static Result pgCtlStart(Commands cmd, Path data, Path logFile, int port) {
+    String options =
+        "-p " + port + " -k " + shellQuote(socketDir(data, port)) + " -c listen_addresses=" + HOST;
+    return cmd.run(
+        PG_CTL_TIMEOUT,
+        cmd.pg("pg_ctl"),
+        "-D",
+        data.toString(),
+        "-l",
+        logFile.toString(),
+        "-o",
+        options,
+        "-w",
+        "-t",
+        "60",
+        "start");
+  }
+
+  /**
+   * Stops the server as an outage would (its sessions are ended), to be started again on the same
+   * port with {@link #startAgain()}: for tests of what clients see while the database is down.
+   */
+  public synchronized void stopForNow() {
+    stop(new Commands(binDir, runAs, binDir.getParent()), dataDir, pid);
+  }
+
+  /** Starts the server {@link #stopForNow()} stopped, on its port. */
+  public synchronized void startAgain() {
+    Commands cmd = new Commands(binDir, runAs, binDir.getParent());
+    Result r = pgCtlStart(cmd, dataDir, prepareLogFile(dataDir, runAs), port);
+    if (!r.ok()) {
+      throw new EmbeddedPostgresException(
+          "PostgreSQL start failed: " + lastMeaningfulLine(r.output()));
+    }
+    pid = readPid(dataDir);
   }
 
   /** The data dir doubles as socket dir (for local psql), unless the socket path is too long. */
@@ -611,6 +649,44 @@ public final class EmbeddedPostgres implements AutoCloseable {
       }
     }
     return !running(pid);
+  }
+
+  /** A process that has exited but that its parent has not reaped yet. */
+  private static boolean zombie(long pid) {
+    return pid > 0 && !running(pid) && Files.exists(Path.of("/proc", String.valueOf(pid)));
+  }
+
+  /**
+   * After a crash that took PostgreSQL down too, its postmaster stays a zombie until its parent
+   * (often a container's init) reaps it: a moment, usually.
+   */
+  private static boolean waitUntilReaped(long pid, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (zombie(pid)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a live postgres process (a postmaster or an orphaned backend) serves {@code data}. */
+  private static boolean livePostgresServing(Path data) {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs
+          .map(p -> p.getFileName().toString())
+          .filter(name -> name.matches("\\d+"))
+          .mapToLong(Long::parseLong)
+          .anyMatch(pid -> running(pid) && isPostgres(pid) && servesDataDir(pid, data));
+    } catch (IOException e) {
+      return true; // cannot tell: leave the file for PostgreSQL's own check
+    }
   }
 
   /**

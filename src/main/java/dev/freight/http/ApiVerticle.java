@@ -36,6 +36,7 @@ public final class ApiVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(ApiVerticle.class.getName());
   static final String CONTRACT = "openapi.yaml";
   private static final long HEALTH_TIMEOUT_MS = 2_000;
+  private static final String RETRY_AFTER_S = "2";
 
   /**
    * The pieces a request body arrives in (Netty's default is 8 KiB): each piece of an upload is one
@@ -178,13 +179,29 @@ public final class ApiVerticle extends VerticleBase {
   /** The one place where failures become HTTP answers. */
   private void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof HttpException http) {
+    // The token check reports whatever failed as a 401; a database that is down is no bad token.
+    if (failure instanceof HttpException http && http.getCause() instanceof ReplyException reply) {
+      failure = reply;
+    }
+    if (failure instanceof ReplyException reply
+        && (reply.failureType() == ReplyFailure.TIMEOUT
+            || reply.failureCode() == 503
+                && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE)) {
+      unavailable(ctx);
+    } else if (failure instanceof HttpException http) {
       error(ctx, http.getStatusCode(), detail(ctx, http));
     } else if (failure instanceof ReplyException reply
         && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && reply.failureCode() >= 400
         && reply.failureCode() < 600) {
       error(ctx, reply.failureCode(), reply.getMessage());
+    } else if (diskFull(failure)) {
+      LOG.log(System.Logger.Level.ERROR, "the disk is full: " + failure.getMessage());
+      error(
+          ctx,
+          507,
+          "The server's disk is full: the upload could not be kept. Try again later, or ask an"
+              + " operator to free space in the data dir.");
     } else if (failure == null && ctx.statusCode() >= 400) {
       error(ctx, ctx.statusCode(), defaultDetail(ctx.statusCode()));
     } else {
@@ -194,6 +211,27 @@ public final class ApiVerticle extends VerticleBase {
           failure);
       error(ctx, 500, "Internal server error.");
     }
+  }
+
+  /**
+   * 503 with Retry-After: PostgreSQL is down or restarting, or every connection for requests is
+   * busy and enough requests wait already. Answered at once rather than queued without bound.
+   */
+  private static void unavailable(RoutingContext ctx) {
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", RETRY_AFTER_S);
+    }
+    error(ctx, 503, Database.UNAVAILABLE);
+  }
+
+  /** ENOSPC, as the JDK words it, wherever in the chain (Vert.x wraps file errors). */
+  private static boolean diskFull(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String detail(RoutingContext ctx, HttpException http) {

@@ -7,12 +7,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** /api/v2/library/import/... (superusers only). */
 final class ImportRoutes {
+  private static final System.Logger LOG = System.getLogger(ImportRoutes.class.getName());
+
   /** Storing a large upload in PostgreSQL takes a while; a cancel may wait for the running work. */
   private static final long SLOW_MS = 15 * 60_000;
+
+  private static final long MIN_FREE_BYTES = 16L << 20;
 
   private ImportRoutes() {}
 
@@ -26,6 +32,7 @@ final class ImportRoutes {
         .addHandler(
             ctx -> {
               Api.requireSuperuser(ctx);
+              requireSpace(ctx, uploads);
               ctx.next();
             })
         .addHandler(Idempotent::claim)
@@ -43,6 +50,31 @@ final class ImportRoutes {
         .getRoute("getImportDiffSummary")
         .addHandler(ctx -> ask(ctx, ImportRequests.DIFF_SUMMARY, job(ctx)));
     builder.getRoute("getImportDiff").addHandler(ImportRoutes::diff);
+  }
+
+  /**
+   * An upload that cannot fit on the spool's disk (its declared length, or a chunked one when less
+   * than {@value #MIN_FREE_BYTES} bytes are free) is refused before a byte of it is written: a
+   * write that fails midway leaves Vert.x's body handler without an answer.
+   */
+  private static void requireSpace(RoutingContext ctx, Path uploads) {
+    String length = ctx.request().getHeader("Content-Length");
+    long free;
+    try {
+      free = Files.getFileStore(Files.createDirectories(uploads)).getUsableSpace();
+      if (free >= Math.max(MIN_FREE_BYTES, length == null ? 0 : Long.parseLong(length))) {
+        return;
+      }
+    } catch (IOException | NumberFormatException unknown) {
+      return; // the body handler reports what is wrong
+    }
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "the disk of " + uploads + " is full: " + free + " bytes free for an upload of " + length);
+    throw new HttpException(
+        507,
+        "The server's disk is full: the upload could not be kept. Try again later, or ask an"
+            + " operator to free space in the data dir.");
   }
 
   private static ImportRequests.JobId job(RoutingContext ctx) {

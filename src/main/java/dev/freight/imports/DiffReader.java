@@ -29,10 +29,13 @@ final class DiffReader {
 
   private final Pool pool;
   private final ImportJobs jobs;
+  private final long retentionDays;
 
-  DiffReader(Pool pool, ImportJobs jobs) {
+  /** {@code retentionDays}: how long a diff is kept after its job ended, for the 410's detail. */
+  DiffReader(Pool pool, ImportJobs jobs, long retentionDays) {
     this.pool = pool;
     this.jobs = jobs;
+    this.retentionDays = retentionDays;
   }
 
   /** An operation as stored: add, update or delete. */
@@ -139,12 +142,23 @@ final class DiffReader {
 
   private Future<Void> requireDiff(long jobId, String model) {
     return pool.preparedQuery(
-            "SELECT 1 FROM import_diff_counts WHERE job_id = $1 AND content_model = $2")
+            "SELECT j.purged IS NOT NULL FROM import_diff_counts c JOIN import_jobs j"
+                + " ON j.id = c.job_id WHERE c.job_id = $1 AND c.content_model = $2")
         .execute(Tuple.of(jobId, model))
         .compose(
             rows ->
                 rows.size() > 0
-                    ? Future.succeededFuture()
+                    ? rows.iterator().next().getBoolean(0)
+                        ? Future.failedFuture(
+                            new Failure(
+                                410,
+                                "The diff of import job "
+                                    + jobId
+                                    + " was deleted "
+                                    + retentionDays
+                                    + " days after the job ended; its counts remain in the"
+                                    + " summary."))
+                        : Future.succeededFuture()
                     : summary(jobId)
                         .compose(
                             any ->

@@ -1,8 +1,10 @@
 package dev.freight.imports;
 
 import dev.freight.bus.Failure;
+import dev.freight.db.Database;
 import dev.freight.db.Ordering;
 import dev.freight.db.Paging;
+import dev.freight.db.Pools;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.jobs.JobTable;
@@ -38,18 +40,28 @@ final class ImportJobs {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
+  private final Pool jobsPool;
   private final JobTable<Long, ImportStatus> table;
   private final Map<Long, JsonObject> recent = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
   private final String node;
 
-  /** {@code node}: this node's id, as it writes it into the leases of the jobs it runs. */
-  ImportJobs(Vertx vertx, Pool pool, String node) {
-    this.pool = pool;
+  /**
+   * {@code node}: this node's id, as it writes it into the leases of the jobs it runs. Requests
+   * read on {@code pools.requests()}; runs move and record progress on {@code pools.jobs()}.
+   */
+  ImportJobs(Vertx vertx, Pools pools, String node) {
+    this.pool = pools.requests();
+    this.jobsPool = pools.jobs();
     this.node = node;
     this.table =
         new JobTable<>(
-            vertx, pool, "import_jobs", Long.class, ImportStatus.MACHINE, this::forgetKeptAnswers);
+            vertx,
+            jobsPool,
+            "import_jobs",
+            Long.class,
+            ImportStatus.MACHINE,
+            this::forgetKeptAnswers);
     // Every node's moves, this one's included: a job another node moved is read again.
     vertx
         .eventBus()
@@ -215,10 +227,50 @@ final class ImportJobs {
         client, id, to, JobTable.set("completed", JobTable.NOW, "errors", errors), runToken);
   }
 
+  /**
+   * Deletes the diff entries and stored uploads of jobs that ended more than {@code retentionDays}
+   * ago, and records when: their diff then answers 410 and they cannot be retried. The job rows
+   * stay, with their diff counts. Up to {@value #PURGE_BATCH} jobs at a time, by one node at a
+   * time; completes with how many were purged.
+   */
+  Future<Integer> purge(long retentionDays) {
+    return Database.onOneNode(
+        jobsPool,
+        "freight.import-purge",
+        conn ->
+            conn.preparedQuery(PURGE)
+                .execute(Tuple.of(StateMachine.wireArray(ImportStatus.FINAL), (int) retentionDays))
+                .map(rows -> rows.iterator().next().getInteger(0)));
+  }
+
+  private static final int PURGE_BATCH = 50;
+
+  // The files' rows go before the files (their reference is checked at the statement's end).
+  private static final String PURGE =
+      """
+      WITH due AS (
+        SELECT id FROM import_jobs
+        WHERE status = ANY($1) AND purged IS NULL AND completed <= now() - make_interval(days => $2)
+        ORDER BY id LIMIT %d FOR UPDATE SKIP LOCKED),
+      marked AS (UPDATE import_jobs j SET purged = now() FROM due WHERE j.id = due.id RETURNING j.id),
+      entries AS (DELETE FROM import_diffs d USING marked WHERE d.job_id = marked.id),
+      uploads AS (DELETE FROM import_files f USING marked WHERE f.job_id = marked.id RETURNING f.file_id),
+      files AS (DELETE FROM stored_files s USING uploads WHERE s.id = uploads.file_id)
+      SELECT count(*) FROM marked"""
+          .formatted(PURGE_BATCH);
+
+  /** Whether the job's diff and upload were purged after the retention window. */
+  Future<Boolean> purged(long id) {
+    return pool.preparedQuery("SELECT purged IS NOT NULL FROM import_jobs WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean(0));
+  }
+
   /** A run starts reading its files from the beginning. */
   Future<Void> resetProgress(long id) {
     forgetKeptAnswers();
-    return pool.preparedQuery("UPDATE import_jobs SET rows_read = 0, bytes_read = 0 WHERE id = $1")
+    return jobsPool
+        .preparedQuery("UPDATE import_jobs SET rows_read = 0, bytes_read = 0 WHERE id = $1")
         .execute(Tuple.of(id))
         .onComplete(done -> forgetKeptAnswers())
         .mapEmpty();
@@ -231,7 +283,8 @@ final class ImportJobs {
    */
   Future<Void> progress(long id, long rows, long bytesRead, long bytesTotal) {
     changes.incrementAndGet();
-    return pool.preparedQuery(
+    return jobsPool
+        .preparedQuery(
             "UPDATE import_jobs SET rows_read = $2, bytes_read = $3, bytes_total = $4 WHERE id = $1")
         .execute(Tuple.of(id, rows, bytesRead, bytesTotal))
         .onComplete(

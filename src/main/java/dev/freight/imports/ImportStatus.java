@@ -36,6 +36,9 @@ public enum ImportStatus implements JobStatus {
   /** The states in which a job counts as the one active import. */
   static final Set<ImportStatus> ACTIVE = MACHINE.from(CANCEL);
 
+  /** The states a job ends in; its diff and upload are purged once the retention window passes. */
+  static final Set<ImportStatus> FINAL = EnumSet.of(SUCCESS, FAIL, CANCEL);
+
   /** What a user may ask for with PATCH: a move to {@code target}. */
   enum Action {
     CANCEL("cancel", ImportStatus.CANCEL),

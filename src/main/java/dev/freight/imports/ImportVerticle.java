@@ -5,7 +5,9 @@ import dev.freight.bus.Endpoints;
 import dev.freight.bus.Failure;
 import dev.freight.bus.StreamOpened;
 import dev.freight.bus.UploadedFile;
+import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
+import dev.freight.db.Pools;
 import dev.freight.formats.Format;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobListQuery;
@@ -39,12 +41,16 @@ import java.util.stream.Collectors;
  */
 public final class ImportVerticle extends VerticleBase
     implements JobRunner.Kind<Long, ImportStatus> {
+  private static final System.Logger LOG = System.getLogger(ImportVerticle.class.getName());
 
+  private final Pools pools;
   private final Pool pool;
   private final Lease lease;
   private final Worker worker;
   private final ChunkStreams streams;
   private final Path spool;
+  private final FreightConfig.Imports config;
+  private long purgeTimer;
 
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
   private final Map<Long, Future<Void>> storing = new ConcurrentHashMap<>();
@@ -57,8 +63,17 @@ public final class ImportVerticle extends VerticleBase
   private DiffReader diffs;
   private JobRunner<Long, ImportStatus> runner;
 
-  public ImportVerticle(Pool pool, Worker worker, ChunkStreams streams, Path spool, Lease lease) {
-    this.pool = pool;
+  /** Requests are answered on {@code pools.requests()}; runs and files being stored on its jobs. */
+  public ImportVerticle(
+      Pools pools,
+      Worker worker,
+      ChunkStreams streams,
+      Path spool,
+      Lease lease,
+      FreightConfig.Imports config) {
+    this.config = config;
+    this.pools = pools;
+    this.pool = pools.requests();
     this.lease = lease;
     this.worker = worker;
     this.streams = streams;
@@ -67,13 +82,13 @@ public final class ImportVerticle extends VerticleBase
 
   @Override
   public Future<?> start() {
-    blobs = new BlobStore(vertx, pool);
-    jobs = new ImportJobs(vertx, pool, lease.node());
+    blobs = new BlobStore(vertx, pools.jobs());
+    jobs = new ImportJobs(vertx, pools, lease.node());
     runner = new JobRunner<>(vertx, jobs.table(), lease, "import", this, null);
-    diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
-    applyTask = new ApplyTask(pool, jobs);
-    revertTask = new RevertTask(pool, jobs, diffTask);
-    diffs = new DiffReader(pool, jobs);
+    diffTask = new DiffTask(vertx, pools.jobs(), worker, blobs, jobs, spool);
+    applyTask = new ApplyTask(pools.jobs(), jobs);
+    revertTask = new RevertTask(pools.jobs(), jobs, diffTask);
+    diffs = new DiffReader(pool, jobs, config.retentionDays());
     return Future.all(
             List.of(
                 Endpoints.bind(vertx, ImportRequests.CREATE, this::create),
@@ -101,13 +116,35 @@ public final class ImportVerticle extends VerticleBase
                         ImportStatus.PENDING, ImportStatus.GENERATING_DIFF,
                         ImportStatus.GENERATING_DIFF, ImportStatus.GENERATING_DIFF,
                         ImportStatus.APPLYING_CHANGES, ImportStatus.APPLYING_CHANGES),
-                    "id"));
+                    "id"))
+        .onSuccess(
+            resumed ->
+                purgeTimer =
+                    vertx.setPeriodic(1, config.purgeIntervalSeconds() * 1000, tick -> purge()));
   }
 
   /** Interrupted work is left in its state, to resume at the next start. */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(purgeTimer);
     return runner.stop();
+  }
+
+  private void purge() {
+    jobs.purge(config.retentionDays())
+        .onSuccess(
+            purged -> {
+              if (purged > 0) {
+                LOG.log(
+                    System.Logger.Level.INFO,
+                    "purged the diffs and uploads of "
+                        + purged
+                        + " import job(s) ended more than "
+                        + config.retentionDays()
+                        + " days ago");
+              }
+            })
+        .onFailure(failure -> LOG.log(System.Logger.Level.WARNING, "import purge failed", failure));
   }
 
   // ---- create
@@ -262,7 +299,9 @@ public final class ImportVerticle extends VerticleBase
     for (int i = 0; i < files.size(); i++) {
       files.get(i).storeUpTo(uploads.get(i).size());
     }
-    return pool.<Void>withTransaction(
+    return pools
+        .jobs()
+        .<Void>withTransaction(
             conn -> {
               Future<Void> chain = Future.succeededFuture();
               for (BlobStore.FileBeingWritten file : files) {
@@ -335,7 +374,7 @@ public final class ImportVerticle extends VerticleBase
   public Future<Boolean> end(Long id, ImportStatus to, String failure, JobRunner.Ending ending) {
     JsonObject errors = failure == null ? null : JobErrors.of(failure);
     return ending
-        .move(pool, JobTable.set("completed", JobTable.NOW, "errors", errors))
+        .move(pools.jobs(), JobTable.set("completed", JobTable.NOW, "errors", errors))
         .recover(jobs::activeConflict)
         .compose(
             ended -> ended ? diffTask.forgetDiff(id).map(true) : Future.succeededFuture(false));
@@ -388,36 +427,39 @@ public final class ImportVerticle extends VerticleBase
                                                 : Future.succeededFuture(moved))),
                         ImportStatus.APPLYING_CHANGES);
                 case RETRY ->
-                    moveThen(
-                        id,
-                        action,
-                        diffTask
-                            .forgetDiff(id)
-                            .compose(
-                                forgotten ->
-                                    jobs.move(
-                                        pool,
-                                        id,
-                                        action.target,
-                                        JobTable.set(
-                                            "triggered",
-                                            JobTable.NOW,
-                                            "triggered_by",
-                                            userId,
-                                            "errors",
-                                            null,
-                                            "accepted",
-                                            null,
-                                            "accepted_by",
-                                            null,
-                                            "completed",
-                                            null,
-                                            "rows_read",
-                                            0L,
-                                            "bytes_read",
-                                            0L),
-                                        null)),
-                        ImportStatus.GENERATING_DIFF);
+                    requireUpload(id)
+                        .compose(
+                            kept ->
+                                moveThen(
+                                    id,
+                                    action,
+                                    diffTask
+                                        .forgetDiff(id)
+                                        .compose(
+                                            forgotten ->
+                                                jobs.move(
+                                                    pool,
+                                                    id,
+                                                    action.target,
+                                                    JobTable.set(
+                                                        "triggered",
+                                                        JobTable.NOW,
+                                                        "triggered_by",
+                                                        userId,
+                                                        "errors",
+                                                        null,
+                                                        "accepted",
+                                                        null,
+                                                        "accepted_by",
+                                                        null,
+                                                        "completed",
+                                                        null,
+                                                        "rows_read",
+                                                        0L,
+                                                        "bytes_read",
+                                                        0L),
+                                                    null)),
+                                    ImportStatus.GENERATING_DIFF));
               };
             });
   }
@@ -473,6 +515,23 @@ public final class ImportVerticle extends VerticleBase
 
   private static <T> List<T> emptyAsNull(List<T> list) {
     return list == null || list.isEmpty() ? null : list;
+  }
+
+  /** A job whose upload was purged has nothing to retry from. */
+  private Future<Void> requireUpload(long id) {
+    return jobs.purged(id)
+        .compose(
+            purged ->
+                purged
+                    ? Future.failedFuture(
+                        new Failure(
+                            410,
+                            "The upload of import job "
+                                + id
+                                + " was deleted "
+                                + config.retentionDays()
+                                + " days after the job ended; upload the files again."))
+                    : Future.succeededFuture());
   }
 
   private static Failure refusal(ImportStatus.Action action, long id, ImportStatus now) {

@@ -1,5 +1,6 @@
 package dev.freight.jobs;
 
+import dev.freight.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -144,12 +145,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                         tick -> {
                           renewLeases();
                           takeUnheld(resumable, order)
-                              .onFailure(
-                                  failure ->
-                                      LOG.log(
-                                          System.Logger.Level.WARNING,
-                                          "cannot look for unheld jobs",
-                                          failure));
+                              .onFailure(failure -> warn("cannot look for unheld jobs", failure));
                         }));
   }
 
@@ -200,7 +196,16 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                             run.stopRequested = true;
                           }
                         }))
-        .onFailure(failure -> LOG.log(System.Logger.Level.WARNING, "cannot renew leases", failure));
+        .onFailure(failure -> warn("cannot renew leases", failure));
+  }
+
+  /** A database that is down is said in one line each time, not with a stack trace. */
+  private static void warn(String what, Throwable failure) {
+    if (Database.unavailable(failure)) {
+      LOG.log(System.Logger.Level.WARNING, what + ": " + failure.getMessage());
+    } else {
+      LOG.log(System.Logger.Level.WARNING, what, failure);
+    }
   }
 
   /**
@@ -298,6 +303,16 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
    */
   private Future<Void> settle(K id, Run run, Throwable failure) {
     if (stopping || run.leaseLost) {
+      return Future.succeededFuture();
+    }
+    if (Database.unavailable(failure)) {
+      // PostgreSQL went away under the run (nothing of it is half-committed): the job stays as it
+      // is, and once its lease has expired it is taken again, here or on another node.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          describe(id)
+              + " stopped, the database being unavailable; it resumes once its lease expires",
+          failure);
       return Future.succeededFuture();
     }
     S to;

@@ -2,8 +2,10 @@ package dev.freight.libraryexports;
 
 import dev.freight.bus.Failure;
 import dev.freight.bus.Viewer;
+import dev.freight.db.Database;
 import dev.freight.db.Ordering;
 import dev.freight.db.Paging;
+import dev.freight.db.Pools;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.formats.Format;
@@ -56,11 +58,14 @@ final class LibraryExportJobs {
   /** A job's written file, or why there is none to download. */
   record Download(LibraryExportStatus status, Long fileId, boolean purged) {}
 
+  private final Pool requests;
   private final Pool pool;
   private final JobTable<Long, LibraryExportStatus> table;
 
-  LibraryExportJobs(Vertx vertx, Pool pool) {
-    this.pool = pool;
+  /** Requests read on {@code pools.requests()}; the runs' work goes on {@code pools.jobs()}. */
+  LibraryExportJobs(Vertx vertx, Pools pools) {
+    this.requests = pools.requests();
+    this.pool = pools.jobs();
     this.table =
         new JobTable<>(
             vertx, pool, "export_jobs", Long.class, LibraryExportStatus.MACHINE, () -> {});
@@ -68,7 +73,8 @@ final class LibraryExportJobs {
 
   Future<Long> insert(long userId, String type, Format format, List<ContentModel> models) {
     String[] names = models.stream().map(ContentModel::name).toArray(String[]::new);
-    return pool.preparedQuery(
+    return requests
+        .preparedQuery(
             "INSERT INTO export_jobs (triggered_by, type, file_format, content_models)"
                 + " VALUES ($1, $2, $3, $4) RETURNING id")
         .execute(Tuple.of(userId, type, format.extension(), names))
@@ -81,7 +87,8 @@ final class LibraryExportJobs {
 
   private Future<Row> one(long id, Viewer viewer) {
     Sql one = Sql.of(SELECT).append(visible(viewer)).where("j.id = ?", id);
-    return pool.preparedQuery(one.text())
+    return requests
+        .preparedQuery(one.text())
         .execute(one.tuple())
         .map(
             rows -> {
@@ -100,7 +107,7 @@ final class LibraryExportJobs {
       filter.where("j.status = ANY(?)", (Object) StateMachine.wireArray(statuses));
     }
     return Paging.page(
-        pool,
+        requests,
         Sql.of("SELECT count(*) FROM export_jobs j").append(filter),
         Sql.of(SELECT).append(filter).append(ORDERING.orderBy(ordering)),
         limit,
@@ -180,21 +187,16 @@ final class LibraryExportJobs {
    * time: the others find the purge's lock taken and skip their turn.
    */
   Future<Integer> purge(long retentionHours) {
-    return pool.withTransaction(
+    return Database.onOneNode(
+        pool,
+        "freight.export-purge",
         conn ->
-            conn.query("SELECT pg_try_advisory_xact_lock(hashtext('freight.export-purge'))")
-                .execute()
-                .compose(
-                    locked ->
-                        locked.iterator().next().getBoolean(0)
-                            ? deleteFiles(
-                                conn,
-                                "purged = now()",
-                                new Sql()
-                                    .append(
-                                        "completed <= now() - make_interval(hours => ?)",
-                                        (int) retentionHours))
-                            : Future.succeededFuture(0)));
+            deleteFiles(
+                conn,
+                "purged = now()",
+                new Sql()
+                    .append(
+                        "completed <= now() - make_interval(hours => ?)", (int) retentionHours)));
   }
 
   /** Records the file the job's run is storing; it counts once the job is success. */

@@ -7,6 +7,7 @@ import dev.freight.bus.StreamOpened;
 import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
+import dev.freight.db.Pools;
 import dev.freight.formats.Format;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobListQuery;
@@ -19,7 +20,6 @@ import dev.freight.library.ContentModels;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -40,7 +40,7 @@ public final class LibraryExportVerticle extends VerticleBase
   private static final List<String> TYPES = List.of("full", "template");
   private static final System.Logger LOG = System.getLogger(LibraryExportVerticle.class.getName());
 
-  private final Pool pool;
+  private final Pools pools;
   private final Lease lease;
   private final Worker worker;
   private final ChunkStreams streams;
@@ -48,18 +48,19 @@ public final class LibraryExportVerticle extends VerticleBase
   private final FreightConfig.Exports config;
   private long purgeTimer;
   private BlobStore blobs;
+  private BlobStore downloads;
   private LibraryExportJobs jobs;
   private LibraryExportTask task;
   private JobRunner<Long, LibraryExportStatus> runner;
 
   public LibraryExportVerticle(
-      Pool pool,
+      Pools pools,
       Worker worker,
       ChunkStreams streams,
       Path spool,
       Lease lease,
       FreightConfig.Exports config) {
-    this.pool = pool;
+    this.pools = pools;
     this.lease = lease;
     this.worker = worker;
     this.streams = streams;
@@ -69,9 +70,10 @@ public final class LibraryExportVerticle extends VerticleBase
 
   @Override
   public Future<?> start() {
-    blobs = new BlobStore(vertx, pool);
-    jobs = new LibraryExportJobs(vertx, pool);
-    task = new LibraryExportTask(vertx, pool, worker, blobs, jobs, spool);
+    blobs = new BlobStore(vertx, pools.jobs());
+    downloads = new BlobStore(vertx, pools.requests());
+    jobs = new LibraryExportJobs(vertx, pools);
+    task = new LibraryExportTask(vertx, pools.jobs(), worker, blobs, jobs, spool);
     runner =
         new JobRunner<>(
             vertx,
@@ -195,7 +197,7 @@ public final class LibraryExportVerticle extends VerticleBase
       Long id, LibraryExportStatus to, String failure, JobRunner.Ending ending) {
     JsonObject errors = failure == null ? null : JobErrors.of(failure);
     return ending
-        .move(pool, JobTable.set("completed", JobTable.NOW, "errors", errors))
+        .move(pools.jobs(), JobTable.set("completed", JobTable.NOW, "errors", errors))
         .compose(ended -> ended ? jobs.dropFile(id).map(true) : Future.succeededFuture(false));
   }
 
@@ -284,7 +286,7 @@ public final class LibraryExportVerticle extends VerticleBase
                 return Future.failedFuture(gone);
               }
               // The purge may delete the file between the job's lookup and this one.
-              return blobs
+              return downloads
                   .info(file.fileId())
                   .compose(
                       found ->
@@ -293,7 +295,7 @@ public final class LibraryExportVerticle extends VerticleBase
                                   info ->
                                       Future.succeededFuture(
                                           new StreamOpened(
-                                              streams.open(blobs.chunks(info)),
+                                              streams.open(downloads.chunks(info)),
                                               LibraryExportTask.mediaType(info.name()),
                                               info.name(),
                                               info.size())))

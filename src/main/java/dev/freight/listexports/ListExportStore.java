@@ -2,6 +2,7 @@ package dev.freight.listexports;
 
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.db.Pools;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.jobs.JobRunner;
@@ -59,11 +60,14 @@ final class ListExportStore {
           "created_date__date__lt", "(e.created_date AT TIME ZONE 'UTC')::date < ?",
           "created_date__date__lte", "(e.created_date AT TIME ZONE 'UTC')::date <= ?");
 
+  private final Pool requests;
   private final Pool pool;
   private final JobTable<UUID, ListExportStatus> table;
 
-  ListExportStore(Vertx vertx, Pool pool) {
-    this.pool = pool;
+  /** Requests read on {@code pools.requests()}; the runs' work goes on {@code pools.jobs()}. */
+  ListExportStore(Vertx vertx, Pools pools) {
+    this.requests = pools.requests();
+    this.pool = pools.jobs();
     this.table =
         new JobTable<>(vertx, pool, "exports", UUID.class, ListExportStatus.MACHINE, () -> {});
   }
@@ -111,8 +115,8 @@ final class ListExportStore {
 
   /** The export, if {@code owner} is null or requested it; otherwise, or when unknown, a 404. */
   Future<JsonObject> get(UUID id, Integer owner) {
-    return pool.preparedQuery(
-            SELECT + " WHERE e.id = $1 AND ($2::int IS NULL OR e.requested_by = $2)")
+    return requests
+        .preparedQuery(SELECT + " WHERE e.id = $1 AND ($2::int IS NULL OR e.requested_by = $2)")
         .execute(Tuple.of(id, owner))
         .map(rows -> toJson(single(rows).orElseThrow(() -> notFound(id))));
   }
@@ -146,7 +150,7 @@ final class ListExportStore {
           filter, condition, lookup.contains("__date") ? date(lookup, raw) : dateTime(lookup, raw));
     }
     return Paging.page(
-        pool,
+        requests,
         Sql.of("SELECT count(*) FROM exports e").append(filter),
         Sql.of(SELECT).append(filter).append(" ORDER BY e.created_date DESC, e.id"),
         limit,
@@ -348,7 +352,8 @@ final class ListExportStore {
 
   /** The stored result of a completed export. */
   Future<Long> resultFile(UUID id) {
-    return pool.preparedQuery("SELECT result_file FROM exports WHERE id = $1")
+    return requests
+        .preparedQuery("SELECT result_file FROM exports WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> single(rows).map(row -> row.getLong(0)).orElseThrow(() -> notFound(id)));
   }

@@ -8,6 +8,7 @@ import dev.freight.bus.UploadedFile;
 import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
+import dev.freight.db.Pools;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
@@ -16,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +37,7 @@ public final class ListExportVerticle extends VerticleBase
   private static final Set<String> BODY_KEYS =
       Set.of("format_type", "fields", "language", "filter_file");
 
-  private final Pool pool;
+  private final Pools pools;
   private final Lease lease;
   private final int maxRunning;
   private final Worker worker;
@@ -45,19 +45,20 @@ public final class ListExportVerticle extends VerticleBase
   private final FreightConfig.ExportsV1 config;
   private final Path spool;
   private BlobStore blobs;
+  private BlobStore downloads;
   private ListExportStore store;
   private ListExportTask task;
   private JobRunner<UUID, ListExportStatus> runner;
 
   public ListExportVerticle(
-      Pool pool,
+      Pools pools,
       Worker worker,
       ChunkStreams streams,
       FreightConfig.ExportsV1 config,
       Path spool,
       Lease lease,
       int maxRunning) {
-    this.pool = pool;
+    this.pools = pools;
     this.lease = lease;
     this.maxRunning = maxRunning;
     this.worker = worker;
@@ -68,9 +69,10 @@ public final class ListExportVerticle extends VerticleBase
 
   @Override
   public Future<?> start() {
-    blobs = new BlobStore(vertx, pool);
-    store = new ListExportStore(vertx, pool);
-    task = new ListExportTask(vertx, pool, worker, blobs, store, config, spool);
+    blobs = new BlobStore(vertx, pools.jobs());
+    downloads = new BlobStore(vertx, pools.requests());
+    store = new ListExportStore(vertx, pools);
+    task = new ListExportTask(vertx, pools.jobs(), worker, blobs, store, config, spool);
     runner =
         new JobRunner<>(
             vertx,
@@ -180,28 +182,31 @@ public final class ListExportVerticle extends VerticleBase
             : worker.run(() -> FilterFile.ids(Path.of(filterFile.path())));
     return ids.compose(
             filterIds ->
-                pool.withTransaction(
-                    conn ->
-                        (filterFile == null
-                                ? Future.<Long>succeededFuture()
-                                : blobs.store(conn, filterFile.name(), Path.of(filterFile.path())))
-                            .compose(
-                                fileId ->
-                                    store.insert(
-                                        conn,
-                                        new ListExportStore.NewExport(
-                                            source,
-                                            columns,
-                                            format,
-                                            language,
-                                            filters,
-                                            fileId,
-                                            req.userId())))
-                            .compose(
-                                id ->
-                                    filterIds == null
-                                        ? Future.succeededFuture(id)
-                                        : store.insertFilterIds(conn, id, filterIds).map(id))))
+                pools
+                    .requests()
+                    .withTransaction(
+                        conn ->
+                            (filterFile == null
+                                    ? Future.<Long>succeededFuture()
+                                    : blobs.store(
+                                        conn, filterFile.name(), Path.of(filterFile.path())))
+                                .compose(
+                                    fileId ->
+                                        store.insert(
+                                            conn,
+                                            new ListExportStore.NewExport(
+                                                source,
+                                                columns,
+                                                format,
+                                                language,
+                                                filters,
+                                                fileId,
+                                                req.userId())))
+                                .compose(
+                                    id ->
+                                        filterIds == null
+                                            ? Future.succeededFuture(id)
+                                            : store.insertFilterIds(conn, id, filterIds).map(id))))
         .compose(id -> store.get(id, null))
         .onSuccess(created -> runner.wake());
   }
@@ -330,7 +335,7 @@ public final class ListExportVerticle extends VerticleBase
                       .mediaType();
               return store
                   .resultFile(id)
-                  .compose(blobs::info)
+                  .compose(downloads::info)
                   .map(
                       found ->
                           found.orElseThrow(
@@ -340,7 +345,10 @@ public final class ListExportVerticle extends VerticleBase
                   .map(
                       file ->
                           new StreamOpened(
-                              streams.open(blobs.chunks(file)), type, file.name(), file.size()));
+                              streams.open(downloads.chunks(file)),
+                              type,
+                              file.name(),
+                              file.size()));
             });
   }
 }

@@ -125,6 +125,47 @@ class EmbeddedPostgresTest {
     }
   }
 
+  /**
+   * A crash that took PostgreSQL down too leaves its postmaster a zombie for a moment; a zombie
+   * still answers kill(pid, 0), so PostgreSQL refused to start ("lock file postmaster.pid already
+   * exists").
+   */
+  @Test
+  void startsWhileTheOldPostmasterIsAZombie() throws Exception {
+    start().close();
+    // The shell's child exits at once and its parent (then "sleep 3") never reaps it: a zombie
+    // until the parent exits too and init takes it over. It must belong to PostgreSQL's account,
+    // as the old postmaster did: PostgreSQL ignores pids it may not signal.
+    List<String> zombieMaker = new ArrayList<>(List.of("sh", "-c", "sleep 0 & exec sleep 3"));
+    if ("0".equals(uid())) {
+      zombieMaker.addAll(
+          0, List.of("setpriv", "--reuid=" + RUN_AS, "--regid=nogroup", "--clear-groups"));
+    }
+    Process parent = new ProcessBuilder(zombieMaker).start();
+    try {
+      long zombie = -1;
+      while (zombie < 0 || stateOf(zombie) != 'Z') {
+        Thread.sleep(10);
+        zombie = parent.children().findFirst().map(ProcessHandle::pid).orElse(-1L);
+      }
+      Files.writeString(data.resolve("postmaster.pid"), zombie + "\n" + data + "\n");
+
+      EmbeddedPostgres pg = start();
+      assertThat(query(pg, "select 3")).containsExactly("3");
+    } finally {
+      parent.destroy();
+    }
+  }
+
+  private static char stateOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2);
+    } catch (IOException e) {
+      return '?';
+    }
+  }
+
   @Test
   void explainsUnreachableDataDir() throws IOException {
     Assumptions.assumeTrue("0".equals(uid()), "only root switches to an unprivileged user");

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Issue 14: overload degrades, never fails work. Runs a packaged Freight on a fresh data dir, loads
+# ROWS standards, starts a second import of ROWS rows (every row changed) and, while its diff runs,
+# 200 clients for SECONDS: 180 reading (filtered library pages, the running job, job lists) and 20
+# creating exports (template v2 exports, filtered v1 exports), with wrk. Then accepts the import and
+# times filtered library pages on the ROWS-item library.
+# Usage: bench/load.sh [ROWS] [SECONDS] [JAR]      (default 1000000 60 target/freight.jar)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-1000000}
+DURATION=${2:-60}
+JAR=${3:-target/freight.jar}
+API=/api/v2/library/import/
+
+DATA=$(mktemp -d /tmp/freight-load-XXXXXX)
+chmod 755 "$DATA"
+TOKEN=bench-token-$RANDOM$RANDOM$RANDOM
+FREIGHT_DATA_DIR=$DATA FREIGHT_HTTP_HOST=127.0.0.1 FREIGHT_HTTP_PORT=0 FREIGHT_ADMIN_TOKEN=$TOKEN \
+  java -Xmx512m -jar "$JAR" >"$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 240); do
+  grep -q "Freight serving" "$DATA/server.log" && break
+  sleep 0.5
+done
+PORT=$(grep "Freight serving" "$DATA/server.log" | sed -E 's|.*http://[^:]+:([0-9]+) .*|\1|')
+URL=http://127.0.0.1:$PORT
+
+api() { curl -sS -H "Authorization: Token $TOKEN" "$@"; }
+job() { api "$URL$API$1/"; }
+await() { # job id, statuses (regex)
+  until [[ $(job "$1" | jq -r .status) =~ ^($2)$ ]]; do sleep 1; done
+}
+file() { # version: every title carries it, so that each import updates every row
+  awk -v n="$ROWS" -v v="$1" 'BEGIN {
+    print "id,title,text,problem,priority,phase,active,tags"
+    for (i = 0; i < n; i++)
+      printf "S%07d,Standard %d version %d,Checks that the control %d is in place and reviewed every year.,P%d,%d,X%d,%s,t%d\n", i, i, v, i, i % 50, 1 + i % 5, i % 8, (i % 3 ? "true" : "false"), i % 20
+  }' >"$DATA/standard.csv"
+}
+import() { # version; prints the job id
+  file "$1"
+  api -F "files=@$DATA/standard.csv;filename=standard.csv" "$URL$API" | jq -r .id
+}
+accept() {
+  api -X PATCH -H 'Content-Type: application/json' -d '{"status":"accept_changes"}' "$URL$API$1/" >/dev/null
+  await "$1" "success|fail"
+}
+
+T0=$SECONDS
+first=$(import 1)
+await "$first" "ready_for_review|fail"
+if [[ $(job "$first" | jq -r .status) == fail ]]; then
+  echo "import $first failed: $(job "$first" | jq -c .errors | cut -c1-300)" >&2
+  exit 1
+fi
+accept "$first"
+echo "loaded $ROWS rows in $((SECONDS - T0)) s: $(job "$first" | jq -c '{status, errors}')"
+
+T0=$SECONDS
+second=$(import 2)
+cat >"$DATA/reads.lua" <<LUA
+local paths = {
+  "/api/v2/library/standards/?active=false&page=3",
+  "/api/v2/library/standards/?phase=X3&ordering=-priority",
+  "/api/v2/library/standards/?search=Standard%2012345",
+  "/api/v2/library/standards/?problem=P7&active=true",
+  "$API$second/",
+  "$API?status=generating_diff",
+  "/api/v2/library/export/?page_size=10",
+  "/api/v1/exports/?page_size=10",
+}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[n % #paths + 1], {["Authorization"] = "Token $TOKEN"})
+end
+LUA
+cat >"$DATA/creates.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  local headers = {["Authorization"] = "Token $TOKEN", ["Content-Type"] = "application/json"}
+  if n % 2 == 0 then
+    return wrk.format("POST", "/api/v2/library/export/", headers, '{"type":"template","file_format":"json"}')
+  end
+  return wrk.format("POST", "/api/v2/library/standards/export/?search=Standard%2099" .. (n % 100), headers, '{"format_type":"csv"}')
+end
+LUA
+until [[ $(job "$second" | jq -r .status) =~ ^(generating_diff|ready_for_review|fail)$ ]]; do sleep 0.5; done
+echo "import $second: $(job "$second" | jq -c '{status, progress}') - load starts"
+wrk -t1 -c180 -d"${DURATION}s" --timeout 30s --latency -s "$DATA/reads.lua" "$URL" >"$DATA/reads.txt" &
+READS=$!
+wrk -t1 -c20 -d"${DURATION}s" --timeout 30s --latency -s "$DATA/creates.lua" "$URL" >"$DATA/creates.txt"
+wait $READS
+for kind in reads creates; do
+  echo "--- $kind (wrk)"
+  grep -E "Requests/sec|requests in|Non-2xx|Socket errors|^ +(50|90|99)%" "$DATA/$kind.txt"
+done
+echo "import $second after the load: $(job "$second" | jq -c '{status, progress}')"
+await "$second" "ready_for_review|fail"
+accept "$second"
+echo "import $second: $(job "$second" | jq -c '{status, errors}') ($((SECONDS - T0)) s)"
+echo "500s in the server log: $(grep -c 'failed$' "$DATA/server.log" || true)"
+
+echo "--- filtered pages of the $ROWS-item library: median and slowest of 20, seconds"
+for query in "active=false&page=3" "phase=X3" "problem=P7&active=true" \
+  "search=Standard%20123456" "search=version%202&page=2" "search=nothing-like-this"; do
+  times=$(for _ in $(seq 20); do
+    api -o /dev/null -w '%{time_total}\n' "$URL/api/v2/library/standards/?$query"
+  done | sort -n)
+  printf '%-34s %s  %s\n' "$query" "$(sed -n 10p <<<"$times")" "$(tail -1 <<<"$times")"
+done
