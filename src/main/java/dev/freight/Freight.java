@@ -105,7 +105,7 @@ public final class Freight {
     deploy(new LibraryVerticle(pool));
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
-    deploy(new ImportVerticle(pool, worker, streams, spool, lease));
+    deploy(new ImportVerticle(pool, worker, streams, spool, lease, config.files()));
     deploy(new LibraryExportVerticle(pool, worker, streams, spool, lease, config.exports()));
     deploy(
         new ListExportVerticle(

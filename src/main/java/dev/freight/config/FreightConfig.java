@@ -1,5 +1,6 @@
 package dev.freight.config;
 
+import dev.freight.formats.ReadLimits;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,9 +15,21 @@ public record FreightConfig(
     Exports exports,
     ExportsV1 exportsV1,
     Jobs jobs,
-    Cluster cluster) {
+    Cluster cluster,
+    ReadLimits files) {
 
-  public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
+  /**
+   * The listener and what it takes: bodies (JSON, uploads), the files of one upload and their
+   * names' length, and how long a body may stop arriving.
+   */
+  public record Http(
+      String host,
+      int port,
+      long maxBodyBytes,
+      long maxUploadBytes,
+      int maxUploadFiles,
+      int maxFileNameChars,
+      long bodyIdleTimeoutSeconds) {}
 
   /** {@code url} is empty when Freight runs its own embedded PostgreSQL. */
   public record Db(String url, int poolSize, String embeddedOsUser) {
@@ -72,6 +85,7 @@ public record FreightConfig(
         exports,
         exportsV1,
         jobs,
-        cluster);
+        cluster,
+        files);
   }
 }

@@ -2,9 +2,9 @@ package dev.freight.http;
 
 import dev.freight.bus.Address;
 import dev.freight.imports.ImportRequests;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.nio.file.Path;
@@ -16,13 +16,10 @@ final class ImportRoutes {
 
   private ImportRoutes() {}
 
-  static void bind(RouterBuilder builder, Path uploads, long maxUploadBytes) {
-    // Multipart bodies stream to disk with a size limit; the contract's validation would read them
+  static void bind(RouterBuilder builder, Path uploads, Uploads.Limits limits) {
+    // Multipart bodies stream to disk within limits; the contract's validation would read them
     // into memory.
-    BodyHandler toDisk =
-        BodyHandler.create(uploads.toString())
-            .setBodyLimit(maxUploadBytes)
-            .setDeleteUploadedFilesOnEnd(true);
+    Handler<RoutingContext> toDisk = Uploads.toDisk(uploads, limits);
     builder
         .getRoute("createImportJob")
         .setDoValidation(false)

@@ -4,13 +4,13 @@ import dev.freight.listexports.ExportableList;
 import dev.freight.listexports.ExportableLists;
 import dev.freight.listexports.ListExportRequests;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.Location;
@@ -35,11 +35,14 @@ final class ListExportRoutes {
 
   private ListExportRoutes() {}
 
-  static void bind(RouterBuilder builder, Vertx vertx, OpenAPIContract contract, Path uploads) {
-    BodyHandler toDisk =
-        BodyHandler.create(uploads.toString())
-            .setBodyLimit(FILTER_FILE_MAX_BYTES)
-            .setDeleteUploadedFilesOnEnd(true);
+  static void bind(
+      RouterBuilder builder,
+      Vertx vertx,
+      OpenAPIContract contract,
+      Path uploads,
+      Uploads.Limits limits) {
+    Handler<RoutingContext> toDisk =
+        Uploads.toDisk(uploads, limits.withMaxBytes(FILTER_FILE_MAX_BYTES));
     RequestValidator validator = RequestValidator.create(vertx, contract);
     for (ExportableList source : ExportableLists.all()) {
       Operation export = contract.operation(source.operationId());
@@ -125,7 +128,7 @@ final class ListExportRoutes {
       ctx.request().pause();
     }
     // Without the body: not the contract's to check here.
-    RequestUtils.extract(ctx.request(), export, () -> Future.succeededFuture())
+    RequestUtils.extract(new QueryAsSent(ctx.request()), export, () -> Future.succeededFuture())
         .compose(request -> validator.validate(request, export.getOperationId()))
         .onSuccess(valid -> ctx.next())
         .onFailure(

@@ -7,6 +7,7 @@ import dev.freight.bus.StreamOpened;
 import dev.freight.bus.UploadedFile;
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
+import dev.freight.formats.ReadLimits;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
@@ -44,6 +45,7 @@ public final class ImportVerticle extends VerticleBase
   private final Worker worker;
   private final ChunkStreams streams;
   private final Path spool;
+  private final ReadLimits limits;
 
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
   private final Map<Long, Future<Void>> storing = new ConcurrentHashMap<>();
@@ -55,8 +57,10 @@ public final class ImportVerticle extends VerticleBase
   private DiffReader diffs;
   private JobRunner<Long, ImportStatus> runner;
 
-  public ImportVerticle(Pool pool, Worker worker, ChunkStreams streams, Path spool, Lease lease) {
+  public ImportVerticle(
+      Pool pool, Worker worker, ChunkStreams streams, Path spool, Lease lease, ReadLimits limits) {
     this.pool = pool;
+    this.limits = limits;
     this.lease = lease;
     this.worker = worker;
     this.streams = streams;
@@ -68,7 +72,7 @@ public final class ImportVerticle extends VerticleBase
     blobs = new BlobStore(vertx, pool);
     jobs = new ImportJobs(vertx, pool, lease.node());
     runner = new JobRunner<>(vertx, jobs.table(), lease, "import", this, null);
-    diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
+    diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool, limits);
     applyTask = new ApplyTask(pool, jobs);
     diffs = new DiffReader(pool, jobs);
     return Future.all(

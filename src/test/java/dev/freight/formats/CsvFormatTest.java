@@ -87,7 +87,7 @@ class CsvFormatTest {
   @Test
   void rejectsTooLongFieldAndBadEncoding() throws Exception {
     FileFormatException tooLong =
-        readError(file(dir, "long.csv", "a,b\n1,2\n3,12345678901\n"), new ReadLimits(10, 5));
+        readError(file(dir, "long.csv", "a,b\n1,2\n3,12345678901\n"), Limits.of(10, 5));
     assertThat(tooLong).hasMessage("field 2 is longer than 10 characters");
     assertThat(tooLong.line()).isEqualTo(3);
 
