@@ -33,7 +33,11 @@ public record ReadLimits(
 
   public static final ReadLimits DEFAULT =
       new ReadLimits(
-          10_000_000, 100, 1_000_000, 20, new Xlsx(100, 200_000_000, 1_000_000, 64 << 20, 4L << 30));
+          10_000_000,
+          100,
+          1_000_000,
+          20,
+          new Xlsx(100, 200_000_000, 1_000_000, 64 << 20, 4L << 30));
 
   public ReadLimits {
     if (maxRows < 1 || maxColumns < 1 || maxFieldChars < 1 || maxNestingDepth < 1) {

@@ -48,8 +48,7 @@ final class Utf8Reader extends Reader {
       }
       if (result.isUnderflow() && out.position() == offset) {
         if (eof) {
-          decoder.flush(out);
-          return out.position() == offset ? -1 : out.position() - offset;
+          return -1; // UTF-8 keeps no state to flush
         }
         bytes.compact();
         int n = in.read(bytes.array(), bytes.position(), bytes.remaining());

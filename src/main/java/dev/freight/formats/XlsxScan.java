@@ -11,15 +11,16 @@ import java.util.Enumeration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
  * Reads a whole XLSX file once, unzipping it as a stream, before the spreadsheet library opens it:
  * that library holds each cell's text, each row and every shared string in memory, so a small file
- * that inflates to gigabytes (a zip bomb, one huge cell, a shared-string index of two billion) would
- * run the heap out. Here nothing is held but a tag at a time; the first limit passed stops the scan,
- * so a bomb costs at most the limit. Also refused: DTDs (entities, external references).
+ * that inflates to gigabytes (a zip bomb, one huge cell, a shared-string index of two billion)
+ * would run the heap out. Here nothing is held but a tag at a time; the first limit passed stops
+ * the scan, so a bomb costs at most the limit. Also refused: DTDs (entities, external references).
  */
 final class XlsxScan {
   /** No part of a spreadsheet needs more, and the zip's directory is read whole by the library. */
@@ -94,7 +95,9 @@ final class XlsxScan {
         }
         if (!zip.canReadEntryData(entry)) {
           throw new FileFormatException(
-              "not a valid XLSX file: the part " + entry.getName() + " is encrypted or compressed"
+              "not a valid XLSX file: the part "
+                  + entry.getName()
+                  + " is encrypted or compressed"
                   + " in an unsupported way",
               0);
         }
@@ -233,9 +236,10 @@ final class XlsxScan {
         state = State.CDATA;
         last = 0;
         beforeLast = 0;
-      } else if (start.startsWith("!DOCTYPE") || start.startsWith("!ENTITY")) {
+      } else if (start.equals("!DOCTYPE") || start.equals("!ENTITY")) {
         throw error("declares a DTD, which a workbook may not (it could define entities)");
-      } else if (!"![CDATA[".startsWith(start) && !"!--".startsWith(start)) {
+      } else if (Stream.of("![CDATA[", "!--", "!DOCTYPE", "!ENTITY")
+          .noneMatch(m -> m.startsWith(start))) {
         throw error("is not well-formed XML");
       }
     }
@@ -266,7 +270,8 @@ final class XlsxScan {
               "holds a shared string longer than " + limits.maxFieldChars() + " characters");
         }
         if (++sharedStringBytes > xlsx.maxSharedStringBytes()) {
-          throw error("holds more than " + xlsx.maxSharedStringBytes() + " bytes of shared strings");
+          throw error(
+              "holds more than " + xlsx.maxSharedStringBytes() + " bytes of shared strings");
         }
       }
       if (inIndex) {

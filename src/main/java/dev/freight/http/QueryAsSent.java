@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
+import io.vertx.ext.web.handler.HttpException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -18,15 +19,22 @@ final class QueryAsSent extends HttpServerRequestWrapper {
     super((HttpServerRequestInternal) request);
   }
 
+  /**
+   * @throws HttpException 400 when the query is not correctly percent-encoded ({@code %zz})
+   */
   @Override
   public MultiMap params(boolean semicolonIsNormalChar) {
+    MultiMap decoded;
+    try {
+      decoded = delegate.params(semicolonIsNormalChar);
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(400, "The query string is not correctly percent-encoded.");
+    }
     MultiMap encoded = MultiMap.caseInsensitiveMultiMap();
-    delegate
-        .params(semicolonIsNormalChar)
-        .forEach(
-            param ->
-                encoded.add(
-                    param.getKey(), URLEncoder.encode(param.getValue(), StandardCharsets.UTF_8)));
+    decoded.forEach(
+        param ->
+            encoded.add(
+                param.getKey(), URLEncoder.encode(param.getValue(), StandardCharsets.UTF_8)));
     return encoded;
   }
 

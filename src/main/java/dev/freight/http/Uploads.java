@@ -87,7 +87,9 @@ final class Uploads {
 
     void start() {
       String length = request.getHeader("Content-Length");
-      if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limits.maxBytes()) {
+      if (length != null
+          && length.matches("\\d{1,18}")
+          && Long.parseLong(length) > limits.maxBytes()) {
         refuse(413, "Request body too large.");
         return;
       }
@@ -157,11 +159,9 @@ final class Uploads {
                 } else if (written.failed()) {
                   // Right after this, the request reports why it broke (a broken body, too many
                   // parts); only if it does not, this says so.
-                  ctx.vertx()
-                      .runOnContext(later -> refuse(400, "The multipart body broke off."));
+                  ctx.vertx().runOnContext(later -> refuse(400, "The multipart body broke off."));
                 } else if (!settled) {
-                  files.set(
-                      index, new UploadedFile(upload.name(), name, path, upload.size()));
+                  files.set(index, new UploadedFile(upload.name(), name, path, upload.size()));
                   if (ended && writing == 0) {
                     done();
                   }

@@ -246,7 +246,8 @@ final class DiffTask {
         .compose(
             created ->
                 worker.run(
-                    () -> new StagedFile(
+                    () ->
+                        new StagedFile(
                             upload.model(), upload.name(), format, file, limits, problems)))
         .compose(
             reader ->

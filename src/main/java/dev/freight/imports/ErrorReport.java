@@ -3,6 +3,7 @@ package dev.freight.imports;
 import dev.freight.library.FieldError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +35,7 @@ final class ErrorReport {
             .put("file", storable(file))
             .put("entry", entry)
             .put("field", storable(error.field()))
-            .put("value", value instanceof String text ? storable(text) : value)
+            .put("value", storable(value))
             .put("message", storable(error.message())));
   }
 
@@ -53,6 +54,18 @@ final class ErrorReport {
    */
   private static String storable(String text) {
     return text == null ? null : text.replace('\0', '\uFFFD');
+  }
+
+  /** A number past what jsonb holds (1e999999999) is kept as its text. */
+  private static Object storable(Object value) {
+    if (value instanceof String text) {
+      return storable(text);
+    }
+    if (value instanceof BigDecimal number
+        && (Math.abs(number.scale()) > 1000 || number.precision() > 1000)) {
+      return number.toString();
+    }
+    return value;
   }
 
   private void add(String model, JsonObject problem) {

@@ -11,6 +11,7 @@ final class Limits {
 
   static ReadLimits of(ReadLimits.Xlsx xlsx) {
     ReadLimits d = ReadLimits.DEFAULT;
-    return new ReadLimits(d.maxRows(), d.maxColumns(), d.maxFieldChars(), d.maxNestingDepth(), xlsx);
+    return new ReadLimits(
+        d.maxRows(), d.maxColumns(), d.maxFieldChars(), d.maxNestingDepth(), xlsx);
   }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Requests a hostile client sends get a clear 4xx with a {@code detail}, never a 5xx or silence. */
+/**
+ * Requests a hostile client sends get a clear 4xx with a {@code detail}, never a 5xx or silence.
+ */
 class HostileRequestsTest {
   private static final String AUTH = "Authorization: Token " + TestServer.ADMIN_TOKEN;
   private static TestServer server;
@@ -100,7 +102,8 @@ class HostileRequestsTest {
   @Test
   void aVeryLongPathGets414WithADetail() {
     refused(
-        RawHttp.send(server.port(), "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x", new byte[0]),
+        RawHttp.send(
+            server.port(), "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x", new byte[0]),
         414);
   }
 }

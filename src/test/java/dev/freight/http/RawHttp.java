@@ -44,31 +44,51 @@ public final class RawHttp {
     }
   }
 
+  /**
+   * Reads one answer: its head, then as much body as its Content-Length says, or its chunks (the
+   * server may keep the connection open, waiting for the rest of a body it refused).
+   */
   private static Answer read(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
+    String text = "";
+    int headEnd = -1;
     byte[] buf = new byte[8192];
-    for (int n; (n = in.read(buf)) > 0; ) {
+    for (int n; !complete(text, headEnd) && (n = in.read(buf)) > 0; ) {
       all.write(buf, 0, n);
+      text = all.toString(StandardCharsets.UTF_8);
+      headEnd = text.indexOf("\r\n\r\n");
     }
-    String text = all.toString(StandardCharsets.UTF_8);
-    int end = text.indexOf("\r\n\r\n");
-    if (end < 0) {
+    if (headEnd < 0) {
       throw new AssertionError("no complete answer: '" + text + "'");
     }
-    String[] head = text.substring(0, end).split("\r\n");
-    String contentType = null;
-    boolean chunked = false;
-    for (String header : head) {
-      String lower = header.toLowerCase();
-      if (lower.startsWith("content-type:")) {
-        contentType = header.substring(13).trim();
-      } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-        chunked = true;
+    String[] head = text.substring(0, headEnd).split("\r\n");
+    String body = text.substring(headEnd + 4);
+    return new Answer(
+        Integer.parseInt(head[0].split(" ")[1]),
+        header(head, "content-type"),
+        header(head, "transfer-encoding") != null ? unchunk(body) : body);
+  }
+
+  private static boolean complete(String text, int headEnd) {
+    if (headEnd < 0) {
+      return false;
+    }
+    String[] head = text.substring(0, headEnd).split("\r\n");
+    String body = text.substring(headEnd + 4);
+    String length = header(head, "content-length");
+    if (length != null) {
+      return body.getBytes(StandardCharsets.UTF_8).length >= Integer.parseInt(length);
+    }
+    return header(head, "transfer-encoding") == null || body.contains("0\r\n\r\n");
+  }
+
+  private static String header(String[] head, String name) {
+    for (String line : head) {
+      if (line.toLowerCase().startsWith(name + ":")) {
+        return line.substring(name.length() + 1).trim();
       }
     }
-    String body = text.substring(end + 4);
-    return new Answer(
-        Integer.parseInt(head[0].split(" ")[1]), contentType, chunked ? unchunk(body) : body);
+    return null;
   }
 
   private static String unchunk(String body) {
