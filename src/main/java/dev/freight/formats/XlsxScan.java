@@ -7,10 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -33,9 +32,6 @@ final class XlsxScan {
 
   /** UTF-8 takes up to 4 bytes a character; a value's bytes past 4 per character are too many. */
   private static final int BYTES_PER_CHAR = 4;
-
-  private static final Pattern TYPE = Pattern.compile("\\st\\s*=\\s*[\"']([^\"']*)[\"']");
-  private static final Pattern ROW = Pattern.compile("\\sr\\s*=\\s*[\"'](\\d{1,9})[\"']");
 
   private final ReadLimits limits;
   private final ReadLimits.Xlsx xlsx;
@@ -112,6 +108,32 @@ final class XlsxScan {
     }
   }
 
+  /** The elements whose number or content is limited, by local name; OTHER for the rest. */
+  private enum Element {
+    SHEET("sheet"),
+    ROW("row"),
+    CELL("c"),
+    VALUE("v"),
+    SHARED_STRING("si"),
+    OTHER("");
+
+    private static final Element[] ALL = values();
+    private final byte[] name;
+
+    Element(String name) {
+      this.name = name.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static Element of(byte[] tag, int from, int to) {
+      for (Element element : ALL) {
+        if (Arrays.equals(tag, from, to, element.name, 0, element.name.length)) {
+          return element;
+        }
+      }
+      return OTHER;
+    }
+  }
+
   /** What the lexer of one part is in. */
   private enum State {
     TEXT,
@@ -164,23 +186,74 @@ final class XlsxScan {
           throw error("the workbook unzips to more than " + xlsx.maxUnzippedBytes() + " bytes");
         }
         if (xml) {
-          for (int i = 0; i < n; i++) {
-            next(buffer[i]);
-          }
+          lex(buffer, n);
         }
       }
     }
 
-    private void next(byte b) throws FileFormatException {
-      switch (state) {
-        case TEXT -> {
-          if (b == '<') {
+    /**
+     * Text is skipped in bulk up to the next tag, and element tags are copied in bulk up to their
+     * end or a quote; the rest of the markup (comments, CDATA, declarations) goes byte by byte.
+     */
+    private void lex(byte[] buffer, int n) throws FileFormatException {
+      for (int i = 0; i < n; ) {
+        if (state == State.TEXT) {
+          int at = i;
+          while (at < n && buffer[at] != '<') {
+            at++;
+          }
+          text(buffer, i, at);
+          if (at < n) {
             state = State.TAG;
             tagLength = 0;
-          } else {
-            text(b);
           }
+          i = at + 1;
+        } else if (state == State.TAG && inElementTag(buffer[i])) {
+          int at = i;
+          while (at < n && buffer[at] != '>' && buffer[at] != '"' && buffer[at] != '\'') {
+            at++;
+          }
+          keep(buffer, i, at);
+          if (at < n && buffer[at] == '>') {
+            endTag();
+          } else if (at < n) {
+            keep(buffer, at, at + 1);
+            state = State.QUOTED;
+            quote = buffer[at];
+          }
+          i = at + 1;
+        } else if (state == State.QUOTED) {
+          int at = i;
+          while (at < n && buffer[at] != quote) {
+            at++;
+          }
+          keep(buffer, i, Math.min(at + 1, n));
+          if (at < n) {
+            state = State.TAG;
+          }
+          i = at + 1;
+        } else {
+          next(buffer[i++]);
         }
+      }
+    }
+
+    /** Whether the tag being read, about to take {@code b}, is an element's (not "<!", "<?"). */
+    private boolean inElementTag(byte b) {
+      return tagLength == 0 ? b != '!' && b != '?' : tag[0] != '!';
+    }
+
+    private void keep(byte[] bytes, int from, int to) throws FileFormatException {
+      if (tagLength + to - from > MAX_TAG_BYTES) {
+        throw error("has a tag longer than " + MAX_TAG_BYTES + " bytes");
+      }
+      System.arraycopy(bytes, from, tag, tagLength, to - from);
+      tagLength += to - from;
+    }
+
+    private void next(byte b) throws FileFormatException {
+      switch (state) {
+        case TEXT -> throw new IllegalStateException("text is read in bulk");
         case TAG -> {
           if (tagLength > 0 && tag[0] == '!') {
             keep(b);
@@ -221,7 +294,7 @@ final class XlsxScan {
           } else {
             beforeLast = last;
             last = b;
-            text(b);
+            text(new byte[] {b}, 0, 1);
           }
         }
       }
@@ -257,28 +330,36 @@ final class XlsxScan {
       tag[tagLength++] = b;
     }
 
-    private void text(byte b) throws FileFormatException {
-      if (++run > maxValueBytes) {
+    /** Counts text bytes {@code from} to {@code to} against the limits of where they stand. */
+    private void text(byte[] bytes, int from, int to) throws FileFormatException {
+      int length = to - from;
+      if (length == 0) {
+        return;
+      }
+      run += length;
+      if (run > maxValueBytes) {
         throw error("holds a text longer than " + limits.maxFieldChars() + " characters");
       }
-      if (inCell && ++cellBytes > maxValueBytes) {
+      if (inCell && (cellBytes += length) > maxValueBytes) {
         throw error("holds a cell longer than " + limits.maxFieldChars() + " characters");
       }
       if (inString) {
-        if (++stringBytes > maxValueBytes) {
+        if ((stringBytes += length) > maxValueBytes) {
           throw error(
               "holds a shared string longer than " + limits.maxFieldChars() + " characters");
         }
-        if (++sharedStringBytes > xlsx.maxSharedStringBytes()) {
+        if ((sharedStringBytes += length) > xlsx.maxSharedStringBytes()) {
           throw error(
               "holds more than " + xlsx.maxSharedStringBytes() + " bytes of shared strings");
         }
       }
       if (inIndex) {
-        if (index.length() == 10) {
+        if (index.length() + length > 12) {
           throw error("refers to a shared string past the last one");
         }
-        index.append((char) b);
+        for (int i = from; i < to; i++) {
+          index.append((char) bytes[i]);
+        }
       }
     }
 
@@ -290,54 +371,86 @@ final class XlsxScan {
       }
       boolean closing = tag[0] == '/';
       boolean empty = tag[tagLength - 1] == '/';
-      String text = new String(tag, 0, tagLength, StandardCharsets.UTF_8);
-      int nameEnd = 0;
-      String rest = closing ? text.substring(1) : text;
-      while (nameEnd < rest.length() && " \t\r\n/".indexOf(rest.charAt(nameEnd)) < 0) {
-        nameEnd++;
+      int start = closing ? 1 : 0;
+      int end = start;
+      while (end < tagLength && !isNameEnd(tag[end])) {
+        if (tag[end] == ':') {
+          start = end + 1; // the local name, after a prefix
+        }
+        end++;
       }
-      String element = rest.substring(0, nameEnd);
-      String local = element.substring(element.indexOf(':') + 1);
+      Element element = Element.of(tag, start, end);
       if (closing) {
         depth--;
-        end(local);
+        end(element);
       } else {
         if (!empty && ++depth > MAX_DEPTH) {
           throw error("nests elements deeper than " + MAX_DEPTH + " levels");
         }
-        start(local, text);
+        start(element);
         if (empty) {
-          end(local);
+          end(element);
         }
       }
     }
 
-    private void start(String local, String tagText) throws FileFormatException {
-      switch (local) {
-        case "sheet" -> {
+    private static boolean isNameEnd(byte b) {
+      return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '/';
+    }
+
+    /**
+     * The value of the one-letter attribute {@code name} of the tag just read, or null. Only the
+     * attributes of rows and cells are looked at, which are short.
+     */
+    private String attribute(char name) {
+      for (int i = 1; i + 3 < tagLength; i++) {
+        if (tag[i] == name && isNameEnd(tag[i - 1])) {
+          int at = i + 1;
+          while (at < tagLength && (tag[at] == ' ' || tag[at] == '\t')) {
+            at++;
+          }
+          if (at + 1 < tagLength && tag[at] == '=') {
+            at++;
+            while (at < tagLength && (tag[at] == ' ' || tag[at] == '\t')) {
+              at++;
+            }
+            byte quoted = tag[at];
+            int close = at + 1;
+            while (close < tagLength && tag[close] != quoted) {
+              close++;
+            }
+            return new String(tag, at + 1, close - at - 1, StandardCharsets.UTF_8);
+          }
+        }
+      }
+      return null;
+    }
+
+    private void start(Element element) throws FileFormatException {
+      switch (element) {
+        case SHEET -> {
           if (++sheets > xlsx.maxSheets()) {
             throw error("has more than " + xlsx.maxSheets() + " sheets");
           }
         }
-        case "row" -> {
-          Matcher number = ROW.matcher(tagText);
-          row = number.find() ? Long.parseLong(number.group(1)) : row + 1;
+        case ROW -> {
+          String number = attribute('r');
+          row = number != null && number.matches("\\d{1,9}") ? Long.parseLong(number) : row + 1;
           rowValues = 0;
         }
-        case "c" -> {
+        case CELL -> {
           if (++cells > xlsx.maxCells()) {
             throw error("has more than " + xlsx.maxCells() + " cells");
           }
-          Matcher type = TYPE.matcher(tagText);
-          sharedCell = type.find() && type.group(1).equals("s");
+          sharedCell = "s".equals(attribute('t'));
           inCell = true;
           cellBytes = 0;
         }
-        case "v" -> {
+        case VALUE -> {
           inIndex = inCell && sharedCell;
           index.setLength(0);
         }
-        case "si" -> {
+        case SHARED_STRING -> {
           if (++sharedStrings > xlsx.maxSharedStrings()) {
             throw error("has more than " + xlsx.maxSharedStrings() + " shared strings");
           }
@@ -348,15 +461,15 @@ final class XlsxScan {
       }
     }
 
-    private void end(String local) throws FileFormatException {
-      switch (local) {
-        case "c" -> {
+    private void end(Element element) throws FileFormatException {
+      switch (element) {
+        case CELL -> {
           inCell = false;
           if (cellBytes > 0 && ++rowValues > limits.maxColumns()) {
             throw error("has a row with more than " + limits.maxColumns() + " values");
           }
         }
-        case "v" -> {
+        case VALUE -> {
           if (inIndex) {
             inIndex = false;
             String digits = index.toString().trim();
@@ -365,7 +478,7 @@ final class XlsxScan {
             }
           }
         }
-        case "si" -> inString = false;
+        case SHARED_STRING -> inString = false;
         default -> {}
       }
     }
