@@ -110,7 +110,9 @@ final class JsonRowReader extends TextRowReader {
    */
   private FileFormatException translate(JsonProcessingException e) {
     JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
-    return new FileFormatException(e.getOriginalMessage(), Math.max(0, at.getLineNr()));
+    // Without the name of the parser's setting: "(20, from `StreamReadConstraints...`)" → "(20)".
+    String message = e.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+    return new FileFormatException(message, Math.max(0, at.getLineNr()));
   }
 
   private FileFormatException error(String message) {

@@ -48,6 +48,8 @@ final class Generated {
       case "csv-too-large" -> new byte[33 << 20];
       case "json-deep" ->
           utf8("[{\"id\": \"D1\", \"title\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}]");
+      case "json-long-string" ->
+          utf8("[{\"id\": \"J1\", \"title\": \"" + "x".repeat(1_000_001) + "\"}]");
       case "json-many-fields" -> {
         StringBuilder json = new StringBuilder("[{\"id\": \"J1\", \"title\": \"t\"");
         for (int i = 1; i <= 100; i++) {
