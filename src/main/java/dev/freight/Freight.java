@@ -17,6 +17,7 @@ import dev.freight.libraryexports.LibraryExportVerticle;
 import dev.freight.listexports.ListExportVerticle;
 import dev.freight.users.KnownTokens;
 import dev.freight.users.UsersVerticle;
+import dev.freight.webhooks.WebhooksVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -116,6 +117,7 @@ public final class Freight {
             spool,
             lease,
             effective.exports().maxRunning()));
+    deploy(new WebhooksVerticle(pool, effective.webhooks()));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();

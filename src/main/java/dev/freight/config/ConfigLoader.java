@@ -164,7 +164,13 @@ public final class ConfigLoader {
                 number("files.xlsx_max_cells", 1, Long.MAX_VALUE),
                 (int) number("files.xlsx_max_shared_strings", 1, Integer.MAX_VALUE),
                 number("files.xlsx_max_shared_string_bytes", 1, Long.MAX_VALUE),
-                number("files.xlsx_max_unzipped_bytes", 1, Long.MAX_VALUE))));
+                number("files.xlsx_max_unzipped_bytes", 1, Long.MAX_VALUE))),
+        new FreightConfig.Webhooks(
+            (int) number("webhooks.max_in_flight", 1, 1_000),
+            flag("webhooks.allow_private_targets"),
+            number("webhooks.first_retry_seconds", 1, 3_600),
+            number("webhooks.retry_hours", 1, 24 * 30),
+            number("webhooks.poll_seconds", 1, 3_600)));
   }
 
   private String text(String key) {
@@ -177,6 +183,14 @@ public final class ConfigLoader {
       throw invalid(key, "must not be empty");
     }
     return value;
+  }
+
+  private boolean flag(String key) {
+    return switch (text(key).toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, "must be true or false");
+    };
   }
 
   private long number(String key, long min, long max) {

@@ -16,7 +16,8 @@ public record FreightConfig(
     ExportsV1 exportsV1,
     Jobs jobs,
     Cluster cluster,
-    ReadLimits files) {
+    ReadLimits files,
+    Webhooks webhooks) {
 
   /**
    * The listener and what it takes: bodies (JSON, uploads), the files of one upload and their
@@ -76,6 +77,19 @@ public record FreightConfig(
     }
   }
 
+  /**
+   * Webhook delivery: how many deliveries a node sends at once, whether private, loopback and
+   * link-local targets may be reached, the first retry's delay (then doubling, capped at an hour),
+   * how long a delivery is retried, and how often due deliveries are looked for besides the nudge
+   * of each new event.
+   */
+  public record Webhooks(
+      int maxInFlight,
+      boolean allowPrivateTargets,
+      long firstRetrySeconds,
+      long retryHours,
+      long pollSeconds) {}
+
   public FreightConfig withDbUrl(String url) {
     return new FreightConfig(
         http,
@@ -86,6 +100,7 @@ public record FreightConfig(
         exportsV1,
         jobs,
         cluster,
-        files);
+        files,
+        webhooks);
   }
 }

@@ -127,6 +127,7 @@ public final class ApiVerticle extends VerticleBase {
     ImportRoutes.bind(builder, uploads, uploadLimits);
     LibraryExportRoutes.bind(builder);
     ListExportRoutes.bind(builder, vertx, contract, uploads, uploadLimits);
+    WebhookRoutes.bind(builder);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {
