@@ -9,6 +9,7 @@ import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
 import dev.freight.http.ApiVerticle;
+import dev.freight.idempotency.IdempotencyVerticle;
 import dev.freight.imports.ImportVerticle;
 import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
@@ -104,6 +105,7 @@ public final class Freight {
     KnownTokens knownTokens = new KnownTokens();
     deploy(new UsersVerticle(pool, effective.admin(), node, knownTokens));
     deploy(new LibraryVerticle(pool));
+    deploy(new IdempotencyVerticle(pool, effective.idempotency().retentionHours()));
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
     deploy(new ImportVerticle(pool, worker, streams, spool, lease, config.files()));

@@ -170,7 +170,8 @@ public final class ConfigLoader {
             flag("webhooks.allow_private_targets"),
             number("webhooks.first_retry_seconds", 1, 3_600),
             number("webhooks.retry_hours", 1, 24 * 30),
-            number("webhooks.poll_seconds", 1, 3_600)));
+            number("webhooks.poll_seconds", 1, 3_600)),
+        new FreightConfig.Idempotency(number("idempotency.retention_hours", 1, 100_000)));
   }
 
   private String text(String key) {

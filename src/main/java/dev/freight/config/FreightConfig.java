@@ -17,7 +17,8 @@ public record FreightConfig(
     Jobs jobs,
     Cluster cluster,
     ReadLimits files,
-    Webhooks webhooks) {
+    Webhooks webhooks,
+    Idempotency idempotency) {
 
   /**
    * The listener and what it takes: bodies (JSON, uploads), the files of one upload and their
@@ -56,6 +57,9 @@ public record FreightConfig(
 
   /** How long a node's claim on a running job lasts without renewal. */
   public record Jobs(long leaseSeconds) {}
+
+  /** How long the answer to an {@code Idempotency-Key} is kept and replayed. */
+  public record Idempotency(long retentionHours) {}
 
   /**
    * The nodes of a cluster: every Hazelcast member as host:port; empty for a single node. This
@@ -101,6 +105,7 @@ public record FreightConfig(
         jobs,
         cluster,
         files,
-        webhooks);
+        webhooks,
+        idempotency);
   }
 }

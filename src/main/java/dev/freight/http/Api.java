@@ -81,7 +81,7 @@ final class Api {
 
   /** The files a multipart body brought, spooled to disk, for a verticle to check and take. */
   static List<UploadedFile> uploads(RoutingContext ctx) {
-    return Uploads.files(ctx);
+    return UploadSpool.files(ctx).stream().map(UploadSpool.Spooled::file).toList();
   }
 
   /**

@@ -118,8 +118,8 @@ public final class ApiVerticle extends VerticleBase {
             ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(contractText));
     UserRoutes.bind(builder);
     LibraryRoutes.bind(builder);
-    Uploads.Limits uploadLimits =
-        new Uploads.Limits(
+    UploadSpool.Limits uploadLimits =
+        new UploadSpool.Limits(
             config.maxUploadBytes(),
             config.maxUploadFiles(),
             config.maxFileNameChars(),

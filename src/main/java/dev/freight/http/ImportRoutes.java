@@ -2,7 +2,6 @@ package dev.freight.http;
 
 import dev.freight.bus.Address;
 import dev.freight.imports.ImportRequests;
-import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -16,21 +15,21 @@ final class ImportRoutes {
 
   private ImportRoutes() {}
 
-  static void bind(RouterBuilder builder, Path uploads, Uploads.Limits limits) {
+  static void bind(RouterBuilder builder, Path uploads, UploadSpool.Limits limits) {
     // Multipart bodies stream to disk within limits; the contract's validation would read them
-    // into memory.
-    Handler<RoutingContext> toDisk = Uploads.toDisk(uploads, limits);
+    // into memory. Authentication holds the request paused until the spool reads it.
+    UploadSpool toDisk = new UploadSpool(uploads, limits);
     builder
         .getRoute("createImportJob")
         .setDoValidation(false)
         .addHandler(
             ctx -> {
               Api.requireSuperuser(ctx);
-              // Wrapped, so that it runs after authentication: Vert.x would otherwise insist on
-              // reading
-              // bodies first. The authentication handler holds the request paused until here.
-              toDisk.handle(ctx);
+              ctx.next();
             })
+        .addHandler(Idempotent::claim)
+        .addHandler(toDisk)
+        .addHandler(Idempotent::check)
         .addHandler(ImportRoutes::create);
     builder.getRoute("listImportJobs").addHandler(ImportRoutes::list);
     builder
@@ -59,7 +58,8 @@ final class ImportRoutes {
     }
     ImportRequests.NewImport request =
         new ImportRequests.NewImport(Api.callerId(ctx), Api.uploads(ctx));
-    Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.CREATE, request, SLOW_MS));
+    Idempotent.reply(
+        ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.CREATE, request, SLOW_MS));
   }
 
   private static void list(RoutingContext ctx) {

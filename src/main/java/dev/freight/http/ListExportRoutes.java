@@ -4,7 +4,6 @@ import dev.freight.listexports.ExportableList;
 import dev.freight.listexports.ExportableLists;
 import dev.freight.listexports.ListExportRequests;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -40,9 +39,8 @@ final class ListExportRoutes {
       Vertx vertx,
       OpenAPIContract contract,
       Path uploads,
-      Uploads.Limits limits) {
-    Handler<RoutingContext> toDisk =
-        Uploads.toDisk(uploads, limits.withMaxBytes(FILTER_FILE_MAX_BYTES));
+      UploadSpool.Limits limits) {
+    UploadSpool toDisk = new UploadSpool(uploads, limits.withMaxBytes(FILTER_FILE_MAX_BYTES));
     RequestValidator validator = RequestValidator.create(vertx, contract);
     for (ExportableList source : ExportableLists.all()) {
       Operation export = contract.operation(source.operationId());
@@ -58,12 +56,13 @@ final class ListExportRoutes {
                 if (source.superuserOnly()) {
                   Api.requireSuperuser(ctx);
                 }
-                // After authentication, which holds the request paused until here (see
-                // ImportRoutes). A JSON
-                // body was read by the API's root handler already; a body is read once, so this
-                // reads multipart only.
-                toDisk.handle(ctx);
+                ctx.next();
               })
+          // After authentication, which holds the request paused until the spool reads it. A JSON
+          // body was read by the API's root handler already: the spool reads multipart only.
+          .addHandler(Idempotent::claim)
+          .addHandler(toDisk)
+          .addHandler(Idempotent::check)
           .addHandler(ctx -> create(ctx, source));
     }
     builder.getRoute("listExports").addHandler(ListExportRoutes::list);
@@ -161,7 +160,7 @@ final class ListExportRoutes {
             params(ctx.queryParams()),
             body,
             Api.uploads(ctx));
-    Api.reply(
+    Idempotent.reply(
         ctx, 202, Api.ask(ctx.vertx().eventBus(), ListExportRequests.CREATE, request, SLOW_MS));
   }
 
