@@ -116,7 +116,8 @@ public final class Freight {
     deploy(new IdempotencyVerticle(pool, effective.idempotency().retentionHours()));
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
-    deploy(new ImportVerticle(pools, worker, streams, spool, lease, config.imports()));
+    deploy(
+        new ImportVerticle(pools, worker, streams, spool, lease, config.imports(), config.files()));
     deploy(new LibraryExportVerticle(pools, worker, streams, spool, lease, config.exports()));
     deploy(
         new ListExportVerticle(

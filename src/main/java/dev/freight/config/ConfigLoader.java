@@ -1,5 +1,6 @@
 package dev.freight.config;
 
+import dev.freight.formats.ReadLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -136,7 +137,10 @@ public final class ConfigLoader {
             text("http.host"),
             (int) number("http.port", 0, 65_535),
             number("http.max_body_bytes", 1, Long.MAX_VALUE),
-            number("http.max_upload_bytes", 1, Long.MAX_VALUE)),
+            number("http.max_upload_bytes", 1, Long.MAX_VALUE),
+            (int) number("http.max_upload_files", 1, 200),
+            (int) number("http.max_file_name_chars", 1, 4_096),
+            number("http.body_idle_timeout_seconds", 1, 3_600)),
         Path.of(nonEmpty("data_dir")).toAbsolutePath().normalize(),
         new FreightConfig.Db(
             url,
@@ -158,6 +162,17 @@ public final class ConfigLoader {
             number("exports_v1.part_pause_ms", 0, 60_000)),
         new FreightConfig.Jobs(number("jobs.lease_seconds", 2, 3_600)),
         cluster,
+        new ReadLimits(
+            number("files.max_rows", 1, Long.MAX_VALUE),
+            (int) number("files.max_columns", 1, 16_384),
+            (int) number("files.max_field_chars", 1, 100_000_000),
+            (int) number("files.max_nesting_depth", 2, 1_000),
+            new ReadLimits.Xlsx(
+                (int) number("files.xlsx_max_sheets", 1, 10_000),
+                number("files.xlsx_max_cells", 1, Long.MAX_VALUE),
+                (int) number("files.xlsx_max_shared_strings", 1, Integer.MAX_VALUE),
+                number("files.xlsx_max_shared_string_bytes", 1, Long.MAX_VALUE),
+                number("files.xlsx_max_unzipped_bytes", 1, Long.MAX_VALUE))),
         new FreightConfig.Webhooks(
             (int) number("webhooks.max_in_flight", 1, 1_000),
             flag("webhooks.allow_private_targets"),

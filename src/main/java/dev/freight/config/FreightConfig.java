@@ -1,5 +1,6 @@
 package dev.freight.config;
 
+import dev.freight.formats.ReadLimits;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,10 +17,22 @@ public record FreightConfig(
     ExportsV1 exportsV1,
     Jobs jobs,
     Cluster cluster,
+    ReadLimits files,
     Webhooks webhooks,
     Idempotency idempotency) {
 
-  public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
+  /**
+   * The listener and what it takes: bodies (JSON, uploads), the files of one upload and their
+   * names' length, and how long a body may stop arriving.
+   */
+  public record Http(
+      String host,
+      int port,
+      long maxBodyBytes,
+      long maxUploadBytes,
+      int maxUploadFiles,
+      int maxFileNameChars,
+      long bodyIdleTimeoutSeconds) {}
 
   /**
    * {@code url} is empty when Freight runs its own embedded PostgreSQL. Requests and job work have
@@ -115,6 +128,7 @@ public record FreightConfig(
         exportsV1,
         jobs,
         cluster,
+        files,
         webhooks,
         idempotency);
   }

@@ -4,11 +4,8 @@ import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -34,11 +31,10 @@ final class CsvRowReader extends TextRowReader {
 
   CsvRowReader(Path file, ReadLimits limits) throws IOException {
     super(file);
-    handler = new FieldHandler(limits.maxFieldChars());
+    handler = new FieldHandler(limits.maxFieldChars(), limits.maxColumns());
     try {
       // A strict decoder, so a file in another encoding is rejected instead of silently garbled.
-      PushbackReader reader =
-          new PushbackReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
+      PushbackReader reader = new PushbackReader(new Utf8Reader(in));
       skipBom(reader);
       csv =
           CsvReader.builder()
@@ -155,10 +151,7 @@ final class CsvRowReader extends TextRowReader {
     } catch (CsvParseException e) {
       throw new FileFormatException(rootMessage(e), handler.line());
     } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof CharacterCodingException) {
-        throw new FileFormatException("the file is not valid UTF-8", handler.line());
-      }
-      throw e.getCause();
+      throw e.getCause(); // an invalid byte, named with its own line
     }
   }
 
@@ -182,10 +175,12 @@ final class CsvRowReader extends TextRowReader {
   private static final class FieldHandler extends AbstractBaseCsvCallbackHandler<List<String>> {
 
     private final int maxFieldChars;
+    private final int maxColumns;
     private List<String> fields = new ArrayList<>();
 
-    FieldHandler(int maxFieldChars) {
+    FieldHandler(int maxFieldChars, int maxColumns) {
       this.maxFieldChars = maxFieldChars;
+      this.maxColumns = maxColumns;
     }
 
     long line() {
@@ -199,6 +194,9 @@ final class CsvRowReader extends TextRowReader {
 
     @Override
     protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
+      if (fieldIdx >= maxColumns) {
+        throw new CsvParseException("a row has more than " + maxColumns + " fields");
+      }
       if (len > maxFieldChars) {
         throw new CsvParseException(
             "field " + (fieldIdx + 1) + " is longer than " + maxFieldChars + " characters");

@@ -18,10 +18,12 @@ import java.util.Map;
 final class JsonRowReader extends TextRowReader {
 
   private final JsonParser parser;
+  private final int maxColumns;
   private boolean done;
 
   JsonRowReader(Path file, ReadLimits limits) throws IOException {
     super(file);
+    maxColumns = limits.maxColumns();
     JsonFactory factory =
         new JsonFactoryBuilder()
             .streamReadConstraints(
@@ -71,6 +73,9 @@ final class JsonRowReader extends TextRowReader {
     }
     Map<String, Object> row = new LinkedHashMap<>();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      if (row.size() == maxColumns) {
+        throw error("row " + (rowNumber + 1) + " has more than " + maxColumns + " fields");
+      }
       String name = parser.currentName();
       row.put(name, value(name, parser.nextToken()));
     }
@@ -105,7 +110,9 @@ final class JsonRowReader extends TextRowReader {
    */
   private FileFormatException translate(JsonProcessingException e) {
     JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
-    return new FileFormatException(e.getOriginalMessage(), Math.max(0, at.getLineNr()));
+    // Without the name of the parser's setting: "(20, from `StreamReadConstraints...`)" → "(20)".
+    String message = e.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+    return new FileFormatException(message, Math.max(0, at.getLineNr()));
   }
 
   private FileFormatException error(String message) {

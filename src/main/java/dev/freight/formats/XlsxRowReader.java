@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipException;
 import org.dhatim.fastexcel.reader.Cell;
@@ -30,6 +31,7 @@ final class XlsxRowReader implements RowReader {
 
   private final long fileSize;
   private final int maxFieldChars;
+  private final int maxColumns;
   private final ReadableWorkbook workbook;
 
   /** The name continuation sheets are named after; null when the sheet was not found by name. */
@@ -47,10 +49,12 @@ final class XlsxRowReader implements RowReader {
   XlsxRowReader(Path file, String sheetName, ReadLimits limits) throws IOException {
     this.fileSize = Files.size(file);
     this.maxFieldChars = limits.maxFieldChars();
+    this.maxColumns = limits.maxColumns();
+    XlsxScan.check(file, limits);
     try {
       workbook = new ReadableWorkbook(file.toFile());
     } catch (ExcelReaderException e) {
-      throw new FileFormatException("not a valid XLSX file: " + e.getMessage(), 0);
+      throw invalid(e, 0);
     } catch (IOException e) {
       // commons-compress wraps "not a zip" in a plain IOException naming the server path; report
       // the cause
@@ -69,11 +73,32 @@ final class XlsxRowReader implements RowReader {
               .orElseThrow(() -> new FileFormatException("the workbook has no sheets", 0));
       open(sheet);
       readHeader();
+    } catch (ExcelReaderException e) {
+      workbook.close();
+      throw invalid(e, 0);
     } catch (IOException | RuntimeException e) {
       workbook.close();
       throw e;
     }
   }
+
+  /**
+   * The library's complaint, without the names of the classes it wraps (a missing part, a sheet
+   * that is not well-formed XML).
+   */
+  private static FileFormatException invalid(RuntimeException e, long line) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? "" : root.getMessage();
+    return new FileFormatException(
+        "not a valid XLSX file: " + INTERNALS.matcher(message).replaceAll("").trim(), line);
+  }
+
+  /** Qualified class names ("com.fasterxml.aalto.WFCException: ") in a library's message. */
+  private static final Pattern INTERNALS =
+      Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*:?\\s*");
 
   private void open(Sheet sheet) throws IOException {
     stream = sheet.openStream();
@@ -114,6 +139,10 @@ final class XlsxRowReader implements RowReader {
         width = i + 1;
       }
     }
+    if (width > maxColumns) {
+      throw new FileFormatException(
+          "the header has " + width + " columns, more than " + maxColumns, headerRowNum);
+    }
     for (int i = 0; i < width; i++) {
       Object name = value(row, i);
       header.add(
@@ -127,6 +156,14 @@ final class XlsxRowReader implements RowReader {
 
   @Override
   public Map<String, Object> next() throws IOException {
+    try {
+      return nextRow();
+    } catch (ExcelReaderException e) {
+      throw invalid(e, rowNumber);
+    }
+  }
+
+  private Map<String, Object> nextRow() throws IOException {
     Row row = done ? null : nextNonEmptyRow();
     while (row == null && !done && continueOnNextSheet()) {
       row = nextNonEmptyRow();
@@ -161,7 +198,7 @@ final class XlsxRowReader implements RowReader {
       }
       return null;
     } catch (ExcelReaderException e) {
-      throw new FileFormatException("the sheet is not valid: " + e.getMessage(), 0);
+      throw invalid(e, 0);
     }
   }
 

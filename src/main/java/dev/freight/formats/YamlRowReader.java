@@ -76,6 +76,9 @@ final class YamlRowReader extends TextRowReader {
     }
     Map<String, Object> values = new LinkedHashMap<>();
     for (Event key = nextEvent(); !key.is(Event.ID.MappingEnd); key = nextEvent()) {
+      if (values.size() == limits.maxColumns()) {
+        throw error("row " + row + " has more than " + limits.maxColumns() + " fields", key);
+      }
       if (!(key instanceof ScalarEvent k)) {
         throw error("a key in row " + row + " is not a scalar", key);
       }

@@ -4,6 +4,8 @@ import dev.freight.cluster.Node;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
 import dev.freight.users.KnownTokens;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +14,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,10 +22,10 @@ import io.vertx.ext.web.handler.APIKeyHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
@@ -85,6 +88,7 @@ public final class ApiVerticle extends VerticleBase {
                 vertx
                     .createHttpServer(new HttpServerOptions().setMaxChunkSize(UPLOAD_CHUNK_BYTES))
                     .requestHandler(router)
+                    .invalidRequestHandler(ApiVerticle::invalidRequest)
                     // Every instance serves the same port; a negative port is Vert.x's "random, but
                     // shared".
                     .listen(config.port() == 0 ? -1 : config.port(), config.host()))
@@ -92,7 +96,6 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private Router router(OpenAPIContract contract, Buffer contractText) {
-    RequestExtractor jsonOnly = RequestExtractor.withBodyHandler();
     RouterBuilder builder =
         RouterBuilder.create(
             vertx,
@@ -101,7 +104,10 @@ public final class ApiVerticle extends VerticleBase {
                 isMultipart(ctx)
                     ? Future.failedFuture(
                         new HttpException(415, "This endpoint takes application/json."))
-                    : jsonOnly.extractValidatableRequest(ctx, operation));
+                    : RequestUtils.extract(
+                        new QueryAsSent(ctx.request()),
+                        operation,
+                        () -> Future.succeededFuture(ctx.body().buffer())));
     builder.rootHandler(this::readJsonBody);
     TokenAuth auth = new TokenAuth(vertx.eventBus(), knownTokens);
     builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(auth));
@@ -113,9 +119,15 @@ public final class ApiVerticle extends VerticleBase {
             ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(contractText));
     UserRoutes.bind(builder);
     LibraryRoutes.bind(builder);
-    ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
+    UploadSpool.Limits uploadLimits =
+        new UploadSpool.Limits(
+            config.maxUploadBytes(),
+            config.maxUploadFiles(),
+            config.maxFileNameChars(),
+            config.bodyIdleTimeoutSeconds() * 1000);
+    ImportRoutes.bind(builder, uploads, uploadLimits);
     LibraryExportRoutes.bind(builder);
-    ListExportRoutes.bind(builder, vertx, contract, uploads);
+    ListExportRoutes.bind(builder, vertx, contract, uploads, uploadLimits);
     WebhookRoutes.bind(builder);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
@@ -146,6 +158,7 @@ public final class ApiVerticle extends VerticleBase {
     } else if (type != null && !type.toLowerCase().startsWith("application/json")) {
       error(ctx, 415, "Unsupported media type " + type + "; send application/json.");
     } else {
+      BodyTimeout.watch(ctx, config.bodyIdleTimeoutSeconds() * 1000);
       BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()).handle(ctx);
     }
   }
@@ -232,6 +245,31 @@ public final class ApiVerticle extends VerticleBase {
       }
     }
     return false;
+  }
+
+  /**
+   * A request Netty could not decode (a request line or headers past its limits, broken HTTP) never
+   * reaches the router; it gets the same JSON error, and the connection is closed.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status =
+        cause instanceof TooLongHttpLineException
+            ? 414
+            : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String detail =
+        switch (status) {
+          case 414 -> "The request line is too long (at most 4096 characters).";
+          case 431 -> "The request headers are too large (at most 8192 bytes).";
+          default -> "The request is not valid HTTP.";
+        };
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end(new JsonObject().put("detail", detail).toBuffer())
+        .onComplete(sent -> request.connection().close());
   }
 
   private static String detail(RoutingContext ctx, HttpException http) {

@@ -22,10 +22,10 @@ final class ImportRoutes {
 
   private ImportRoutes() {}
 
-  static void bind(RouterBuilder builder, Path uploads, long maxUploadBytes) {
-    // Multipart bodies stream to disk with a size limit; the contract's validation would read them
+  static void bind(RouterBuilder builder, Path uploads, UploadSpool.Limits limits) {
+    // Multipart bodies stream to disk within limits; the contract's validation would read them
     // into memory. Authentication holds the request paused until the spool reads it.
-    UploadSpool toDisk = new UploadSpool(uploads, maxUploadBytes);
+    UploadSpool toDisk = new UploadSpool(uploads, limits);
     builder
         .getRoute("createImportJob")
         .setDoValidation(false)

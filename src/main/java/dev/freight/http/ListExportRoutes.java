@@ -34,8 +34,13 @@ final class ListExportRoutes {
 
   private ListExportRoutes() {}
 
-  static void bind(RouterBuilder builder, Vertx vertx, OpenAPIContract contract, Path uploads) {
-    UploadSpool toDisk = new UploadSpool(uploads, FILTER_FILE_MAX_BYTES);
+  static void bind(
+      RouterBuilder builder,
+      Vertx vertx,
+      OpenAPIContract contract,
+      Path uploads,
+      UploadSpool.Limits limits) {
+    UploadSpool toDisk = new UploadSpool(uploads, limits.withMaxBytes(FILTER_FILE_MAX_BYTES));
     RequestValidator validator = RequestValidator.create(vertx, contract);
     for (ExportableList source : ExportableLists.all()) {
       Operation export = contract.operation(source.operationId());
@@ -122,7 +127,7 @@ final class ListExportRoutes {
       ctx.request().pause();
     }
     // Without the body: not the contract's to check here.
-    RequestUtils.extract(ctx.request(), export, () -> Future.succeededFuture())
+    RequestUtils.extract(new QueryAsSent(ctx.request()), export, () -> Future.succeededFuture())
         .compose(request -> validator.validate(request, export.getOperationId()))
         .onSuccess(valid -> ctx.next())
         .onFailure(

@@ -3,10 +3,12 @@ package dev.freight.http;
 import dev.freight.bus.UploadedFile;
 import dev.freight.idempotency.Idempotency;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.FileSystemException;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerFileUpload;
@@ -37,12 +39,30 @@ final class UploadSpool implements Handler<RoutingContext> {
   /** A spooled file and its SHA-256 (hex; null when nobody asked for it). */
   record Spooled(UploadedFile file, String sha256) {}
 
+  /**
+   * How long after the body ended its parts may take to be written out; a part still open then
+   * never got its closing boundary.
+   */
+  private static final long END_GRACE_MS = 10_000;
+
+  /**
+   * The limits a body is read within: its size, its parts, their names' length, and how long it may
+   * stop arriving (see {@link BodyTimeout}).
+   */
+  record Limits(long maxBytes, int maxParts, int maxNameChars, long idleMs) {
+    Limits withMaxBytes(long bytes) {
+      return new Limits(Math.min(bytes, maxBytes), maxParts, maxNameChars, idleMs);
+    }
+  }
+
   private final Path dir;
   private final long maxBytes;
+  private final Limits limits;
 
-  UploadSpool(Path dir, long maxBytes) {
+  UploadSpool(Path dir, Limits limits) {
     this.dir = dir;
-    this.maxBytes = maxBytes;
+    this.maxBytes = limits.maxBytes();
+    this.limits = limits;
   }
 
   /** The files the body brought, in the order they came. */
@@ -99,14 +119,28 @@ final class UploadSpool implements Handler<RoutingContext> {
       request.exceptionHandler(
           broken ->
               fail(
-                  broken instanceof DecoderException
-                      ? new HttpException(400, "The multipart body is malformed.", broken)
-                      : broken));
+                  broken instanceof HttpPostRequestDecoder.TooManyFormFieldsException
+                      ? new HttpException(400, tooManyParts())
+                      : broken instanceof DecoderException
+                          ? new HttpException(400, "The multipart body is malformed.", broken)
+                          : broken));
       request.endHandler(
           end -> {
             ended = true;
             finish();
+            if (writing > 0) {
+              ctx.vertx()
+                  .setTimer(
+                      END_GRACE_MS,
+                      late ->
+                          fail(
+                              new HttpException(
+                                  400,
+                                  "The multipart body ended before its closing boundary: it is"
+                                      + " cut off.")));
+            }
           });
+      BodyTimeout.watch(ctx, limits.idleMs());
       // A client gone mid-body may leave no failure on the request's streams to clean up on.
       ctx.addEndHandler(
           answered -> {
@@ -127,6 +161,20 @@ final class UploadSpool implements Handler<RoutingContext> {
     private void upload(HttpServerFileUpload upload) {
       if (failed) {
         upload.handler(ignored -> {});
+        return;
+      }
+      String name = upload.filename() == null ? "" : upload.filename();
+      String problem =
+          paths.size() == limits.maxParts()
+              ? tooManyParts()
+              : name.length() > limits.maxNameChars()
+                  ? "A file name is longer than " + limits.maxNameChars() + " characters."
+                  : name.chars().anyMatch(Character::isISOControl)
+                      ? "A file name holds a control character."
+                      : null;
+      if (problem != null) {
+        upload.handler(ignored -> {});
+        fail(new HttpException(400, problem));
         return;
       }
       writing++;
@@ -155,7 +203,18 @@ final class UploadSpool implements Handler<RoutingContext> {
                 writing--;
                 finish();
               })
-          .onFailure(this::fail);
+          .onFailure(
+              broken -> {
+                if (broken instanceof FileSystemException) {
+                  fail(broken);
+                } else {
+                  // Right after this, the request reports why it broke (a malformed body, too
+                  // many parts); only if it does not, this says so.
+                  ctx.vertx()
+                      .runOnContext(
+                          later -> fail(new HttpException(400, "The multipart body broke off.")));
+                }
+              });
     }
 
     private void finish() {
@@ -184,6 +243,10 @@ final class UploadSpool implements Handler<RoutingContext> {
     private void delete() {
       paths.forEach(path -> ctx.vertx().fileSystem().delete(path));
     }
+  }
+
+  private String tooManyParts() {
+    return "Too many parts in the multipart body: at most " + limits.maxParts() + ".";
   }
 
   /** A spool file that updates the upload's digest with each piece it writes. */

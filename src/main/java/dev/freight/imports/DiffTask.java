@@ -2,6 +2,7 @@ package dev.freight.imports;
 
 import dev.freight.db.BlobStore;
 import dev.freight.formats.Format;
+import dev.freight.formats.ReadLimits;
 import dev.freight.jobs.AsyncLoop;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobRunner;
@@ -41,9 +42,18 @@ final class DiffTask {
   private final BlobStore blobs;
   private final ImportJobs jobs;
   private final Path spool;
+  private final ReadLimits limits;
 
-  DiffTask(Vertx vertx, Pool pool, Worker worker, BlobStore blobs, ImportJobs jobs, Path spool) {
+  DiffTask(
+      Vertx vertx,
+      Pool pool,
+      Worker worker,
+      BlobStore blobs,
+      ImportJobs jobs,
+      Path spool,
+      ReadLimits limits) {
     this.vertx = vertx;
+    this.limits = limits;
     this.pool = pool;
     this.worker = worker;
     this.blobs = blobs;
@@ -236,7 +246,9 @@ final class DiffTask {
         .compose(
             created ->
                 worker.run(
-                    () -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
+                    () ->
+                        new StagedFile(
+                            upload.model(), upload.name(), format, file, limits, problems)))
         .compose(
             reader ->
                 AsyncLoop.run(

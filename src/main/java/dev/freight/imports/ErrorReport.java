@@ -3,6 +3,7 @@ package dev.freight.imports;
 import dev.freight.library.FieldError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,20 +32,40 @@ final class ErrorReport {
     add(
         model,
         new JsonObject()
-            .put("file", file)
+            .put("file", storable(file))
             .put("entry", entry)
-            .put("field", error.field())
-            .put("value", value)
-            .put("message", error.message()));
+            .put("field", storable(error.field()))
+            .put("value", storable(value))
+            .put("message", storable(error.message())));
   }
 
   /** A problem with the file as a whole; {@code line} is 0 when unknown. */
   synchronized void file(String model, String file, long line, String message) {
-    JsonObject problem = new JsonObject().put("file", file);
+    JsonObject problem = new JsonObject().put("file", storable(file));
     if (line > 0) {
       problem.put("line", line);
     }
-    add(model, problem.put("message", message));
+    add(model, problem.put("message", storable(message)));
+  }
+
+  /**
+   * Text as the errors column (jsonb) can keep it: a NUL character, which is what a report about
+   * one would quote, is shown as U+FFFD.
+   */
+  private static String storable(String text) {
+    return text == null ? null : text.replace('\0', '\uFFFD');
+  }
+
+  /** A number past what jsonb holds (1e999999999) is kept as its text. */
+  private static Object storable(Object value) {
+    if (value instanceof String text) {
+      return storable(text);
+    }
+    if (value instanceof BigDecimal number
+        && (Math.abs(number.scale()) > 1000 || number.precision() > 1000)) {
+      return number.toString();
+    }
+    return value;
   }
 
   private void add(String model, JsonObject problem) {

@@ -9,6 +9,7 @@ import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.db.Pools;
 import dev.freight.formats.Format;
+import dev.freight.formats.ReadLimits;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
@@ -50,6 +51,7 @@ public final class ImportVerticle extends VerticleBase
   private final ChunkStreams streams;
   private final Path spool;
   private final FreightConfig.Imports config;
+  private final ReadLimits limits;
   private long purgeTimer;
 
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
@@ -70,8 +72,10 @@ public final class ImportVerticle extends VerticleBase
       ChunkStreams streams,
       Path spool,
       Lease lease,
-      FreightConfig.Imports config) {
+      FreightConfig.Imports config,
+      ReadLimits limits) {
     this.config = config;
+    this.limits = limits;
     this.pools = pools;
     this.pool = pools.requests();
     this.lease = lease;
@@ -85,7 +89,7 @@ public final class ImportVerticle extends VerticleBase
     blobs = new BlobStore(vertx, pools.jobs());
     jobs = new ImportJobs(vertx, pools, lease.node());
     runner = new JobRunner<>(vertx, jobs.table(), lease, "import", this, null);
-    diffTask = new DiffTask(vertx, pools.jobs(), worker, blobs, jobs, spool);
+    diffTask = new DiffTask(vertx, pools.jobs(), worker, blobs, jobs, spool, limits);
     applyTask = new ApplyTask(pools.jobs(), jobs);
     revertTask = new RevertTask(pools.jobs(), jobs, diffTask);
     diffs = new DiffReader(pool, jobs, config.retentionDays());

@@ -25,6 +25,7 @@ final class StagedFile implements AutoCloseable {
   private final String fileName;
   private final Format format;
   private final ErrorReport problems;
+  private final long maxRows;
   private final RowReader reader;
   private final Set<String> unknownReported = new HashSet<>();
   private final ContentHash digests;
@@ -33,16 +34,23 @@ final class StagedFile implements AutoCloseable {
   private boolean finished;
   private long rows;
 
-  StagedFile(ContentModel model, String fileName, Format format, Path file, ErrorReport problems)
+  StagedFile(
+      ContentModel model,
+      String fileName,
+      Format format,
+      Path file,
+      ReadLimits limits,
+      ErrorReport problems)
       throws IOException {
     this.model = model;
+    this.maxRows = limits.maxRows();
     this.fileName = fileName;
     this.format = format;
     this.problems = problems;
     this.digests = new ContentHash(model);
     RowReader opened;
     try {
-      opened = format.openReader(file, model.name(), ReadLimits.DEFAULT);
+      opened = format.openReader(file, model.name(), limits);
     } catch (FileFormatException e) {
       problems.file(model.name(), fileName, e.line(), e.getMessage());
       opened = null;
@@ -94,6 +102,12 @@ final class StagedFile implements AutoCloseable {
         break;
       }
       started = true;
+      if (rows == maxRows) {
+        problems.file(
+            model.name(), fileName, 0, "the file has more than " + maxRows + " data rows");
+        finished = true;
+        break;
+      }
       rows++;
       check(raw, batch);
     }

@@ -28,6 +28,10 @@ public enum FieldType {
       if (text.length() > MAX_STRING_LENGTH) {
         throw new InvalidValue("must be at most " + MAX_STRING_LENGTH + " characters");
       }
+      // PostgreSQL text cannot hold it.
+      if (text.indexOf('\0') >= 0) {
+        throw new InvalidValue("holds a NUL character (U+0000), which text cannot");
+      }
       return text;
     }
   },

@@ -6,6 +6,7 @@ import static dev.freight.formats.Samples.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,13 +88,46 @@ class CsvFormatTest {
   @Test
   void rejectsTooLongFieldAndBadEncoding() throws Exception {
     FileFormatException tooLong =
-        readError(file(dir, "long.csv", "a,b\n1,2\n3,12345678901\n"), new ReadLimits(10, 5));
+        readError(file(dir, "long.csv", "a,b\n1,2\n3,12345678901\n"), Limits.of(10, 5));
     assertThat(tooLong).hasMessage("field 2 is longer than 10 characters");
     assertThat(tooLong.line()).isEqualTo(3);
 
     Path latin1 =
         Files.write(dir.resolve("latin1.csv"), new byte[] {'a', '\n', 'Z', (byte) 0xFC, 'r', '\n'});
-    assertThat(readError(latin1, ReadLimits.DEFAULT)).hasMessage("the file is not valid UTF-8");
+    FileFormatException badByte = readError(latin1, ReadLimits.DEFAULT);
+    assertThat(badByte)
+        .hasMessage("the file is not valid UTF-8 (byte 0xFC on line 2); save it as UTF-8");
+    assertThat(badByte.line()).isEqualTo(2);
+  }
+
+  @Test
+  void anInvalidByteIsReportedOnItsOwnLine() throws Exception {
+    // At the very first byte (a Latin-1 "é", a gzip file named .csv), not "Input length = 1".
+    Path first = Files.write(dir.resolve("first.csv"), new byte[] {(byte) 0xE9, 't', 'a', '\n'});
+    FileFormatException atStart = readError(first, ReadLimits.DEFAULT);
+    assertThat(atStart.getMessage()).contains("byte 0xE9 on line 1");
+    assertThat(atStart.line()).isEqualTo(1);
+
+    // Far past where the parser's read-ahead stands.
+    StringBuilder csv = new StringBuilder("id,title\n");
+    for (int i = 2; i < 5000; i++) {
+      csv.append("R").append(i).append(",a title long enough to fill buffers\n");
+    }
+    byte[] good = csv.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bad = java.util.Arrays.copyOf(good, good.length + 4);
+    System.arraycopy(new byte[] {'X', ',', (byte) 0xE9, '\n'}, 0, bad, good.length, 4);
+    FileFormatException deep =
+        readError(Files.write(dir.resolve("deep.csv"), bad), ReadLimits.DEFAULT);
+    assertThat(deep.line()).isEqualTo(5000);
+  }
+
+  @Test
+  void rowsWiderThanTheColumnLimitAreRefused() throws Exception {
+    ReadLimits d = ReadLimits.DEFAULT;
+    ReadLimits three =
+        new ReadLimits(d.maxRows(), 3, d.maxFieldChars(), d.maxNestingDepth(), d.xlsx());
+    assertThat(readError(file(dir, "wide.csv", "a,b,c,d\n1,2,3,4\n"), three))
+        .hasMessage("a row has more than 3 fields");
   }
 
   /** The first FileFormatException thrown while opening and reading the whole file. */

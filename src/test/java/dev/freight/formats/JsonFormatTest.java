@@ -88,14 +88,14 @@ class JsonFormatTest {
   @Test
   void enforcesLimitsAndUniqueKeys() throws Exception {
     FileFormatException tooLong =
-        readError(file(dir, "long.json", "[{\"a\": \"12345678901\"}]"), new ReadLimits(10, 5));
+        readError(file(dir, "long.json", "[{\"a\": \"12345678901\"}]"), Limits.of(10, 5));
     assertThat(tooLong.getMessage())
         .contains("String value length (11) exceeds the maximum allowed (10");
 
     // Nested values are refused anyway; the parser's own depth limit only shows below the row depth
     // of 2.
     FileFormatException deep =
-        readError(file(dir, "deep.json", "[{\"a\": [1]}]"), new ReadLimits(100, 2));
+        readError(file(dir, "deep.json", "[{\"a\": [1]}]"), Limits.of(100, 2));
     assertThat(deep.getMessage())
         .contains("Document nesting depth (3) exceeds the maximum allowed (2");
 

@@ -232,7 +232,7 @@ class YamlFormatTest {
 
     // Rows nest 2 deep, so below that the depth limit is what trips first.
     FileFormatException deep =
-        readError(file(dir, "deep.yaml", "- a: [[[[[[1]]]]]]\n"), new ReadLimits(100, 2));
+        readError(file(dir, "deep.yaml", "- a: [[[[[[1]]]]]]\n"), Limits.of(100, 2));
     assertThat(deep).hasMessage("nesting is deeper than 2 levels");
     assertThat(deep.line()).isEqualTo(1);
   }
@@ -240,7 +240,7 @@ class YamlFormatTest {
   @Test
   void enforcesFieldLengthAndSyntax() throws Exception {
     FileFormatException tooLong =
-        readError(file(dir, "long.yaml", "- a: 12345678901x\n"), new ReadLimits(10, 5));
+        readError(file(dir, "long.yaml", "- a: 12345678901x\n"), Limits.of(10, 5));
     assertThat(tooLong).hasMessage("a value is longer than 10 characters");
 
     FileFormatException syntax =
