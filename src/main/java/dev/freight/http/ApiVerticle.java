@@ -82,7 +82,11 @@ public final class ApiVerticle extends VerticleBase {
         .compose(
             router ->
                 vertx
-                    .createHttpServer(new HttpServerOptions().setMaxChunkSize(UPLOAD_CHUNK_BYTES))
+                    .createHttpServer(
+                        new HttpServerOptions()
+                            .setMaxChunkSize(UPLOAD_CHUNK_BYTES)
+                            // gzip for clients that ask (browsers); streamed files opt out.
+                            .setCompressionSupported(true))
                     .requestHandler(router)
                     // Every instance serves the same port; a negative port is Vert.x's "random, but
                     // shared".
@@ -110,6 +114,7 @@ public final class ApiVerticle extends VerticleBase {
         .getRoute("getOpenApi")
         .addHandler(
             ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(contractText));
+    ConsoleRoutes.bind(builder);
     UserRoutes.bind(builder);
     LibraryRoutes.bind(builder);
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());

@@ -58,11 +58,19 @@ final class DiffReader {
             });
   }
 
-  /** One page of entries in file order, optionally of one operation, grouped by operation. */
-  Future<JsonObject> page(long jobId, String model, String op, int limit, long offset) {
+  /**
+   * One page of entries in file order, optionally of one operation and one item id, grouped by
+   * operation.
+   */
+  Future<JsonObject> page(
+      long jobId, String model, String op, String itemId, int limit, long offset) {
     Sql filter = new Sql().where("job_id = ?", jobId).where("content_model = ?", model);
     if (op != null) {
       filter.where("op = ?", (short) Arrays.asList(OPS).indexOf(op));
+    }
+    if (itemId != null) {
+      // The id is the first value of a state; an add has no original, a delete no new.
+      filter.where("coalesce(new[1], original[1]) = ?", itemId);
     }
     return requireDiff(jobId, model)
         .compose(
