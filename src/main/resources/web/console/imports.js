@@ -129,8 +129,8 @@ function uploadForm(onUploaded) {
         label.textContent = `${bytes(loaded)} of ${bytes(total)} (${percent}%)`;
       });
       bar.value = 100;
-      fill(result, notice('ok', 'Uploaded: ', h('a', { href: `#/imports/${job.id}` }, `import #${job.id}`), ' is ', status(job.status), '.'));
       choose([]);
+      fill(result, notice('ok', 'Uploaded: ', h('a', { href: `#/imports/${job.id}` }, `import #${job.id}`), ' is ', status(job.status), '.'));
       onUploaded();
     } catch (e) {
       fill(result, notice('error', `Upload refused: ${e.message}`));

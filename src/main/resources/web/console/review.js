@@ -194,25 +194,32 @@ function diffTable(op, items, state) {
   );
 }
 
+/** Original and new side by side: the changed fields first and marked, the others folded. */
 function sideBySide(item) {
   const changed = new Set(item.changed_fields || []);
   const fields = Object.keys({ ...item.original, ...item.new });
-  return h(
-    'table',
-    { class: 'sides' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Original'), h('th', { scope: 'col' }, 'New'))),
+  const same = fields.filter((f) => !changed.has(f));
+  const rows = (list) =>
     h(
-      'tbody',
-      {},
-      fields.map((f) =>
-        h(
-          'tr',
-          { 'data-field': f, class: changed.has(f) ? 'changed' : null },
-          h('th', { scope: 'row' }, f, changed.has(f) && h('span', { class: 'visually-hidden' }, ' (changed)')),
-          h('td', { class: 'original' }, value(item.original[f])),
-          h('td', { class: 'new' }, value(item.new[f])),
+      'table',
+      { class: 'sides' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Original'), h('th', { scope: 'col' }, 'New'))),
+      h(
+        'tbody',
+        {},
+        list.map((f) =>
+          h(
+            'tr',
+            { 'data-field': f, class: changed.has(f) ? 'changed' : null },
+            h('th', { scope: 'row' }, f, changed.has(f) && h('span', { class: 'visually-hidden' }, ' (changed)')),
+            h('td', { class: 'original' }, value(item.original[f])),
+            h('td', { class: 'new' }, value(item.new[f])),
+          ),
         ),
       ),
-    ),
-  );
+    );
+  return [
+    rows(fields.filter((f) => changed.has(f))),
+    same.length > 0 && h('details', { class: 'unchanged' }, h('summary', {}, `${same.length} unchanged fields`), rows(same)),
+  ];
 }
