@@ -75,17 +75,20 @@ function buttons(job, act) {
     );
 }
 
+/** Draws into a part of body of its own: a redraw for a newer status drops it even mid-way. */
 async function drawBody(body, job, path) {
-  if (job.errors) body.append(errors(job.errors));
+  const part = h('div');
+  body.append(part);
+  if (job.errors) part.append(errors(job.errors));
   if (['pending', 'generating_diff', 'fail'].includes(job.status)) return;
   let summary;
   try {
     summary = await api(`${path}diff/`);
   } catch (e) {
-    if (e.status !== 409) body.append(notice('error', e.message));
+    if (e.status !== 409) part.append(notice('error', e.message));
     return;
   }
-  body.append(
+  part.append(
     table(
       'Diff summary',
       ['Content model', 'Add', 'Update', 'Delete', 'Unchanged'],
@@ -93,7 +96,7 @@ async function drawBody(body, job, path) {
       { id: 'diff-summary', class: 'summary' },
     ),
   );
-  for (const model of summary.results) body.append(modelDiff(path, model));
+  for (const model of summary.results) part.append(modelDiff(path, model));
 }
 
 /** A failed job's problems: per content model, each bad value or file problem. */
@@ -122,16 +125,18 @@ function modelDiff(path, model) {
   const tabs = h('div', { class: 'tabs', role: 'group', 'aria-label': `${model.content_model}: operation` });
   const filter = h('input', { id: `filter-${model.content_model}`, type: 'search', name: 'id', maxLength: 64 });
   const size = h('select', { id: `size-${model.content_model}` }, PAGE_SIZES.map((n) => h('option', { value: n, selected: n === state.size }, n)));
+  let latest = 0; // answers to earlier clicks that arrive late are dropped
   const load = async () => {
+    const mine = ++latest;
     fill(tabs, OPS.map((op) => h('button', { type: 'button', 'data-op': op, 'aria-pressed': String(op === state.op), onclick: () => ((state.op = op), (state.page = 1), load()) }, `${label(op)} (${count(model[op])})`)));
     results.setAttribute('aria-busy', 'true');
     try {
       const page = await api(
         withQuery(`${path}diff/${encodeURIComponent(model.content_model)}/`, { op: state.op, page: state.page, page_size: state.size, id: state.id }),
       );
-      fill(results, pager(page, state, load), diffTable(state.op, page[state.op], state), pager(page, state, load));
+      if (mine === latest) fill(results, pager(page, state, load), diffTable(state.op, page[state.op], state), pager(page, state, load));
     } catch (e) {
-      fill(results, notice('error', e.message));
+      if (mine === latest) fill(results, notice('error', e.message));
     }
     results.removeAttribute('aria-busy');
   };
