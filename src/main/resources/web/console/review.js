@@ -22,6 +22,8 @@ export function show(main, { id }) {
   let job = null;
   let shown = null; // the status the body was drawn for
   let stop = () => {};
+  // Asked for together with the job: the first view of a diff needs both.
+  let summaryAhead = api(`${path}diff/`).catch((e) => e);
 
   const draw = (latest) => {
     job = latest;
@@ -30,7 +32,8 @@ export function show(main, { id }) {
     if (job.status !== shown) {
       shown = job.status;
       fill(body);
-      drawBody(body, job, path);
+      drawBody(body, job, path, summaryAhead);
+      summaryAhead = null;
     }
   };
   const watch = () => {
@@ -76,16 +79,14 @@ function buttons(job, act) {
 }
 
 /** Draws into a part of body of its own: a redraw for a newer status drops it even mid-way. */
-async function drawBody(body, job, path) {
+async function drawBody(body, job, path, summaryAhead) {
   const part = h('div');
   body.append(part);
   if (job.errors) part.append(errors(job.errors));
   if (['pending', 'generating_diff', 'fail'].includes(job.status)) return;
-  let summary;
-  try {
-    summary = await api(`${path}diff/`);
-  } catch (e) {
-    if (e.status !== 409) part.append(notice('error', e.message));
+  const summary = await (summaryAhead || api(`${path}diff/`).catch((e) => e));
+  if (summary instanceof Error) {
+    if (summary.status !== 409) part.append(notice('error', summary.message));
     return;
   }
   part.append(

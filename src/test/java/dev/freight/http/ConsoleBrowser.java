@@ -14,7 +14,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -125,16 +127,26 @@ final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback, TestW
 
   /** Waits (at most {@link #PATIENCE}) until {@code condition} holds, and answers its value. */
   <T> T await(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, PATIENCE).until(condition);
+    // The console redraws what it polls: an element found a moment ago may be gone; look again.
+    return new WebDriverWait(driver, PATIENCE)
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   WebElement visible(By by) {
     return await(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
-  void screenshot(Path file) throws IOException {
+  /** Saves what a window {@code height} pixels tall shows (the README's pictures). */
+  void screenshot(Path file, int height) throws IOException {
     Files.createDirectories(file.getParent());
-    Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    Dimension usual = driver.manage().window().getSize();
+    driver.manage().window().setSize(new Dimension(usual.getWidth(), height));
+    try {
+      Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    } finally {
+      driver.manage().window().setSize(usual);
+    }
   }
 
   private static void delete(Path dir) {

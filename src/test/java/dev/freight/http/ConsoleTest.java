@@ -47,6 +47,8 @@ class ConsoleTest extends ServerPerTest {
 
   @Test
   void anUploadedCsvShowsItsProgressAndReachesReview() throws IOException {
+    String failing = HEADER + "F1,Priority too high,,11\n";
+    Imports.uploadAndSettle(admin, "standard.csv", failing.getBytes(UTF_8));
     signInAs(admin);
     browser.visible(By.id("upload-form"));
     Path file = Files.createTempDirectory("freight-upload-").resolve("standard.csv");
@@ -70,8 +72,9 @@ class ConsoleTest extends ServerPerTest {
     driver().get(base() + "#/imports");
     browser.await(
         d -> text(d, By.cssSelector("#import-jobs tr[data-job]")).contains("ready for review"));
-    assertThat(text(driver(), By.id("current-import"))).contains("Import #1", "ready for review");
-    browser.screenshot(DOCS.resolve("console-jobs.png"));
+    assertThat(text(driver(), By.id("current-import"))).contains("Import #2", "ready for review");
+    assertThat(text(driver(), By.cssSelector("#import-jobs tr[data-job='1']"))).contains("fail");
+    browser.screenshot(DOCS.resolve("console-jobs.png"), 900);
   }
 
   @Test
@@ -115,7 +118,7 @@ class ConsoleTest extends ServerPerTest {
     WebElement folded = row.findElement(By.cssSelector("tr[data-field=text] .new details"));
     assertThat(folded.getAttribute("open")).isNull();
     assertThat(folded.findElement(By.tagName("summary")).getText()).endsWith("(500 characters)");
-    browser.screenshot(DOCS.resolve("console-review.png"));
+    browser.screenshot(DOCS.resolve("console-review.png"), 1300);
 
     WebElement filter = driver().findElement(By.id("filter-standard"));
     filter.sendKeys("S2001");
