@@ -203,6 +203,33 @@ class ConsoleTest extends ServerPerTest {
   }
 
   @Test
+  void aSuperuserCreatesAUserWhoseTokenIsShownOnceAndIssuesItANewOne() {
+    signInAs(admin);
+    driver().get(base() + "#/users");
+    browser.visible(By.id("user-email")).sendKeys("bob@example.com");
+    driver().findElement(By.id("user-first_name")).sendKeys("Bob");
+    driver().findElement(By.id("user-email")).submit();
+    String first = browser.visible(By.id("shown-token")).getAttribute("value");
+    driver().findElement(By.id("copy-token")).click();
+    browser.await(d -> text(d, By.cssSelector("#new-token [role=status]")).equals("Copied."));
+    browser.await(d -> text(d, By.id("users")).contains("bob@example.com"));
+    assertThat(server.client(first).get("/api/v2/users/me/").statusCode()).isEqualTo(200);
+
+    driver()
+        .findElement(By.xpath("//tr[td[text()='bob@example.com']]//button[text()='New token']"))
+        .click();
+    browser.await(ExpectedConditions.alertIsPresent()).accept();
+    String second =
+        browser.await(
+            d -> {
+              String shown = d.findElement(By.id("shown-token")).getAttribute("value");
+              return shown.equals(first) ? null : shown;
+            });
+    assertThat(server.client(first).get("/api/v2/users/me/").statusCode()).isEqualTo(401);
+    assertThat(server.client(second).get("/api/v2/users/me/").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void aPlainUserSeesNoUserAdminAndNoAcceptButton() {
     long id =
         Imports.uploadAndSettle(admin, "standard.csv", rows(0, 5, "Title").getBytes(UTF_8))
