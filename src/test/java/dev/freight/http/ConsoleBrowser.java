@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
@@ -28,16 +29,20 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's Chromium, driven through its chromedriver, for the tests of a class: started before
- * them, stopped after. Without {@code /usr/bin/chromium} the class is skipped, saying so loudly. A
+ * them, stopped after. Without {@code /usr/bin/chromium} its tests are skipped (one loud line). A
  * failed test leaves a screenshot of the page in {@code target/console-screenshots/}.
  */
-final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+final class ConsoleBrowser
+    implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, TestWatcher {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path FAILURES = Path.of("target", "console-screenshots");
 
   /** Long enough for a loaded machine; waits end as soon as the page is there. */
   static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  /** Why there is no browser, or null. */
+  private String missing;
 
   private ChromeDriver driver;
   private Path profile;
@@ -56,7 +61,8 @@ final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback, TestW
               + CHROMEDRIVER
               + " is missing.";
       System.err.println("\n*** " + why + " ***\n");
-      Assumptions.abort(why);
+      missing = why;
+      return;
     }
     profile = Files.createTempDirectory("freight-chromium-");
     downloads = Files.createTempDirectory("freight-downloads-");
@@ -85,6 +91,12 @@ final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback, TestW
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     driver = new ChromeDriver(service, options);
+  }
+
+  /** Each test is skipped on its own, so that the reports count them as skipped. */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    Assumptions.assumeTrue(missing == null, missing);
   }
 
   @Override
