@@ -38,7 +38,17 @@ export function show(main, { id }) {
   };
   const watch = () => {
     stop();
-    stop = poll(async () => draw(await api(path)), 1000, () => job && RUNNING.includes(job.status));
+    stop = poll(
+      async () => {
+        try {
+          draw(await api(path));
+        } catch (e) {
+          fill(message, notice('error', e.message));
+        }
+      },
+      1000,
+      () => job && RUNNING.includes(job.status),
+    );
   };
   async function act(action) {
     if (action === 'accept_changes' && !confirm(`Accept import #${id}? Its changes are applied to the library.`)) return;
