@@ -3,6 +3,7 @@ package dev.freight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.db.Database;
+import dev.freight.db.Migrations;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -203,14 +204,14 @@ class JobTakeOverIT {
           .isEqualTo("UP");
     }
     Row applied =
-        pool.query(
-                "SELECT count(*), count(DISTINCT version), max(version) FROM freight_schema_version")
+        pool.query("SELECT count(*), count(DISTINCT version) FROM freight_schema_version")
             .execute()
             .await()
             .iterator()
             .next();
     assertThat(applied.getLong(0)).as("each migration recorded once").isEqualTo(applied.getLong(1));
-    assertThat(applied.getLong(0)).isEqualTo(applied.getLong(2)).isGreaterThanOrEqualTo(13);
+    // Every migration the jar has, whatever gaps their numbers leave.
+    assertThat(applied.getLong(0)).isEqualTo(Migrations.load().size());
   }
 
   private static long libraryCount(Client node) {

@@ -149,7 +149,14 @@ public final class ConfigLoader {
             (int) number("exports_v1.page_size", 1, 1_000_000),
             number("exports_v1.part_pause_ms", 0, 60_000)),
         new FreightConfig.Jobs(number("jobs.lease_seconds", 2, 3_600)),
-        cluster);
+        cluster,
+        new FreightConfig.Webhooks(
+            (int) number("webhooks.max_in_flight", 1, 1_000),
+            flag("webhooks.allow_private_targets"),
+            number("webhooks.first_retry_seconds", 1, 3_600),
+            number("webhooks.retry_hours", 1, 24 * 30),
+            number("webhooks.poll_seconds", 1, 3_600)),
+        new FreightConfig.Idempotency(number("idempotency.retention_hours", 1, 100_000)));
   }
 
   private String text(String key) {
@@ -162,6 +169,14 @@ public final class ConfigLoader {
       throw invalid(key, "must not be empty");
     }
     return value;
+  }
+
+  private boolean flag(String key) {
+    return switch (text(key).toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, "must be true or false");
+    };
   }
 
   private long number(String key, long min, long max) {

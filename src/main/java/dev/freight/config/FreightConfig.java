@@ -14,7 +14,9 @@ public record FreightConfig(
     Exports exports,
     ExportsV1 exportsV1,
     Jobs jobs,
-    Cluster cluster) {
+    Cluster cluster,
+    Webhooks webhooks,
+    Idempotency idempotency) {
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
@@ -43,6 +45,9 @@ public record FreightConfig(
   /** How long a node's claim on a running job lasts without renewal. */
   public record Jobs(long leaseSeconds) {}
 
+  /** How long the answer to an {@code Idempotency-Key} is kept and replayed. */
+  public record Idempotency(long retentionHours) {}
+
   /**
    * The nodes of a cluster: every Hazelcast member as host:port; empty for a single node. This
    * node's member listens on {@code host:port}, its event bus on {@code host:port + 1}.
@@ -63,6 +68,19 @@ public record FreightConfig(
     }
   }
 
+  /**
+   * Webhook delivery: how many deliveries a node sends at once, whether private, loopback and
+   * link-local targets may be reached, the first retry's delay (then doubling, capped at an hour),
+   * how long a delivery is retried, and how often due deliveries are looked for besides the nudge
+   * of each new event.
+   */
+  public record Webhooks(
+      int maxInFlight,
+      boolean allowPrivateTargets,
+      long firstRetrySeconds,
+      long retryHours,
+      long pollSeconds) {}
+
   public FreightConfig withDbUrl(String url) {
     return new FreightConfig(
         http,
@@ -72,6 +90,8 @@ public record FreightConfig(
         exports,
         exportsV1,
         jobs,
-        cluster);
+        cluster,
+        webhooks,
+        idempotency);
   }
 }

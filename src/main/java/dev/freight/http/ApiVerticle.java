@@ -120,6 +120,7 @@ public final class ApiVerticle extends VerticleBase {
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
     LibraryExportRoutes.bind(builder);
     ListExportRoutes.bind(builder, vertx, contract, uploads);
+    WebhookRoutes.bind(builder);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {
