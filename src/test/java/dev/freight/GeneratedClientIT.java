@@ -112,8 +112,8 @@ class GeneratedClientIT {
     ImportJob ready = awaitImport(ann, one.getId(), ImportStatus.READY_FOR_REVIEW);
     assertThat(ready.getProgress().getRowsRead()).isEqualTo(8);
     assertThat(summary(ann, one.getId()).getAdd()).isEqualTo(8);
-    Diff adds1 = ann.getImportDiff(one.getId(), "standard", "add", 1, 5);
-    Diff adds2 = ann.getImportDiff(one.getId(), "standard", "add", 2, 5);
+    Diff adds1 = ann.getImportDiff(one.getId(), "standard", "add", 1, 5, null);
+    Diff adds2 = ann.getImportDiff(one.getId(), "standard", "add", 2, 5, null);
     assertThat(adds1.getContentModel()).isEqualTo("standard");
     assertThat(adds1.getAdd()).extracting(DiffItem::getEntry).containsExactly(1, 2, 3, 4, 5);
     assertThat(adds2.getAdd()).extracting(DiffItem::getEntry).containsExactly(6, 7, 8);
@@ -143,8 +143,8 @@ class GeneratedClientIT {
     assertThat(
             List.of(counts.getAdd(), counts.getUpdate(), counts.getDelete(), counts.getUnchanged()))
         .containsExactly(4, 3, 0, 5);
-    Diff updates1 = ann.getImportDiff(two.getId(), "standard", "update", 1, 2);
-    Diff updates2 = ann.getImportDiff(two.getId(), "standard", "update", 2, 2);
+    Diff updates1 = ann.getImportDiff(two.getId(), "standard", "update", 1, 2, null);
+    Diff updates2 = ann.getImportDiff(two.getId(), "standard", "update", 2, 2, null);
     assertThat(updates1.getAdd()).isEmpty();
     assertThat(updates1.getUpdate()).extracting(DiffItem::getEntry).containsExactly(1, 2);
     assertThat(updates2.getUpdate()).extracting(DiffItem::getEntry).containsExactly(3);
@@ -152,7 +152,7 @@ class GeneratedClientIT {
     assertThat(third.getChangedFields()).containsExactly("title");
     assertThat(third.getOriginal().getTitle()).isEqualTo("Standard 3");
     assertThat(third.getNew().getTitle()).isEqualTo("Renamed 3");
-    assertThat(ann.getImportDiff(two.getId(), "standard", "add", 1, 50).getAdd())
+    assertThat(ann.getImportDiff(two.getId(), "standard", "add", 1, 50, null).getAdd())
         .extracting(DiffItem::getEntry)
         .containsExactly(9, 10, 11, 12);
     ImportJob applied = accept(ann, two.getId());

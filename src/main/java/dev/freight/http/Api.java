@@ -194,8 +194,11 @@ final class Api {
         .onFailure(ctx::fail)
         .onSuccess(
             meta -> {
+              // Not compressed: exports are large, and gzip on the event loop would slow them.
               HttpServerResponse response =
-                  ctx.response().putHeader("Content-Type", meta.contentType());
+                  ctx.response()
+                      .putHeader("Content-Type", meta.contentType())
+                      .putHeader("Content-Encoding", "identity");
               if (meta.filename() != null) {
                 response.putHeader(
                     "Content-Disposition", "attachment; filename=\"" + meta.filename() + "\"");

@@ -86,7 +86,11 @@ public final class ApiVerticle extends VerticleBase {
         .compose(
             router ->
                 vertx
-                    .createHttpServer(new HttpServerOptions().setMaxChunkSize(UPLOAD_CHUNK_BYTES))
+                    .createHttpServer(
+                        new HttpServerOptions()
+                            .setMaxChunkSize(UPLOAD_CHUNK_BYTES)
+                            // gzip for clients that ask (browsers); streamed files opt out.
+                            .setCompressionSupported(true))
                     .requestHandler(router)
                     .invalidRequestHandler(ApiVerticle::invalidRequest)
                     // Every instance serves the same port; a negative port is Vert.x's "random, but
@@ -117,6 +121,7 @@ public final class ApiVerticle extends VerticleBase {
         .getRoute("getOpenApi")
         .addHandler(
             ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(contractText));
+    ConsoleRoutes.bind(builder);
     UserRoutes.bind(builder);
     LibraryRoutes.bind(builder);
     UploadSpool.Limits uploadLimits =

@@ -133,17 +133,22 @@ final class ImportRoutes {
     long id = job(ctx).id();
     String model = Api.request(ctx).getPathParameters().get("content_model").getString();
     String op = Api.query(ctx, "op");
+    String itemId = Api.query(ctx, "id");
     boolean paged =
-        op != null || Api.query(ctx, "page") != null || Api.query(ctx, "page_size") != null;
+        op != null
+            || itemId != null
+            || Api.query(ctx, "page") != null
+            || Api.query(ctx, "page_size") != null;
     if (!paged) {
       Api.stream(
           ctx,
-          Api.ask(ctx, ImportRequests.DIFF, new ImportRequests.DiffQuery(id, model, null, null)));
+          Api.ask(
+              ctx, ImportRequests.DIFF, new ImportRequests.DiffQuery(id, model, null, null, null)));
       return;
     }
     Api.page(
         ctx,
         ImportRequests.DIFF_PAGE,
-        page -> new ImportRequests.DiffQuery(id, model, op, page.window()));
+        page -> new ImportRequests.DiffQuery(id, model, op, itemId, page.window()));
   }
 }

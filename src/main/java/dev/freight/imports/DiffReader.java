@@ -19,6 +19,7 @@ import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Reads a stored diff: the summary, a page of entries, or all of it through a cursor. */
 final class DiffReader {
@@ -26,6 +27,14 @@ final class DiffReader {
   private static final String COLUMNS =
       "op, entry, original, new, changed_fields, excluded, conflict";
   private static final int CURSOR_ROWS = 500;
+
+  /** The columns of {@code import_diff_counts} that count each operation's entries. */
+  private static final Map<String, String> STORED_COUNTS =
+      Map.of(
+          "add", "added",
+          "update", "updated",
+          "delete", "deleted",
+          "all", "added + updated + deleted");
 
   private final Pool pool;
   private final ImportJobs jobs;
@@ -80,18 +89,35 @@ final class DiffReader {
         .map(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean(0)));
   }
 
-  /** One page of entries in file order, optionally of one operation, grouped by operation. */
-  Future<JsonObject> page(long jobId, String model, String op, int limit, long offset) {
+  /**
+   * One page of entries in file order, optionally of one operation and one item id, grouped by
+   * operation.
+   */
+  Future<JsonObject> page(
+      long jobId, String model, String op, String itemId, int limit, long offset) {
     Sql filter = new Sql().where("job_id = ?", jobId).where("content_model = ?", model);
     if (op != null) {
       filter.where("op = ?", op(op));
     }
+    if (itemId != null) {
+      // The id is the first value of a state; an add has no original, a delete no new.
+      filter.where("coalesce(new[1], original[1]) = ?", itemId);
+    }
+    // Without an id the count is the one stored with the diff: counting a million entries would
+    // take longer than reading the page.
+    Sql count =
+        itemId == null
+            ? Sql.of("SELECT " + STORED_COUNTS.get(op == null ? "all" : op))
+                .append(" FROM import_diff_counts")
+                .where("job_id = ?", jobId)
+                .where("content_model = ?", model)
+            : Sql.of("SELECT count(*) FROM import_diffs").append(filter);
     return requireDiff(jobId, model)
         .compose(
             exists ->
                 Paging.page(
                     pool,
-                    Sql.of("SELECT count(*) FROM import_diffs").append(filter),
+                    count,
                     Sql.of("SELECT " + COLUMNS + " FROM import_diffs")
                         .append(filter)
                         .append(" ORDER BY entry, op"),

@@ -140,9 +140,10 @@ public final class ImportRequests {
 
   /**
    * @param op add, update or delete; null for all
+   * @param itemId only the entries of this item; null for all
    * @param window the page; null for the whole diff
    */
-  public record DiffQuery(long id, String model, String op, Window window)
+  public record DiffQuery(long id, String model, String op, String itemId, Window window)
       implements Address.Message {
     @Override
     public JsonObject toJson() {
@@ -150,6 +151,7 @@ public final class ImportRequests {
           .put("id", id)
           .put("model", model)
           .put("op", op)
+          .put("item_id", itemId)
           .put("window", window == null ? null : window.toJson());
     }
 
@@ -159,6 +161,7 @@ public final class ImportRequests {
           json.getLong("id"),
           json.getString("model"),
           json.getString("op"),
+          json.getString("item_id"),
           window == null ? null : Window.fromJson(window));
     }
   }

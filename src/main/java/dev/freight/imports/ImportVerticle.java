@@ -110,6 +110,7 @@ public final class ImportVerticle extends VerticleBase
                             req.id(),
                             model(req),
                             req.op(),
+                            req.itemId(),
                             req.window().limit(),
                             req.window().offset())),
                 Endpoints.bind(vertx, ImportRequests.DIFF, this::diff)))

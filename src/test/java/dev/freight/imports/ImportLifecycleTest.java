@@ -303,6 +303,21 @@ class ImportLifecycleTest extends ServerPerTest {
     assertThat(adds.getJsonArray("update")).isEmpty();
     assertThat(admin.get(path + "?op=rename").statusCode()).isEqualTo(400);
 
+    // One item's entry, whatever its operation (a delete has no new state, an add no original).
+    for (String item : List.of("N2", "U1", "D1")) {
+      JsonObject one = admin.get(path + "?id=" + item).bodyAsJsonObject();
+      assertThat(one.getLong("count")).as(item).isEqualTo(1);
+      assertThat(
+              one.getJsonArray("add").size()
+                  + one.getJsonArray("update").size()
+                  + one.getJsonArray("delete").size())
+          .as(item)
+          .isEqualTo(1);
+    }
+    assertThat(admin.get(path + "?id=D1").bodyAsJsonObject().getJsonArray("delete")).hasSize(1);
+    assertThat(admin.get(path + "?id=N2&op=update").bodyAsJsonObject().getLong("count")).isZero();
+    assertThat(admin.get(path + "?id=nobody").bodyAsJsonObject().getLong("count")).isZero();
+
     HttpResponse<Buffer> whole = admin.get(path);
     assertThat(whole.getHeader("Content-Length")).as("streamed, so no length up front").isNull();
     JsonObject all = whole.bodyAsJsonObject();

@@ -1,0 +1,152 @@
+// Exports: start a library export and watch it; download it; the signed-in user's v1 exports.
+import { api, download, withQuery } from './api.js';
+import { h, fill, notice, count, when, who, status, progressBar, table, poll } from './ui.js';
+
+/** The content models a library export can hold (the library's registry). */
+const MODELS = ['standard'];
+const FORMATS = ['csv', 'json', 'yaml', 'xlsx'];
+const RUNNING = ['pending', 'in_progress'];
+const V1_RUNNING = ['waiting', 'processing'];
+
+export function show(main, { me }) {
+  const jobs = h('div', { id: 'export-jobs' });
+  const v1 = h('div', { id: 'v1-exports' });
+  const message = h('div', { id: 'export-result' });
+  let running = true;
+  let stop = () => {};
+  const watch = () => {
+    stop();
+    running = true;
+    stop = poll(
+      async () => {
+        const [page, mine] = await Promise.all([
+          api(withQuery('/api/v2/library/export/', { ordering: '-id', page_size: 20 })),
+          api(withQuery('/api/v1/exports/', { page_size: 50 })),
+        ]);
+        const own = mine.results.filter((e) => e.requested_by === me.uuid);
+        running = page.results.some((j) => RUNNING.includes(j.status)) || own.some((e) => V1_RUNNING.includes(e.status));
+        fill(jobs, jobTable(page, message, watch));
+        fill(v1, v1Table(own, message));
+      },
+      1000,
+      () => running,
+    );
+  };
+  fill(
+    main,
+    h('h1', {}, 'Exports'),
+    startForm(message, watch),
+    message,
+    h('h2', {}, 'Library exports'),
+    jobs,
+    h('h2', {}, 'Your list exports (v1)'),
+    v1,
+  );
+  watch();
+  return () => stop();
+}
+
+function startForm(message, watch) {
+  const type = h('select', { id: 'export-type', name: 'type' }, h('option', { value: 'full' }, 'Full: every item'), h('option', { value: 'template' }, 'Template: a file to fill in'));
+  const format = h('select', { id: 'export-format', name: 'file_format' }, FORMATS.map((f) => h('option', { value: f }, f)));
+  const models = MODELS.map((m) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'content_models', value: m, checked: true }), ` ${m}`));
+  const form = h(
+    'form',
+    { class: 'card', id: 'export-form' },
+    h('h2', {}, 'New library export'),
+    h('div', { class: 'row' }, h('label', { for: type.id }, 'Type'), type, h('label', { for: format.id }, 'Format'), format),
+    h('fieldset', {}, h('legend', {}, 'Content models'), models),
+    h('button', { type: 'submit', id: 'start-export' }, 'Start export'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const chosen = [...form.querySelectorAll('input[name=content_models]:checked')].map((c) => c.value);
+    try {
+      const job = await api('/api/v2/library/export/', {
+        method: 'POST',
+        body: { type: type.value, file_format: format.value, content_models: chosen },
+      });
+      fill(message, notice('ok', `Export #${job.id} started.`));
+      watch();
+    } catch (err) {
+      fill(message, notice('error', `Refused: ${err.message}`));
+    }
+  });
+  return form;
+}
+
+function jobTable(page, message, watch) {
+  if (page.count === 0) return h('p', {}, 'No library exports yet.');
+  const patch = (job, action) => async () => {
+    try {
+      await api(`/api/v2/library/export/${job.id}/`, { method: 'PATCH', body: { status: action } });
+      watch();
+    } catch (e) {
+      fill(message, notice('error', `Refused: ${e.message}`));
+    }
+  };
+  return table(
+    `The latest ${page.results.length} of ${count(page.count)} library exports`,
+    ['Job', 'Status', 'By', 'Started', 'What', 'Progress', ''],
+    page.results.map((job) =>
+      h(
+        'tr',
+        { 'data-job': job.id },
+        h('td', {}, `#${job.id}`),
+        h('td', {}, status(job.status)),
+        h('td', {}, who(job.triggered_by)),
+        h('td', {}, when(job.triggered)),
+        h('td', {}, `${job.type}, ${job.file_format}, ${job.content_models.join(', ')}`),
+        h('td', {}, job.status === 'in_progress' ? progressBar(`Export #${job.id}`, job.progress.rows_written, job.progress.rows_total) : `${count(job.progress.rows_written)} rows`),
+        h(
+          'td',
+          { class: 'actions' },
+          job.status === 'success' && downloadButton(`/api/v2/library/export/${job.id}/download/`, `Download export #${job.id}`, message),
+          RUNNING.includes(job.status) && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'cancel') }, 'Cancel'),
+          job.can_retry && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'retry') }, 'Retry'),
+        ),
+      ),
+    ),
+    { class: 'jobs' },
+  );
+}
+
+function v1Table(exports, message) {
+  if (exports.length === 0) return h('p', {}, 'None of your latest list exports.');
+  return table(
+    'Your latest list exports',
+    ['Requested', 'List', 'Format', 'Status', 'Rows', ''],
+    exports.map((e) =>
+      h(
+        'tr',
+        { 'data-export': e.id },
+        h('td', {}, when(e.created_date)),
+        h('td', {}, e.request_path),
+        h('td', {}, e.format_type),
+        h('td', {}, status(e.status), e.error_message && ` ${e.error_message}`),
+        h('td', {}, `${count(e.collected_count)} of ${count(e.total_count)}${e.fail_count ? `, ${count(e.fail_count)} left out` : ''}`),
+        h('td', {}, e.status === 'completed' && downloadButton(`/api/v1/exports/${e.id}/download/`, 'Download', message)),
+      ),
+    ),
+    { class: 'jobs' },
+  );
+}
+
+function downloadButton(path, text, message) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'download',
+      onclick: async () => {
+        try {
+          const name = await download(path);
+          fill(message, notice('ok', `Downloaded ${name}.`));
+        } catch (e) {
+          fill(message, notice('error', `Download refused: ${e.message}`));
+        }
+      },
+    },
+    text,
+  );
+}

@@ -1,0 +1,126 @@
+// Small DOM helpers: every element is built with h(), so text is always text (never parsed as HTML).
+
+/** h('button', {class: 'x', onclick: f}, 'Text', child...) */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value == null || value === false) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else if (key in el && key !== 'list' && key !== 'form') el[key] = value;
+    else el.setAttribute(key, value === true ? '' : value);
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat()) {
+    if (child == null || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+}
+
+/** Replaces the contents of el. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** A message region that screen readers announce when it changes. */
+export function notice(kind, ...content) {
+  return h('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...content);
+}
+
+export function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n;
+  let unit = -1;
+  do {
+    value /= 1024;
+    unit++;
+  } while (value >= 1024 && unit < units.length - 1);
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function count(n) {
+  return Number(n).toLocaleString('en');
+}
+
+export function when(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return h('time', { dateTime: iso, title: iso }, date.toLocaleString());
+}
+
+export function who(user) {
+  return user ? user.email : '';
+}
+
+export function status(value) {
+  return h('span', { class: `status s-${value}` }, value.replaceAll('_', ' '));
+}
+
+export function progressBar(label, done, total) {
+  const percent = total > 0 ? Math.floor((done * 100) / total) : 0;
+  return h(
+    'div',
+    { class: 'progress' },
+    h('progress', { max: 100, value: percent, 'aria-label': label }),
+    h('span', {}, `${percent}%`),
+  );
+}
+
+const FOLD_AT = 120;
+
+/** A value as a cell shows it: long texts folded into a <details> that opens on demand. */
+export function value(v) {
+  if (v === undefined) return '';
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  if (text.length <= FOLD_AT) return text;
+  return h(
+    'details',
+    { class: 'fold' },
+    h('summary', {}, `${text.slice(0, FOLD_AT)}… (${count(text.length)} characters)`),
+    h('div', { class: 'full' }, text),
+  );
+}
+
+/** A table with a caption and a header row; rows are arrays of cells (or <tr> elements). */
+export function table(caption, headers, rows, attrs = {}) {
+  return h(
+    'table',
+    attrs,
+    caption && h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, headers.map((name) => h('th', { scope: 'col' }, name)))),
+    h(
+      'tbody',
+      {},
+      rows.map((row) => (row instanceof Node ? row : h('tr', {}, row.map((cell) => h('td', {}, cell))))),
+    ),
+  );
+}
+
+/**
+ * Runs tick() now and then every `ms` while `keepGoing()` holds and the view that started it is
+ * still shown; returns a stop function.
+ */
+export function poll(tick, ms, keepGoing = () => true) {
+  let timer = null;
+  let stopped = false;
+  const run = async () => {
+    if (stopped) return;
+    try {
+      await tick();
+    } catch (e) {
+      console.warn(e);
+    }
+    if (!stopped && keepGoing()) timer = setTimeout(run, ms);
+  };
+  run();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
