@@ -15,6 +15,8 @@ import dev.freight.jobs.Worker;
 import dev.freight.library.LibraryVerticle;
 import dev.freight.libraryexports.LibraryExportVerticle;
 import dev.freight.listexports.ListExportVerticle;
+import dev.freight.metrics.Metrics;
+import dev.freight.metrics.MetricsServer;
 import dev.freight.users.KnownTokens;
 import dev.freight.users.UsersVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -43,6 +45,7 @@ public final class Freight {
   private static final int WORKER_THREADS = 4;
 
   private final FreightConfig config;
+  private final Metrics metrics = new Metrics();
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedPostgres embedded;
   private Vertx vertx;
@@ -50,6 +53,7 @@ public final class Freight {
   private Pool pool;
   private Worker worker;
   private ApiVerticle api;
+  private MetricsServer metricsServer;
 
   private Freight(FreightConfig config) {
     this.config = config;
@@ -98,6 +102,17 @@ public final class Freight {
       LOG.log(System.Logger.Level.INFO, "applied " + applied + " database migration(s)");
     }
     worker = new Worker(vertx, WORKER_THREADS);
+    metrics.countJobs(
+        pool,
+        List.of(
+            ImportVerticle.JOB_TABLE,
+            LibraryExportVerticle.JOB_TABLE,
+            ListExportVerticle.JOB_TABLE));
+    deployments.push(
+        await(
+            vertx.deployVerticle(
+                metrics::eventLoopLag,
+                new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))));
     ChunkStreams streams = new ChunkStreams();
     await(streams.bind(vertx));
     KnownTokens knownTokens = new KnownTokens();
@@ -105,8 +120,10 @@ public final class Freight {
     deploy(new LibraryVerticle(pool));
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
-    deploy(new ImportVerticle(pool, worker, streams, spool, lease));
-    deploy(new LibraryExportVerticle(pool, worker, streams, spool, lease, config.exports()));
+    deploy(new ImportVerticle(pool, worker, streams, spool, lease, metrics.rows()));
+    deploy(
+        new LibraryExportVerticle(
+            pool, worker, streams, spool, lease, config.exports(), metrics.rows()));
     deploy(
         new ListExportVerticle(
             pool,
@@ -115,7 +132,8 @@ public final class Freight {
             effective.exportsV1(),
             spool,
             lease,
-            effective.exports().maxRunning()));
+            effective.exports().maxRunning(),
+            metrics.rows()));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();
@@ -126,7 +144,12 @@ public final class Freight {
                     () -> {
                       ApiVerticle api =
                           new ApiVerticle(
-                              http, config.dataDir().resolve("uploads"), pool, node, knownTokens);
+                              http,
+                              config.dataDir().resolve("uploads"),
+                              pool,
+                              node,
+                              knownTokens,
+                              metrics);
                       apis.add(api);
                       return api;
                     },
@@ -143,6 +166,27 @@ public final class Freight {
                                     + ": "
                                     + failure.getMessage())))));
     api = apis.get(0);
+    if (config.metrics().port().isPresent()) {
+      metricsServer =
+          new MetricsServer(metrics, config.metrics().host(), config.metrics().port().getAsInt());
+      deployments.push(
+          await(
+              vertx
+                  .deployVerticle(metricsServer)
+                  .recover(
+                      failure ->
+                          Future.failedFuture(
+                              new ConfigException(
+                                  "cannot serve metrics on "
+                                      + config.metrics().host()
+                                      + ":"
+                                      + config.metrics().port().getAsInt()
+                                      + ": "
+                                      + failure.getMessage())))));
+      LOG.log(
+          System.Logger.Level.INFO,
+          "metrics at http://" + config.metrics().host() + ":" + metricsPort() + "/metrics");
+    }
     LOG.log(
         System.Logger.Level.INFO,
         "Freight serving http://"
@@ -162,9 +206,9 @@ public final class Freight {
    * cluster.port, the event bus on the next port), this node known by its cluster id.
    */
   private void startVertx(FreightConfig.Cluster cluster) {
-    VertxOptions options = new VertxOptions().setWorkerPoolSize(16);
+    VertxOptions options = metrics.instrument(new VertxOptions().setWorkerPoolSize(16));
     if (!cluster.clustered()) {
-      vertx = Vertx.vertx(options);
+      vertx = Vertx.builder().with(options).withMetrics(metrics.factory()).build();
       node = Node.single();
       return;
     }
@@ -179,6 +223,7 @@ public final class Freight {
         await(
             Vertx.builder()
                 .with(options)
+                .withMetrics(metrics.factory())
                 .withClusterManager(manager)
                 .buildClustered()
                 .recover(
@@ -224,6 +269,11 @@ public final class Freight {
 
   public int port() {
     return api.port();
+  }
+
+  /** The port of {@code GET /metrics} without a token, when {@code metrics.port} is set. */
+  public int metricsPort() {
+    return metricsServer.port();
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -149,7 +150,13 @@ public final class ConfigLoader {
             (int) number("exports_v1.page_size", 1, 1_000_000),
             number("exports_v1.part_pause_ms", 0, 60_000)),
         new FreightConfig.Jobs(number("jobs.lease_seconds", 2, 3_600)),
-        cluster);
+        cluster,
+        new FreightConfig.Metrics(
+            nonEmpty("metrics.host"),
+            text("metrics.port").isEmpty()
+                ? OptionalInt.empty()
+                : OptionalInt.of((int) number("metrics.port", 0, 65_535))),
+        new FreightConfig.Logging(oneOf("logging.format", "text", "json").equals("json")));
   }
 
   private String text(String key) {
@@ -160,6 +167,14 @@ public final class ConfigLoader {
     String value = text(key);
     if (value.isEmpty()) {
       throw invalid(key, "must not be empty");
+    }
+    return value;
+  }
+
+  private String oneOf(String key, String... choices) {
+    String value = text(key).toLowerCase(Locale.ROOT);
+    if (!List.of(choices).contains(value)) {
+      throw invalid(key, "must be one of " + String.join(", ", choices));
     }
     return value;
   }

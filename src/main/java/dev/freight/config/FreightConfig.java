@@ -2,6 +2,7 @@ package dev.freight.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The whole configuration, read and validated once at start-up; nothing else reads the environment.
@@ -14,7 +15,9 @@ public record FreightConfig(
     Exports exports,
     ExportsV1 exportsV1,
     Jobs jobs,
-    Cluster cluster) {
+    Cluster cluster,
+    Metrics metrics,
+    Logging logging) {
 
   public record Http(String host, int port, long maxBodyBytes, long maxUploadBytes) {}
 
@@ -63,6 +66,15 @@ public record FreightConfig(
     }
   }
 
+  /**
+   * Where {@code GET /metrics} is also served without a token; {@code port} is empty when it is
+   * served only on the API port, to superusers.
+   */
+  public record Metrics(String host, OptionalInt port) {}
+
+  /** {@code json}: one JSON object per log line; otherwise human text. */
+  public record Logging(boolean json) {}
+
   public FreightConfig withDbUrl(String url) {
     return new FreightConfig(
         http,
@@ -72,6 +84,8 @@ public record FreightConfig(
         exports,
         exportsV1,
         jobs,
-        cluster);
+        cluster,
+        metrics,
+        logging);
   }
 }

@@ -3,6 +3,7 @@ package dev.freight.http;
 import dev.freight.cluster.Node;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
+import dev.freight.metrics.Metrics;
 import dev.freight.users.KnownTokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,19 +49,26 @@ public final class ApiVerticle extends VerticleBase {
   private final Pool pool;
   private final Node node;
   private final KnownTokens knownTokens;
+  private final Metrics metrics;
   private HttpServer server;
 
   /**
    * {@code uploads}: where multipart uploads are spooled while they arrive; {@code knownTokens}:
-   * the node's, shared by its HTTP verticles.
+   * the node's, shared by its HTTP verticles; {@code metrics}: what {@code GET /metrics} shows.
    */
   public ApiVerticle(
-      FreightConfig.Http config, Path uploads, Pool pool, Node node, KnownTokens knownTokens) {
+      FreightConfig.Http config,
+      Path uploads,
+      Pool pool,
+      Node node,
+      KnownTokens knownTokens,
+      Metrics metrics) {
     this.config = config;
     this.uploads = uploads;
     this.pool = pool;
     this.node = node;
     this.knownTokens = knownTokens;
+    this.metrics = metrics;
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -115,6 +123,7 @@ public final class ApiVerticle extends VerticleBase {
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
     LibraryExportRoutes.bind(builder);
     ListExportRoutes.bind(builder, vertx, contract, uploads);
+    MetricsRoutes.bind(builder, metrics);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {

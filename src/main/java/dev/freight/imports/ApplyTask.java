@@ -5,12 +5,14 @@ import dev.freight.jobs.JobTable;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.library.Field;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -24,54 +26,61 @@ final class ApplyTask {
 
   private final Pool pool;
   private final ImportJobs jobs;
+  private final RowCounters rows;
 
-  ApplyTask(Pool pool, ImportJobs jobs) {
+  ApplyTask(Pool pool, ImportJobs jobs, RowCounters rows) {
     this.pool = pool;
     this.jobs = jobs;
+    this.rows = rows;
   }
 
   Future<Void> run(long jobId, JobRunner.Run run) {
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(
-                    "SELECT content_model, (SELECT max(entry) FROM import_diffs d WHERE d.job_id = c.job_id"
-                        + " AND d.content_model = c.content_model) FROM import_diff_counts c WHERE job_id = $1"
-                        + " ORDER BY content_model")
-                .execute(Tuple.of(jobId))
-                .compose(
-                    models -> {
-                      Future<Void> chain = Future.succeededFuture();
-                      for (Row row : models) {
-                        ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
-                        Long lastEntry = row.getLong(1);
-                        if (lastEntry != null) {
-                          for (String statement : statements(model)) {
-                            chain =
-                                chain.compose(
-                                    done ->
-                                        slices(conn, statement, jobId, model, 0, lastEntry, run));
+    AtomicLong changed = new AtomicLong();
+    return pool.<Void>withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "SELECT content_model, (SELECT max(entry) FROM import_diffs d WHERE d.job_id = c.job_id"
+                            + " AND d.content_model = c.content_model) FROM import_diff_counts c WHERE job_id = $1"
+                            + " ORDER BY content_model")
+                    .execute(Tuple.of(jobId))
+                    .compose(
+                        models -> {
+                          Future<Void> chain = Future.succeededFuture();
+                          for (Row row : models) {
+                            ContentModel model =
+                                ContentModels.byName(row.getString(0)).orElseThrow();
+                            Long lastEntry = row.getLong(1);
+                            if (lastEntry != null) {
+                              for (String statement : statements(model)) {
+                                chain =
+                                    chain.compose(
+                                        done ->
+                                            slices(
+                                                conn, statement, jobId, model, 0, lastEntry, run,
+                                                changed));
+                              }
+                            }
                           }
-                        }
-                      }
-                      return chain;
-                    })
-                .compose(
-                    applied ->
-                        jobs.move(
-                            conn,
-                            jobId,
-                            ImportStatus.SUCCESS,
-                            JobTable.set("completed", JobTable.NOW),
-                            run.token()))
-                .compose(
-                    succeeded -> {
-                      run.checkpoint();
-                      return succeeded
-                          ? Future.<Void>succeededFuture()
-                          : Future.failedFuture(
-                              new IllegalStateException(
-                                  "import job " + jobId + " left applying_changes"));
-                    }));
+                          return chain;
+                        })
+                    .compose(
+                        applied ->
+                            jobs.move(
+                                conn,
+                                jobId,
+                                ImportStatus.SUCCESS,
+                                JobTable.set("completed", JobTable.NOW),
+                                run.token()))
+                    .compose(
+                        succeeded -> {
+                          run.checkpoint();
+                          return succeeded
+                              ? Future.<Void>succeededFuture()
+                              : Future.failedFuture(
+                                  new IllegalStateException(
+                                      "import job " + jobId + " left applying_changes"));
+                        }))
+        .onSuccess(committed -> rows.applied(changed.get()));
   }
 
   private static Future<Void> slices(
@@ -81,7 +90,8 @@ final class ApplyTask {
       ContentModel model,
       long after,
       long last,
-      JobRunner.Run run) {
+      JobRunner.Run run,
+      AtomicLong applied) {
     if (after >= last) {
       return Future.succeededFuture();
     }
@@ -89,7 +99,11 @@ final class ApplyTask {
     long upTo = after + SLICE_ENTRIES;
     return conn.preparedQuery(statement)
         .execute(Tuple.of(jobId, model.name(), after, upTo))
-        .compose(done -> slices(conn, statement, jobId, model, upTo, last, run));
+        .compose(
+            done -> {
+              applied.addAndGet(done.rowCount());
+              return slices(conn, statement, jobId, model, upTo, last, run, applied);
+            });
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.library.FieldError;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
@@ -41,14 +42,23 @@ final class DiffTask {
   private final BlobStore blobs;
   private final ImportJobs jobs;
   private final Path spool;
+  private final RowCounters rows;
 
-  DiffTask(Vertx vertx, Pool pool, Worker worker, BlobStore blobs, ImportJobs jobs, Path spool) {
+  DiffTask(
+      Vertx vertx,
+      Pool pool,
+      Worker worker,
+      BlobStore blobs,
+      ImportJobs jobs,
+      Path spool,
+      RowCounters rows) {
     this.vertx = vertx;
     this.pool = pool;
     this.worker = worker;
     this.blobs = blobs;
     this.jobs = jobs;
     this.spool = spool;
+    this.rows = rows;
   }
 
   /** Per-run counters, written back as the job's progress. */
@@ -277,11 +287,15 @@ final class DiffTask {
     return read.compose(
         batch -> {
           run.checkpoint();
+          rows.read(batch.size());
           Future<BatchDiff.Batch> next = reader.finished() ? null : worker.run(reader::read);
           long rowsRead = progress.rows + reader.rows();
           long bytesRead = progress.bytesDone + reader.bytesRead();
           Future<Void> compared =
-              batch.size() == 0 ? Future.succeededFuture() : diff.compare(batch, !problems.any());
+              batch.size() == 0
+                  ? Future.succeededFuture()
+                  : diff.compare(batch, !problems.any())
+                      .onSuccess(done -> rows.diffed(batch.size()));
           Future<Void> previous =
               step.previous()
                   .compose(done -> jobs.progress(jobId, rowsRead, bytesRead, progress.bytesTotal));

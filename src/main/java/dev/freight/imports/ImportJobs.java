@@ -49,7 +49,12 @@ final class ImportJobs {
     this.node = node;
     this.table =
         new JobTable<>(
-            vertx, pool, "import_jobs", Long.class, ImportStatus.MACHINE, this::forgetKeptAnswers);
+            vertx,
+            pool,
+            ImportVerticle.JOB_TABLE,
+            Long.class,
+            ImportStatus.MACHINE,
+            this::forgetKeptAnswers);
     // Every node's moves, this one's included: a job another node moved is read again.
     vertx
         .eventBus()

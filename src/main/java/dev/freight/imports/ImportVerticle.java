@@ -15,6 +15,7 @@ import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -38,12 +39,15 @@ import java.util.stream.Collectors;
  */
 public final class ImportVerticle extends VerticleBase
     implements JobRunner.Kind<Long, ImportStatus> {
+  /** The table of import jobs, their kind in state changes and metrics. */
+  public static final String JOB_TABLE = "import_jobs";
 
   private final Pool pool;
   private final Lease lease;
   private final Worker worker;
   private final ChunkStreams streams;
   private final Path spool;
+  private final RowCounters rows;
 
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
   private final Map<Long, Future<Void>> storing = new ConcurrentHashMap<>();
@@ -55,12 +59,14 @@ public final class ImportVerticle extends VerticleBase
   private DiffReader diffs;
   private JobRunner<Long, ImportStatus> runner;
 
-  public ImportVerticle(Pool pool, Worker worker, ChunkStreams streams, Path spool, Lease lease) {
+  public ImportVerticle(
+      Pool pool, Worker worker, ChunkStreams streams, Path spool, Lease lease, RowCounters rows) {
     this.pool = pool;
     this.lease = lease;
     this.worker = worker;
     this.streams = streams;
     this.spool = spool;
+    this.rows = rows;
   }
 
   @Override
@@ -68,8 +74,8 @@ public final class ImportVerticle extends VerticleBase
     blobs = new BlobStore(vertx, pool);
     jobs = new ImportJobs(vertx, pool, lease.node());
     runner = new JobRunner<>(vertx, jobs.table(), lease, "import", this, null);
-    diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
-    applyTask = new ApplyTask(pool, jobs);
+    diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool, rows);
+    applyTask = new ApplyTask(pool, jobs, rows);
     diffs = new DiffReader(pool, jobs);
     return Future.all(
             List.of(

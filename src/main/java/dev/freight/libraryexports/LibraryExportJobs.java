@@ -63,7 +63,12 @@ final class LibraryExportJobs {
     this.pool = pool;
     this.table =
         new JobTable<>(
-            vertx, pool, "export_jobs", Long.class, LibraryExportStatus.MACHINE, () -> {});
+            vertx,
+            pool,
+            LibraryExportVerticle.JOB_TABLE,
+            Long.class,
+            LibraryExportStatus.MACHINE,
+            () -> {});
   }
 
   Future<Long> insert(long userId, String type, Format format, List<ContentModel> models) {

@@ -16,6 +16,7 @@ import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  */
 public final class LibraryExportVerticle extends VerticleBase
     implements JobRunner.Kind<Long, LibraryExportStatus> {
+  /** The table of library export jobs, their kind in state changes and metrics. */
+  public static final String JOB_TABLE = "export_jobs";
 
   private static final List<String> TYPES = List.of("full", "template");
   private static final System.Logger LOG = System.getLogger(LibraryExportVerticle.class.getName());
@@ -46,6 +49,7 @@ public final class LibraryExportVerticle extends VerticleBase
   private final ChunkStreams streams;
   private final Path spool;
   private final FreightConfig.Exports config;
+  private final RowCounters rows;
   private long purgeTimer;
   private BlobStore blobs;
   private LibraryExportJobs jobs;
@@ -58,20 +62,22 @@ public final class LibraryExportVerticle extends VerticleBase
       ChunkStreams streams,
       Path spool,
       Lease lease,
-      FreightConfig.Exports config) {
+      FreightConfig.Exports config,
+      RowCounters rows) {
     this.pool = pool;
     this.lease = lease;
     this.worker = worker;
     this.streams = streams;
     this.spool = spool;
     this.config = config;
+    this.rows = rows;
   }
 
   @Override
   public Future<?> start() {
     blobs = new BlobStore(vertx, pool);
     jobs = new LibraryExportJobs(vertx, pool);
-    task = new LibraryExportTask(vertx, pool, worker, blobs, jobs, spool);
+    task = new LibraryExportTask(vertx, pool, worker, blobs, jobs, spool, rows);
     runner =
         new JobRunner<>(
             vertx,

@@ -65,7 +65,13 @@ final class ListExportStore {
   ListExportStore(Vertx vertx, Pool pool) {
     this.pool = pool;
     this.table =
-        new JobTable<>(vertx, pool, "exports", UUID.class, ListExportStatus.MACHINE, () -> {});
+        new JobTable<>(
+            vertx,
+            pool,
+            ListExportVerticle.JOB_TABLE,
+            UUID.class,
+            ListExportStatus.MACHINE,
+            () -> {});
   }
 
   /** An export as its run needs it; {@code page} and {@code lastKey} are its checkpoint. */

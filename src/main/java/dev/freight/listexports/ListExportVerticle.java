@@ -12,6 +12,7 @@ import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.listexports.ExportableList.Column;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -33,6 +34,8 @@ import java.util.UUID;
  */
 public final class ListExportVerticle extends VerticleBase
     implements JobRunner.Kind<UUID, ListExportStatus> {
+  /** The table of list exports, their kind in state changes and metrics. */
+  public static final String JOB_TABLE = "exports";
 
   private static final Set<String> BODY_KEYS =
       Set.of("format_type", "fields", "language", "filter_file");
@@ -44,6 +47,7 @@ public final class ListExportVerticle extends VerticleBase
   private final ChunkStreams streams;
   private final FreightConfig.ExportsV1 config;
   private final Path spool;
+  private final RowCounters rows;
   private BlobStore blobs;
   private ListExportStore store;
   private ListExportTask task;
@@ -56,7 +60,8 @@ public final class ListExportVerticle extends VerticleBase
       FreightConfig.ExportsV1 config,
       Path spool,
       Lease lease,
-      int maxRunning) {
+      int maxRunning,
+      RowCounters rows) {
     this.pool = pool;
     this.lease = lease;
     this.maxRunning = maxRunning;
@@ -64,13 +69,14 @@ public final class ListExportVerticle extends VerticleBase
     this.streams = streams;
     this.config = config;
     this.spool = spool;
+    this.rows = rows;
   }
 
   @Override
   public Future<?> start() {
     blobs = new BlobStore(vertx, pool);
     store = new ListExportStore(vertx, pool);
-    task = new ListExportTask(vertx, pool, worker, blobs, store, config, spool);
+    task = new ListExportTask(vertx, pool, worker, blobs, store, config, spool, rows);
     runner =
         new JobRunner<>(
             vertx,
