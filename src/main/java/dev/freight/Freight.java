@@ -15,6 +15,7 @@ import dev.freight.jobs.Worker;
 import dev.freight.library.LibraryVerticle;
 import dev.freight.libraryexports.LibraryExportVerticle;
 import dev.freight.listexports.ListExportVerticle;
+import dev.freight.logging.Log;
 import dev.freight.metrics.Metrics;
 import dev.freight.metrics.MetricsServer;
 import dev.freight.users.KnownTokens;
@@ -72,6 +73,7 @@ public final class Freight {
   }
 
   private void boot() {
+    Log.useFormat(config.logging().json());
     FreightConfig effective = config;
     if (config.db().embedded()) {
       embedded =

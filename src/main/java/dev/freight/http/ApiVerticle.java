@@ -3,6 +3,7 @@ package dev.freight.http;
 import dev.freight.cluster.Node;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
+import dev.freight.logging.Log;
 import dev.freight.metrics.Metrics;
 import dev.freight.users.KnownTokens;
 import io.vertx.core.Future;
@@ -34,7 +35,7 @@ import java.util.Set;
  * operation to a small handler that asks the owning verticle over the event bus.
  */
 public final class ApiVerticle extends VerticleBase {
-  private static final System.Logger LOG = System.getLogger(ApiVerticle.class.getName());
+  private static final Log LOG = Log.of(ApiVerticle.class);
   static final String CONTRACT = "openapi.yaml";
   private static final long HEALTH_TIMEOUT_MS = 2_000;
 
@@ -109,6 +110,7 @@ public final class ApiVerticle extends VerticleBase {
                     ? Future.failedFuture(
                         new HttpException(415, "This endpoint takes application/json."))
                     : jsonOnly.extractValidatableRequest(ctx, operation));
+    builder.rootHandler(new AccessLog(contract)::handle);
     builder.rootHandler(this::readJsonBody);
     TokenAuth auth = new TokenAuth(vertx.eventBus(), knownTokens);
     builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(auth));
@@ -196,8 +198,8 @@ public final class ApiVerticle extends VerticleBase {
     } else if (failure == null && ctx.statusCode() >= 400) {
       error(ctx, ctx.statusCode(), defaultDetail(ctx.statusCode()));
     } else {
-      LOG.log(
-          System.Logger.Level.ERROR,
+      LOG.error(
+          AccessLog.fields(ctx),
           ctx.request().method() + " " + ctx.request().path() + " failed",
           failure);
       error(ctx, 500, "Internal server error.");

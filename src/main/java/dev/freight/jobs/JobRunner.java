@@ -1,5 +1,7 @@
 package dev.freight.jobs;
 
+import dev.freight.logging.Log;
+import dev.freight.logging.LogFields;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,7 +27,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   /** How long a cancel that waits for its run, or a stopping server, waits at most. */
   public static final long STOP_WAIT_S = 30;
 
-  private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
+  private static final Log LOG = Log.of(JobRunner.class);
 
   /** How long a cancel that does not wait waits for the node running the job to take it. */
   private static final long ASK_TIMEOUT_MS = 5_000;
@@ -145,11 +147,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                           renewLeases();
                           takeUnheld(resumable, order)
                               .onFailure(
-                                  failure ->
-                                      LOG.log(
-                                          System.Logger.Level.WARNING,
-                                          "cannot look for unheld jobs",
-                                          failure));
+                                  failure -> LOG.warning("cannot look for unheld jobs", failure));
                         }));
   }
 
@@ -162,8 +160,8 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                   .filter(job -> !runs.containsKey(job.getKey()))
                   .forEach(
                       job -> {
-                        LOG.log(
-                            System.Logger.Level.INFO,
+                        LOG.info(
+                            fields(job.getKey()),
                             "taking "
                                 + table.states().noun()
                                 + " "
@@ -193,14 +191,14 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                         id -> {
                           Run run = runs.get(id);
                           if (run != null) {
-                            LOG.log(
-                                System.Logger.Level.WARNING,
+                            LOG.warning(
+                                fields(id),
                                 "lost the lease of " + describe(id) + ": it stops here");
                             run.leaseLost = true;
                             run.stopRequested = true;
                           }
                         }))
-        .onFailure(failure -> LOG.log(System.Logger.Level.WARNING, "cannot renew leases", failure));
+        .onFailure(failure -> LOG.warning("cannot renew leases", failure));
   }
 
   /**
@@ -215,8 +213,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                     ? Future.succeededFuture(Optional.<Long>empty())
                     : table.claim(id, running, lease))
         .onSuccess(token -> token.ifPresent(t -> launch(id, running, t)))
-        .onFailure(
-            failure -> LOG.log(System.Logger.Level.ERROR, "cannot start " + describe(id), failure));
+        .onFailure(failure -> LOG.error(fields(id), "cannot start " + describe(id), failure));
   }
 
   /** Starts waiting jobs while there is room: one claim at a time, and again if woken meanwhile. */
@@ -239,7 +236,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
             claimed -> {
               claiming = false;
               if (claimed.failed()) {
-                LOG.log(System.Logger.Level.ERROR, "cannot claim a waiting job", claimed.cause());
+                LOG.error("cannot claim a waiting job", claimed.cause());
               } else if (claimed.result().isPresent()) {
                 JobTable.Claimed<K> job = claimed.result().get();
                 queued++;
@@ -304,14 +301,13 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
     if (failure instanceof Cancelled) {
       to = table.states().cancelled();
     } else {
-      LOG.log(System.Logger.Level.ERROR, describe(id) + " failed", failure);
+      LOG.error(fields(id), describe(id) + " failed", failure);
       to = table.states().failed();
       message = "The " + work + " stopped unexpectedly: " + failure.getMessage();
     }
     return end(id, to, message, run.token)
         .<Void>mapEmpty()
-        .onFailure(
-            broken -> LOG.log(System.Logger.Level.ERROR, "cannot settle " + describe(id), broken));
+        .onFailure(broken -> LOG.error(fields(id), "cannot settle " + describe(id), broken));
   }
 
   /** Ends the job in {@code to}; with a run token, only while that run holds the job. */
@@ -387,8 +383,8 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                 return Future.<Void>succeededFuture();
               }
               if (asked.failed()) {
-                LOG.log(
-                    System.Logger.Level.WARNING,
+                LOG.warning(
+                    fields(id),
                     "node "
                         + node
                         + " holding "
@@ -451,6 +447,11 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
         .<Void>mapEmpty()
         .timeout(STOP_WAIT_S, TimeUnit.SECONDS)
         .otherwiseEmpty();
+  }
+
+  /** What the lines about this job carry: its kind (the table) and id. */
+  private LogFields fields(K id) {
+    return LogFields.job(table.name(), id);
   }
 
   private String describe(K id) {
