@@ -50,8 +50,8 @@ final class LibraryExportJobs {
     return new Sql().where(VISIBLE, viewer.superuser(), viewer.userId());
   }
 
-  /** What a job writes. */
-  record Spec(boolean template, Format format, List<ContentModel> models) {}
+  /** What a job writes; {@code escapeFormulas}: see {@link dev.freight.formats.FormulaEscaping}. */
+  record Spec(boolean template, Format format, List<ContentModel> models, boolean escapeFormulas) {}
 
   /** A job's written file, or why there is none to download. */
   record Download(LibraryExportStatus status, Long fileId, boolean purged) {}
@@ -71,12 +71,13 @@ final class LibraryExportJobs {
             () -> {});
   }
 
-  Future<Long> insert(long userId, String type, Format format, List<ContentModel> models) {
+  Future<Long> insert(
+      long userId, String type, Format format, List<ContentModel> models, boolean escapeFormulas) {
     String[] names = models.stream().map(ContentModel::name).toArray(String[]::new);
     return pool.preparedQuery(
-            "INSERT INTO export_jobs (triggered_by, type, file_format, content_models)"
-                + " VALUES ($1, $2, $3, $4) RETURNING id")
-        .execute(Tuple.of(userId, type, format.extension(), names))
+            "INSERT INTO export_jobs (triggered_by, type, file_format, content_models,"
+                + " escape_formulas) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .execute(Tuple.of(userId, type, format.extension(), names, escapeFormulas))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -166,7 +167,8 @@ final class LibraryExportJobs {
                     Format.fromExtension(row.getString("file_format")).orElseThrow(),
                     Arrays.stream(row.getArrayOfStrings("content_models"))
                         .map(name -> ContentModels.byName(name).orElseThrow())
-                        .toList()));
+                        .toList(),
+                    row.getBoolean("escape_formulas")));
   }
 
   Future<Download> download(long id, Viewer viewer) {
@@ -265,6 +267,7 @@ final class LibraryExportJobs {
         .put(
             "content_models",
             new JsonArray(List.of((Object[]) row.getArrayOfStrings("content_models"))))
+        .put("escape_formulas", row.getBoolean("escape_formulas"))
         .put("errors", errors == null ? new JsonObject() : errors)
         .put(
             "can_retry",

@@ -178,7 +178,7 @@ final class LibraryExportTask {
       JobRunner.Run run) {
     run.checkpoint();
     return worker
-        .run(() -> new ModelFile(path, spec.format(), model))
+        .run(() -> new ModelFile(path, spec.format(), model, spec.escapeFormulas()))
         .compose(
             file -> {
               Future<Void> written =

@@ -159,7 +159,7 @@ public final class LibraryExportVerticle extends VerticleBase
                             + "."));
     List<ContentModel> models = models(req.contentModels());
     Viewer viewer = req.viewer();
-    return jobs.insert(viewer.userId(), type, format, models)
+    return jobs.insert(viewer.userId(), type, format, models, req.escapeFormulas())
         .compose(
             id -> {
               runner.wake();

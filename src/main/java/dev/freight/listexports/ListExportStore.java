@@ -81,6 +81,7 @@ final class ListExportStore {
       List<Column> columns,
       ListExportFormat format,
       String language,
+      boolean escapeFormulas,
       JsonObject filters,
       boolean filtered,
       int page,
@@ -96,7 +97,8 @@ final class ListExportStore {
 
     /** The checkpoint after one more part. */
     Job next(long key) {
-      return new Job(id, source, columns, format, language, filters, filtered, page + 1, key);
+      return new Job(
+          id, source, columns, format, language, escapeFormulas, filters, filtered, page + 1, key);
     }
   }
 
@@ -109,6 +111,7 @@ final class ListExportStore {
       List<Column> columns,
       ListExportFormat format,
       String language,
+      boolean escapeFormulas,
       JsonObject filters,
       Long filterFile,
       int userId) {}
@@ -193,8 +196,8 @@ final class ListExportStore {
   Future<UUID> insert(SqlConnection conn, NewExport export) {
     return conn.preparedQuery(
             "INSERT INTO exports (action_name, viewset, request_path, request_fields,"
-                + " request_filters, format_type, language, filter_file, requested_by)"
-                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+                + " request_filters, format_type, language, filter_file, requested_by,"
+                + " escape_formulas) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
         .execute(
             Tuple.from(
                     List.of(
@@ -206,7 +209,8 @@ final class ListExportStore {
                         export.format().wire(),
                         export.language()))
                 .addValue(export.filterFile())
-                .addValue(export.userId()))
+                .addValue(export.userId())
+                .addValue(export.escapeFormulas()))
         .map(rows -> rows.iterator().next().getUUID(0));
   }
 
@@ -261,6 +265,7 @@ final class ListExportStore {
                   source.columns(List.of(row.getArrayOfStrings("request_fields"))),
                   ListExportFormat.of(row.getString("format_type")).orElseThrow(),
                   row.getString("language"),
+                  row.getBoolean("escape_formulas"),
                   row.getJsonObject("request_filters"),
                   row.getLong("filter_file") != null,
                   row.getInteger("page"),
@@ -375,6 +380,7 @@ final class ListExportStore {
             new JsonArray(List.of((Object[]) row.getArrayOfStrings("request_fields"))))
         .put("format_type", row.getString("format_type"))
         .put("language", row.getString("language"))
+        .put("escape_formulas", row.getBoolean("escape_formulas"))
         .put("filter_file", row.getString("filter_file_name"))
         .put("requested_by", row.getUUID("requested_by_uuid").toString())
         .put("status", row.getString("status"))

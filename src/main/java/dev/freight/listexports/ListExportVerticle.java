@@ -38,7 +38,7 @@ public final class ListExportVerticle extends VerticleBase
   public static final String JOB_TABLE = "exports";
 
   private static final Set<String> BODY_KEYS =
-      Set.of("format_type", "fields", "language", "filter_file");
+      Set.of("format_type", "fields", "language", "filter_file", "escape_formulas");
 
   private final Pool pool;
   private final Lease lease;
@@ -150,7 +150,9 @@ public final class ListExportVerticle extends VerticleBase
     for (String key : body.fieldNames()) {
       if (!BODY_KEYS.contains(key)) {
         throw Failure.badRequest(
-            "Unknown parameter '" + key + "'; give format_type, fields, language or filter_file.");
+            "Unknown parameter '"
+                + key
+                + "'; give format_type, fields, language, escape_formulas or filter_file.");
       }
     }
     if (body.getValue("filter_file") != null) {
@@ -177,6 +179,7 @@ public final class ListExportVerticle extends VerticleBase
               + String.join(", ", ExportableList.LANGUAGES)
               + ".");
     }
+    boolean escapeFormulas = flag(body, "escape_formulas");
     JsonObject filters = source.filtersOf(req.query());
     source.where(filters, null); // refuses bad filter values before anything is stored
     UploadedFile filterFile = filterFile(req.files());
@@ -200,6 +203,7 @@ public final class ListExportVerticle extends VerticleBase
                                             columns,
                                             format,
                                             language,
+                                            escapeFormulas,
                                             filters,
                                             fileId,
                                             req.userId())))
@@ -221,6 +225,18 @@ public final class ListExportVerticle extends VerticleBase
       throw Failure.badRequest(key + " must be a string.");
     }
     return text;
+  }
+
+  /** A boolean of a JSON body, or "true"/"false" of a form; false when absent. */
+  private static boolean flag(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null || value instanceof Boolean) {
+      return Boolean.TRUE.equals(value);
+    }
+    if (value.equals("true") || value.equals("false")) {
+      return value.equals("true");
+    }
+    throw Failure.badRequest(key + " must be true or false.");
   }
 
   /** Field names as a list, each item possibly naming several separated by commas. */
