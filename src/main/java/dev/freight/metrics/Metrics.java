@@ -93,6 +93,7 @@ public final class Metrics {
         new MicrometerMetricsOptions()
             .setEnabled(true)
             .setRegistryName(registryName)
+            .setJvmMetricsEnabled(true)
             .setLabels(
                 Set.of(
                     Label.HTTP_METHOD,

@@ -11,6 +11,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +41,7 @@ class MetricsTest extends ServerTest {
   }
 
   @Test
-  void afterAnImportAndAnExportTheFamiliesAnOperatorWatchesAreThere() {
+  void afterAnImportAndAnExportTheFamiliesAnOperatorWatchesAreThere() throws IOException {
     Imports.load(admin, "standard.csv", TWO_ROWS);
     long export =
         admin
@@ -72,6 +75,16 @@ class MetricsTest extends ServerTest {
     assertThat(sample(text, "freight_rows_diffed_total")).isEqualTo(2);
     assertThat(sample(text, "freight_rows_applied_total")).isEqualTo(2);
     assertThat(sample(text, "freight_rows_exported_total{kind=\"export_jobs\"}")).isEqualTo(2);
+
+    // The Grafana dashboard shows only series that exist.
+    Matcher used =
+        Pattern.compile("\\b(?:vertx|freight|jvm)_[a-z_]+")
+            .matcher(Files.readString(Path.of("deploy/grafana/freight-dashboard.json")));
+    while (used.find()) {
+      assertThat(text)
+          .as("the dashboard's " + used.group())
+          .containsPattern("(?m)^" + used.group() + "[{ ]");
+    }
   }
 
   @Test
