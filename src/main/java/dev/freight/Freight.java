@@ -73,7 +73,9 @@ public final class Freight {
   }
 
   private void boot() {
-    Log.useFormat(config.logging().json());
+    if (config.logging().json()) {
+      Log.useJsonLines();
+    }
     FreightConfig effective = config;
     if (config.db().embedded()) {
       embedded =

@@ -267,7 +267,6 @@ final class LibraryExportJobs {
         .put(
             "content_models",
             new JsonArray(List.of((Object[]) row.getArrayOfStrings("content_models"))))
-        .put("escape_formulas", row.getBoolean("escape_formulas"))
         .put("errors", errors == null ? new JsonObject() : errors)
         .put(
             "can_retry",

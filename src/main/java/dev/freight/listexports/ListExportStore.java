@@ -380,7 +380,6 @@ final class ListExportStore {
             new JsonArray(List.of((Object[]) row.getArrayOfStrings("request_fields"))))
         .put("format_type", row.getString("format_type"))
         .put("language", row.getString("language"))
-        .put("escape_formulas", row.getBoolean("escape_formulas"))
         .put("filter_file", row.getString("filter_file_name"))
         .put("requested_by", row.getUUID("requested_by_uuid").toString())
         .put("status", row.getString("status"))

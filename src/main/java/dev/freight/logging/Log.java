@@ -5,7 +5,6 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * A logger whose lines carry {@link LogFields}. Freight logs through {@code java.util.logging}
@@ -62,18 +61,17 @@ public final class Log {
   }
 
   /**
-   * Sets how every line is written: one JSON object per line, or human text. The console handler of
-   * the root logger is the one the JVM installs by default.
+   * Makes every line one JSON object ({@code logging.format: json}); otherwise the JVM's own
+   * logging configuration stays as it is. The console handler of the root logger is the one the JVM
+   * installs by default.
    */
-  public static void useFormat(boolean json) {
+  public static void useJsonLines() {
     Logger root = Logger.getLogger("");
-    Handler[] handlers = root.getHandlers();
-    if (handlers.length == 0) {
+    if (root.getHandlers().length == 0) {
       root.addHandler(new ConsoleHandler());
-      handlers = root.getHandlers();
     }
-    for (Handler handler : handlers) {
-      handler.setFormatter(json ? new JsonFormatter() : new SimpleFormatter());
+    for (Handler handler : root.getHandlers()) {
+      handler.setFormatter(new JsonFormatter());
     }
   }
 }

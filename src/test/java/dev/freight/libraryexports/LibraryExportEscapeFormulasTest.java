@@ -40,15 +40,6 @@ class LibraryExportEscapeFormulasTest extends ServerTest {
 
   @Test
   void withTheOptionCellsThatLookLikeFormulasGetAQuote() {
-    JsonObject job =
-        Library.start(
-            admin,
-            new JsonObject()
-                .put("file_format", "csv")
-                .put("content_models", new JsonArray().add("standard"))
-                .put("escape_formulas", true));
-    assertThat(job.getBoolean("escape_formulas")).isTrue();
-
     String csv = exportCsv(new JsonObject().put("escape_formulas", true));
     assertThat(csv)
         .contains("F1,'=1+2,plain")

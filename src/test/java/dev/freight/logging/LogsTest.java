@@ -17,6 +17,7 @@ import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,9 @@ class LogsTest {
   static void stop() {
     Logger.getLogger("").removeHandler(CAPTURE);
     server.close();
-    Log.useFormat(false);
+    for (Handler handler : Logger.getLogger("").getHandlers()) {
+      handler.setFormatter(new SimpleFormatter());
+    }
   }
 
   private static HttpResponse<Buffer> get(Client client, String path, String requestId) {
