@@ -106,17 +106,6 @@ public final class Freight {
       LOG.log(System.Logger.Level.INFO, "applied " + applied + " database migration(s)");
     }
     worker = new Worker(vertx, WORKER_THREADS);
-    metrics.countJobs(
-        pool,
-        List.of(
-            ImportVerticle.JOB_TABLE,
-            LibraryExportVerticle.JOB_TABLE,
-            ListExportVerticle.JOB_TABLE));
-    deployments.push(
-        await(
-            vertx.deployVerticle(
-                metrics::eventLoopLag,
-                new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))));
     ChunkStreams streams = new ChunkStreams();
     await(streams.bind(vertx));
     KnownTokens knownTokens = new KnownTokens();
@@ -170,27 +159,7 @@ public final class Freight {
                                     + ": "
                                     + failure.getMessage())))));
     api = apis.get(0);
-    if (config.metrics().port().isPresent()) {
-      metricsServer =
-          new MetricsServer(metrics, config.metrics().host(), config.metrics().port().getAsInt());
-      deployments.push(
-          await(
-              vertx
-                  .deployVerticle(metricsServer)
-                  .recover(
-                      failure ->
-                          Future.failedFuture(
-                              new ConfigException(
-                                  "cannot serve metrics on "
-                                      + config.metrics().host()
-                                      + ":"
-                                      + config.metrics().port().getAsInt()
-                                      + ": "
-                                      + failure.getMessage())))));
-      LOG.log(
-          System.Logger.Level.INFO,
-          "metrics at http://" + config.metrics().host() + ":" + metricsPort() + "/metrics");
-    }
+    startMetrics();
     LOG.log(
         System.Logger.Level.INFO,
         "Freight serving http://"
@@ -203,6 +172,46 @@ public final class Freight {
             + where
             + " - data dir "
             + effective.dataDir());
+  }
+
+  /**
+   * Jobs counted at each scrape, a lag probe on every event loop, and {@code GET /metrics} on a
+   * port of its own when {@code metrics.port} is set.
+   */
+  private void startMetrics() {
+    metrics.countJobs(
+        pool,
+        List.of(
+            ImportVerticle.JOB_TABLE,
+            LibraryExportVerticle.JOB_TABLE,
+            ListExportVerticle.JOB_TABLE));
+    deployments.push(
+        await(
+            vertx.deployVerticle(
+                metrics::eventLoopLag,
+                new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))));
+    if (config.metrics().port().isEmpty()) {
+      return;
+    }
+    metricsServer =
+        new MetricsServer(metrics, config.metrics().host(), config.metrics().port().getAsInt());
+    deployments.push(
+        await(
+            vertx
+                .deployVerticle(metricsServer)
+                .recover(
+                    failure ->
+                        Future.failedFuture(
+                            new ConfigException(
+                                "cannot serve metrics on "
+                                    + config.metrics().host()
+                                    + ":"
+                                    + config.metrics().port().getAsInt()
+                                    + ": "
+                                    + failure.getMessage())))));
+    LOG.log(
+        System.Logger.Level.INFO,
+        "metrics at http://" + config.metrics().host() + ":" + metricsPort() + "/metrics");
   }
 
   /**
