@@ -12,7 +12,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -82,12 +84,28 @@ class LogsTest {
         .toList();
   }
 
+  /** The request's access line, written once its answer has been sent: waited for. */
   private static JsonObject accessLine(String requestId) {
-    return lines().stream()
-        .filter(line -> requestId.equals(line.getString("request_id")))
-        .filter(line -> line.getString("logger").equals("freight.access"))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no access line for " + requestId + " in " + LINES));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      Optional<JsonObject> line =
+          lines().stream()
+              .filter(json -> requestId.equals(json.getString("request_id")))
+              .filter(json -> json.getString("logger").equals("freight.access"))
+              .findFirst();
+      if (line.isPresent()) {
+        return line.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no access line for " + requestId + " in " + LINES);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   @Test
@@ -139,8 +157,14 @@ class LogsTest {
     get(user, "/api/v2/users/me/", "with-user-token");
     get(admin.withToken(wrong), "/api/v2/users/me/", "with-wrong-token");
     get(admin.withToken(wrong), "/api/v2/users/?token=" + wrong, "with-token-in-query");
-    HttpResponse<Buffer> rotated = user.post("/api/v2/users/2/token/", new JsonObject());
+    HttpResponse<Buffer> rotated =
+        user.request(HttpMethod.POST, "/api/v2/users/2/token/")
+            .putHeader("X-Request-Id", "rotation")
+            .send()
+            .await();
     String fresh = rotated.bodyAsJsonObject().getString("token");
+    accessLine("rotation");
+    accessLine("with-user-token");
     assertThat(accessLine("with-wrong-token").getInteger("status")).isEqualTo(401);
     accessLine("with-token-in-query");
 
