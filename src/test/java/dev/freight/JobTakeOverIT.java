@@ -3,6 +3,7 @@ package dev.freight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.db.Database;
+import dev.freight.db.Migrations;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -210,7 +211,8 @@ class JobTakeOverIT {
             .iterator()
             .next();
     assertThat(applied.getLong(0)).as("each migration recorded once").isEqualTo(applied.getLong(1));
-    assertThat(applied.getLong(0)).isEqualTo(applied.getLong(2)).isGreaterThanOrEqualTo(13);
+    // Every migration, once (their numbers may have gaps: each change takes its own).
+    assertThat(applied.getLong(0)).isEqualTo(Migrations.load().size());
   }
 
   private static long libraryCount(Client node) {
