@@ -9,6 +9,7 @@ import dev.freight.db.Database;
 import dev.freight.db.EmbeddedPostgres;
 import dev.freight.db.Migrations;
 import dev.freight.http.ApiVerticle;
+import dev.freight.idempotency.IdempotencyVerticle;
 import dev.freight.imports.ImportVerticle;
 import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
@@ -20,6 +21,7 @@ import dev.freight.metrics.Metrics;
 import dev.freight.metrics.MetricsServer;
 import dev.freight.users.KnownTokens;
 import dev.freight.users.UsersVerticle;
+import dev.freight.webhooks.WebhooksVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -111,6 +113,7 @@ public final class Freight {
     KnownTokens knownTokens = new KnownTokens();
     deploy(new UsersVerticle(pool, effective.admin(), node, knownTokens));
     deploy(new LibraryVerticle(pool));
+    deploy(new IdempotencyVerticle(pool, effective.idempotency().retentionHours()));
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
     deploy(new ImportVerticle(pool, worker, streams, spool, lease, metrics.rows()));
@@ -127,6 +130,7 @@ public final class Freight {
             lease,
             effective.exports().maxRunning(),
             metrics.rows()));
+    deploy(new WebhooksVerticle(pool, effective.webhooks()));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();

@@ -180,6 +180,7 @@ class GeneratedClientIT {
     // The library exported as CSV and downloaded: the twelve standards, the renames included.
     LibraryExportJob export =
         ann.createExportJob(
+            "generated-client-export", // an Idempotency-Key, as the generated client sends it
             new CreateExportJobRequest()
                 .type(CreateExportJobRequest.TypeEnum.FULL)
                 .fileFormat(CreateExportJobRequest.FileFormatEnum.CSV)
@@ -212,6 +213,7 @@ class GeneratedClientIT {
         ann.exportStandards(
             null,
             "X1",
+            null,
             null,
             null,
             new ExportRequest()
@@ -305,7 +307,7 @@ class GeneratedClientIT {
   private static ImportJob upload(DefaultApi api, String dir, String csv) throws Exception {
     Path file = Files.createDirectories(work.resolve(dir)).resolve("standard.csv");
     Files.writeString(file, csv);
-    return api.createImportJob(List.of(file.toFile()));
+    return api.createImportJob(List.of(file.toFile()), null);
   }
 
   private static DiffSummaryResultsInner summary(DefaultApi api, int job) throws ApiException {

@@ -204,14 +204,13 @@ class JobTakeOverIT {
           .isEqualTo("UP");
     }
     Row applied =
-        pool.query(
-                "SELECT count(*), count(DISTINCT version), max(version) FROM freight_schema_version")
+        pool.query("SELECT count(*), count(DISTINCT version) FROM freight_schema_version")
             .execute()
             .await()
             .iterator()
             .next();
     assertThat(applied.getLong(0)).as("each migration recorded once").isEqualTo(applied.getLong(1));
-    // Every migration, once (their numbers may have gaps: each change takes its own).
+    // Every migration the jar has, whatever gaps their numbers leave.
     assertThat(applied.getLong(0)).isEqualTo(Migrations.load().size());
   }
 

@@ -53,12 +53,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   private final Freight freight;
+  private final Map<String, String> env;
   private final FreightConfig config;
   private final String database;
 
-  private TestServer(FreightConfig config, String database) {
+  private TestServer(Map<String, String> env, String database) {
+    this.env = env;
+    this.config = ConfigLoader.load(Optional.empty(), env);
     this.freight = Freight.start(config);
-    this.config = config;
     this.database = database;
   }
 
@@ -88,13 +90,20 @@ public final class TestServer implements AutoCloseable {
                 "FREIGHT_ADMIN_TOKEN",
                 ADMIN_TOKEN));
     env.putAll(settings);
-    return new TestServer(ConfigLoader.load(Optional.empty(), env), database);
+    return new TestServer(env, database);
   }
 
   /** Stops this server and starts another on the same database and data dir, as after a restart. */
   public TestServer restart() {
+    return restart(Map.of());
+  }
+
+  /** Restarts with some settings ({@code FREIGHT_*} names) changed. */
+  public TestServer restart(Map<String, String> settings) {
     close();
-    return new TestServer(config, database);
+    Map<String, String> changed = new HashMap<>(env);
+    changed.putAll(settings);
+    return new TestServer(changed, database);
   }
 
   public int port() {

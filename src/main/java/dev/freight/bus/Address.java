@@ -1,5 +1,8 @@
 package dev.freight.bus;
 
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
@@ -9,6 +12,13 @@ import java.util.function.Function;
  * the address, so a key renamed on one side fails to compile instead of arriving as null.
  */
 public record Address<Q, R>(String name, Mapping<Q> request, Mapping<R> reply) {
+
+  /** Asks the verticle on this node that answers here, as a verticle asks another. */
+  public Future<R> ask(EventBus bus, Q request) {
+    return bus.<JsonObject>request(
+            name, this.request.write().apply(request), new DeliveryOptions().setLocalOnly(true))
+        .map(reply -> this.reply.read().apply(reply.body()));
+  }
 
   /** How a type travels the event bus: as a JSON object, and back. */
   public record Mapping<T>(Function<T, JsonObject> write, Function<JsonObject, T> read) {}

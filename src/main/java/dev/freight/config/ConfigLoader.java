@@ -151,6 +151,13 @@ public final class ConfigLoader {
             number("exports_v1.part_pause_ms", 0, 60_000)),
         new FreightConfig.Jobs(number("jobs.lease_seconds", 2, 3_600)),
         cluster,
+        new FreightConfig.Webhooks(
+            (int) number("webhooks.max_in_flight", 1, 1_000),
+            flag("webhooks.allow_private_targets"),
+            number("webhooks.first_retry_seconds", 1, 3_600),
+            number("webhooks.retry_hours", 1, 24 * 30),
+            number("webhooks.poll_seconds", 1, 3_600)),
+        new FreightConfig.Idempotency(number("idempotency.retention_hours", 1, 100_000)),
         new FreightConfig.Metrics(
             nonEmpty("metrics.host"),
             text("metrics.port").isEmpty()
@@ -169,6 +176,14 @@ public final class ConfigLoader {
       throw invalid(key, "must not be empty");
     }
     return value;
+  }
+
+  private boolean flag(String key) {
+    return switch (text(key).toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, "must be true or false");
+    };
   }
 
   private String oneOf(String key, String... choices) {

@@ -16,6 +16,8 @@ public record FreightConfig(
     ExportsV1 exportsV1,
     Jobs jobs,
     Cluster cluster,
+    Webhooks webhooks,
+    Idempotency idempotency,
     Metrics metrics,
     Logging logging) {
 
@@ -46,6 +48,9 @@ public record FreightConfig(
   /** How long a node's claim on a running job lasts without renewal. */
   public record Jobs(long leaseSeconds) {}
 
+  /** How long the answer to an {@code Idempotency-Key} is kept and replayed. */
+  public record Idempotency(long retentionHours) {}
+
   /**
    * The nodes of a cluster: every Hazelcast member as host:port; empty for a single node. This
    * node's member listens on {@code host:port}, its event bus on {@code host:port + 1}.
@@ -67,6 +72,19 @@ public record FreightConfig(
   }
 
   /**
+   * Webhook delivery: how many deliveries a node sends at once, whether private, loopback and
+   * link-local targets may be reached, the first retry's delay (then doubling, capped at an hour),
+   * how long a delivery is retried, and how often due deliveries are looked for besides the nudge
+   * of each new event.
+   */
+  public record Webhooks(
+      int maxInFlight,
+      boolean allowPrivateTargets,
+      long firstRetrySeconds,
+      long retryHours,
+      long pollSeconds) {}
+
+  /**
    * Where {@code GET /metrics} is also served without a token; {@code port} is empty when it is
    * served only on the API port, to superusers.
    */
@@ -85,6 +103,8 @@ public record FreightConfig(
         exportsV1,
         jobs,
         cluster,
+        webhooks,
+        idempotency,
         metrics,
         logging);
   }

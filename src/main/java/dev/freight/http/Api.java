@@ -81,12 +81,7 @@ final class Api {
 
   /** The files a multipart body brought, spooled to disk, for a verticle to check and take. */
   static List<UploadedFile> uploads(RoutingContext ctx) {
-    return ctx.fileUploads().stream()
-        .map(
-            upload ->
-                new UploadedFile(
-                    upload.name(), upload.fileName(), upload.uploadedFileName(), upload.size()))
-        .toList();
+    return UploadSpool.files(ctx).stream().map(UploadSpool.Spooled::file).toList();
   }
 
   /**

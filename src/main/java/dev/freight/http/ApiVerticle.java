@@ -125,6 +125,7 @@ public final class ApiVerticle extends VerticleBase {
     ImportRoutes.bind(builder, uploads, config.maxUploadBytes());
     LibraryExportRoutes.bind(builder);
     ListExportRoutes.bind(builder, vertx, contract, uploads);
+    WebhookRoutes.bind(builder);
     MetricsRoutes.bind(builder, metrics);
 
     for (OpenAPIRoute route : builder.getRoutes()) {

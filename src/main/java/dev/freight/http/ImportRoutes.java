@@ -4,7 +4,6 @@ import dev.freight.bus.Address;
 import dev.freight.imports.ImportRequests;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.nio.file.Path;
@@ -18,22 +17,19 @@ final class ImportRoutes {
 
   static void bind(RouterBuilder builder, Path uploads, long maxUploadBytes) {
     // Multipart bodies stream to disk with a size limit; the contract's validation would read them
-    // into memory.
-    BodyHandler toDisk =
-        BodyHandler.create(uploads.toString())
-            .setBodyLimit(maxUploadBytes)
-            .setDeleteUploadedFilesOnEnd(true);
+    // into memory. Authentication holds the request paused until the spool reads it.
+    UploadSpool toDisk = new UploadSpool(uploads, maxUploadBytes);
     builder
         .getRoute("createImportJob")
         .setDoValidation(false)
         .addHandler(
             ctx -> {
               Api.requireSuperuser(ctx);
-              // Wrapped, so that it runs after authentication: Vert.x would otherwise insist on
-              // reading
-              // bodies first. The authentication handler holds the request paused until here.
-              toDisk.handle(ctx);
+              ctx.next();
             })
+        .addHandler(Idempotent::claim)
+        .addHandler(toDisk)
+        .addHandler(Idempotent::check)
         .addHandler(ImportRoutes::create);
     builder.getRoute("listImportJobs").addHandler(ImportRoutes::list);
     builder
@@ -62,7 +58,8 @@ final class ImportRoutes {
     }
     ImportRequests.NewImport request =
         new ImportRequests.NewImport(Api.callerId(ctx), Api.uploads(ctx));
-    Api.reply(ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.CREATE, request, SLOW_MS));
+    Idempotent.reply(
+        ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.CREATE, request, SLOW_MS));
   }
 
   private static void list(RoutingContext ctx) {

@@ -14,7 +14,11 @@ final class LibraryExportRoutes {
   private LibraryExportRoutes() {}
 
   static void bind(RouterBuilder builder) {
-    builder.getRoute("createExportJob").addHandler(LibraryExportRoutes::create);
+    builder
+        .getRoute("createExportJob")
+        .addHandler(Idempotent::claim)
+        .addHandler(Idempotent::check)
+        .addHandler(LibraryExportRoutes::create);
     builder.getRoute("listExportJobs").addHandler(LibraryExportRoutes::list);
     builder
         .getRoute("getExportJob")
@@ -41,7 +45,7 @@ final class LibraryExportRoutes {
             body.getString("file_format"),
             models == null ? null : models.stream().map(String::valueOf).toList(),
             body.getBoolean("escape_formulas", false));
-    Api.reply(ctx, 201, Api.ask(ctx, LibraryExportRequests.CREATE, request));
+    Idempotent.reply(ctx, 201, Api.ask(ctx, LibraryExportRequests.CREATE, request));
   }
 
   private static void list(RoutingContext ctx) {

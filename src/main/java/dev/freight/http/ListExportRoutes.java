@@ -10,7 +10,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.Location;
@@ -36,10 +35,7 @@ final class ListExportRoutes {
   private ListExportRoutes() {}
 
   static void bind(RouterBuilder builder, Vertx vertx, OpenAPIContract contract, Path uploads) {
-    BodyHandler toDisk =
-        BodyHandler.create(uploads.toString())
-            .setBodyLimit(FILTER_FILE_MAX_BYTES)
-            .setDeleteUploadedFilesOnEnd(true);
+    UploadSpool toDisk = new UploadSpool(uploads, FILTER_FILE_MAX_BYTES);
     RequestValidator validator = RequestValidator.create(vertx, contract);
     for (ExportableList source : ExportableLists.all()) {
       Operation export = contract.operation(source.operationId());
@@ -55,12 +51,13 @@ final class ListExportRoutes {
                 if (source.superuserOnly()) {
                   Api.requireSuperuser(ctx);
                 }
-                // After authentication, which holds the request paused until here (see
-                // ImportRoutes). A JSON
-                // body was read by the API's root handler already; a body is read once, so this
-                // reads multipart only.
-                toDisk.handle(ctx);
+                ctx.next();
               })
+          // After authentication, which holds the request paused until the spool reads it. A JSON
+          // body was read by the API's root handler already: the spool reads multipart only.
+          .addHandler(Idempotent::claim)
+          .addHandler(toDisk)
+          .addHandler(Idempotent::check)
           .addHandler(ctx -> create(ctx, source));
     }
     builder.getRoute("listExports").addHandler(ListExportRoutes::list);
@@ -158,7 +155,7 @@ final class ListExportRoutes {
             params(ctx.queryParams()),
             body,
             Api.uploads(ctx));
-    Api.reply(
+    Idempotent.reply(
         ctx, 202, Api.ask(ctx.vertx().eventBus(), ListExportRequests.CREATE, request, SLOW_MS));
   }
 

@@ -280,11 +280,12 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
 
   /**
    * A cancel that came after the work's last checkpoint, up to the end of the run, still cancels
-   * the job if its state allows it (a finished diff under review; not an applied import).
+   * the job if its state allows it (a finished diff under review; not an applied import), while
+   * this run's token holds: a retry may have started a new run of the job since.
    */
   private Future<Void> cancelledAfterLastCheckpoint(K id, Run run) {
     return run.stopRequested && !stopping && !run.leaseLost
-        ? end(id, table.states().cancelled(), null, null).mapEmpty()
+        ? end(id, table.states().cancelled(), null, run.token).mapEmpty()
         : Future.succeededFuture();
   }
 
