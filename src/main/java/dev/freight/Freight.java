@@ -17,6 +17,9 @@ import dev.freight.jobs.Worker;
 import dev.freight.library.LibraryVerticle;
 import dev.freight.libraryexports.LibraryExportVerticle;
 import dev.freight.listexports.ListExportVerticle;
+import dev.freight.logging.Log;
+import dev.freight.metrics.Metrics;
+import dev.freight.metrics.MetricsServer;
 import dev.freight.users.KnownTokens;
 import dev.freight.users.UsersVerticle;
 import dev.freight.webhooks.WebhooksVerticle;
@@ -46,6 +49,7 @@ public final class Freight {
   private static final int WORKER_THREADS = 4;
 
   private final FreightConfig config;
+  private final Metrics metrics = new Metrics();
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedPostgres embedded;
   private Vertx vertx;
@@ -53,6 +57,7 @@ public final class Freight {
   private Pools pools;
   private Worker worker;
   private ApiVerticle api;
+  private MetricsServer metricsServer;
 
   private Freight(FreightConfig config) {
     this.config = config;
@@ -71,6 +76,9 @@ public final class Freight {
   }
 
   private void boot() {
+    if (config.logging().json()) {
+      Log.useJsonLines();
+    }
     FreightConfig effective = config;
     if (config.db().embedded()) {
       embedded =
@@ -117,8 +125,18 @@ public final class Freight {
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
     deploy(
-        new ImportVerticle(pools, worker, streams, spool, lease, config.imports(), config.files()));
-    deploy(new LibraryExportVerticle(pools, worker, streams, spool, lease, config.exports()));
+        new ImportVerticle(
+            pools,
+            worker,
+            streams,
+            spool,
+            lease,
+            config.imports(),
+            config.files(),
+            metrics.rows()));
+    deploy(
+        new LibraryExportVerticle(
+            pools, worker, streams, spool, lease, config.exports(), metrics.rows()));
     deploy(
         new ListExportVerticle(
             pools,
@@ -127,7 +145,8 @@ public final class Freight {
             effective.exportsV1(),
             spool,
             lease,
-            effective.exports().maxRunning()));
+            effective.exports().maxRunning(),
+            metrics.rows()));
     // Deliveries are background work: they wait for a connection rather than fail.
     deploy(new WebhooksVerticle(pools.jobs(), effective.webhooks()));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
@@ -140,7 +159,12 @@ public final class Freight {
                     () -> {
                       ApiVerticle api =
                           new ApiVerticle(
-                              http, config.dataDir().resolve("uploads"), pool, node, knownTokens);
+                              http,
+                              config.dataDir().resolve("uploads"),
+                              pool,
+                              node,
+                              knownTokens,
+                              metrics);
                       apis.add(api);
                       return api;
                     },
@@ -157,6 +181,7 @@ public final class Freight {
                                     + ": "
                                     + failure.getMessage())))));
     api = apis.get(0);
+    startMetrics();
     LOG.log(
         System.Logger.Level.INFO,
         "Freight serving http://"
@@ -172,13 +197,53 @@ public final class Freight {
   }
 
   /**
+   * Jobs counted at each scrape, a lag probe on every event loop, and {@code GET /metrics} on a
+   * port of its own when {@code metrics.port} is set.
+   */
+  private void startMetrics() {
+    metrics.countJobs(
+        pools.requests(),
+        List.of(
+            ImportVerticle.JOB_TABLE,
+            LibraryExportVerticle.JOB_TABLE,
+            ListExportVerticle.JOB_TABLE));
+    deployments.push(
+        await(
+            vertx.deployVerticle(
+                metrics::eventLoopLag,
+                new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))));
+    if (config.metrics().port().isEmpty()) {
+      return;
+    }
+    metricsServer =
+        new MetricsServer(metrics, config.metrics().host(), config.metrics().port().getAsInt());
+    deployments.push(
+        await(
+            vertx
+                .deployVerticle(metricsServer)
+                .recover(
+                    failure ->
+                        Future.failedFuture(
+                            new ConfigException(
+                                "cannot serve metrics on "
+                                    + config.metrics().host()
+                                    + ":"
+                                    + config.metrics().port().getAsInt()
+                                    + ": "
+                                    + failure.getMessage())))));
+    LOG.log(
+        System.Logger.Level.INFO,
+        "metrics at http://" + config.metrics().host() + ":" + metricsPort() + "/metrics");
+  }
+
+  /**
    * A plain Vert.x for a single node; for a cluster, one joined to the other members (Hazelcast on
    * cluster.port, the event bus on the next port), this node known by its cluster id.
    */
   private void startVertx(FreightConfig.Cluster cluster) {
-    VertxOptions options = new VertxOptions().setWorkerPoolSize(16);
+    VertxOptions options = metrics.instrument(new VertxOptions().setWorkerPoolSize(16));
     if (!cluster.clustered()) {
-      vertx = Vertx.vertx(options);
+      vertx = Vertx.builder().with(options).withMetrics(metrics.factory()).build();
       node = Node.single();
       return;
     }
@@ -193,6 +258,7 @@ public final class Freight {
         await(
             Vertx.builder()
                 .with(options)
+                .withMetrics(metrics.factory())
                 .withClusterManager(manager)
                 .buildClustered()
                 .recover(
@@ -238,6 +304,11 @@ public final class Freight {
 
   public int port() {
     return api.port();
+  }
+
+  /** The port of {@code GET /metrics} without a token, when {@code metrics.port} is set. */
+  public int metricsPort() {
+    return metricsServer.port();
   }
 
   /**

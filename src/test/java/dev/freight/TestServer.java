@@ -110,6 +110,11 @@ public final class TestServer implements AutoCloseable {
     return freight.port();
   }
 
+  /** Where {@code GET /metrics} answers without a token, with {@code FREIGHT_METRICS_PORT} set. */
+  public int metricsPort() {
+    return freight.metricsPort();
+  }
+
   public String database() {
     return database;
   }

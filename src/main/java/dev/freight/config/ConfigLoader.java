@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -179,7 +180,13 @@ public final class ConfigLoader {
             number("webhooks.first_retry_seconds", 1, 3_600),
             number("webhooks.retry_hours", 1, 24 * 30),
             number("webhooks.poll_seconds", 1, 3_600)),
-        new FreightConfig.Idempotency(number("idempotency.retention_hours", 1, 100_000)));
+        new FreightConfig.Idempotency(number("idempotency.retention_hours", 1, 100_000)),
+        new FreightConfig.Metrics(
+            nonEmpty("metrics.host"),
+            text("metrics.port").isEmpty()
+                ? OptionalInt.empty()
+                : OptionalInt.of((int) number("metrics.port", 0, 65_535))),
+        new FreightConfig.Logging(oneOf("logging.format", "text", "json").equals("json")));
   }
 
   private String text(String key) {
@@ -200,6 +207,14 @@ public final class ConfigLoader {
       case "false" -> false;
       default -> throw invalid(key, "must be true or false");
     };
+  }
+
+  private String oneOf(String key, String... choices) {
+    String value = text(key).toLowerCase(Locale.ROOT);
+    if (!List.of(choices).contains(value)) {
+      throw invalid(key, "must be one of " + String.join(", ", choices));
+    }
+    return value;
   }
 
   private long number(String key, long min, long max) {

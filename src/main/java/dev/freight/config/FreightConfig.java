@@ -3,6 +3,7 @@ package dev.freight.config;
 import dev.freight.formats.ReadLimits;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The whole configuration, read and validated once at start-up; nothing else reads the environment.
@@ -19,7 +20,9 @@ public record FreightConfig(
     Cluster cluster,
     ReadLimits files,
     Webhooks webhooks,
-    Idempotency idempotency) {
+    Idempotency idempotency,
+    Metrics metrics,
+    Logging logging) {
 
   /**
    * The listener and what it takes: bodies (JSON, uploads), the files of one upload and their
@@ -111,6 +114,15 @@ public record FreightConfig(
       long retryHours,
       long pollSeconds) {}
 
+  /**
+   * Where {@code GET /metrics} is also served without a token; {@code port} is empty when it is
+   * served only on the API port, to superusers.
+   */
+  public record Metrics(String host, OptionalInt port) {}
+
+  /** {@code json}: one JSON object per log line; otherwise human text. */
+  public record Logging(boolean json) {}
+
   public FreightConfig withDbUrl(String url) {
     return new FreightConfig(
         http,
@@ -130,6 +142,8 @@ public record FreightConfig(
         cluster,
         files,
         webhooks,
-        idempotency);
+        idempotency,
+        metrics,
+        logging);
   }
 }

@@ -3,6 +3,8 @@ package dev.freight.http;
 import dev.freight.cluster.Node;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.Database;
+import dev.freight.logging.Log;
+import dev.freight.metrics.Metrics;
 import dev.freight.users.KnownTokens;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -36,7 +38,7 @@ import java.util.Set;
  * operation to a small handler that asks the owning verticle over the event bus.
  */
 public final class ApiVerticle extends VerticleBase {
-  private static final System.Logger LOG = System.getLogger(ApiVerticle.class.getName());
+  private static final Log LOG = Log.of(ApiVerticle.class);
   static final String CONTRACT = "openapi.yaml";
   private static final long HEALTH_TIMEOUT_MS = 2_000;
   private static final String RETRY_AFTER_S = "2";
@@ -52,19 +54,26 @@ public final class ApiVerticle extends VerticleBase {
   private final Pool pool;
   private final Node node;
   private final KnownTokens knownTokens;
+  private final Metrics metrics;
   private HttpServer server;
 
   /**
    * {@code uploads}: where multipart uploads are spooled while they arrive; {@code knownTokens}:
-   * the node's, shared by its HTTP verticles.
+   * the node's, shared by its HTTP verticles; {@code metrics}: what {@code GET /metrics} shows.
    */
   public ApiVerticle(
-      FreightConfig.Http config, Path uploads, Pool pool, Node node, KnownTokens knownTokens) {
+      FreightConfig.Http config,
+      Path uploads,
+      Pool pool,
+      Node node,
+      KnownTokens knownTokens,
+      Metrics metrics) {
     this.config = config;
     this.uploads = uploads;
     this.pool = pool;
     this.node = node;
     this.knownTokens = knownTokens;
+    this.metrics = metrics;
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -112,6 +121,7 @@ public final class ApiVerticle extends VerticleBase {
                         new QueryAsSent(ctx.request()),
                         operation,
                         () -> Future.succeededFuture(ctx.body().buffer())));
+    builder.rootHandler(new AccessLog(contract)::handle);
     builder.rootHandler(this::readJsonBody);
     TokenAuth auth = new TokenAuth(vertx.eventBus(), knownTokens);
     builder.security("tokenAuth").apiKeyHandler(APIKeyHandler.create(auth));
@@ -134,6 +144,7 @@ public final class ApiVerticle extends VerticleBase {
     LibraryExportRoutes.bind(builder);
     ListExportRoutes.bind(builder, vertx, contract, uploads, uploadLimits);
     WebhookRoutes.bind(builder);
+    MetricsRoutes.bind(builder, metrics);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().isEmpty()) {
@@ -214,7 +225,7 @@ public final class ApiVerticle extends VerticleBase {
         && reply.failureCode() < 600) {
       error(ctx, reply.failureCode(), reply.getMessage());
     } else if (diskFull(failure)) {
-      LOG.log(System.Logger.Level.ERROR, "the disk is full: " + failure.getMessage());
+      LOG.error("the disk is full: " + failure.getMessage(), null);
       error(
           ctx,
           507,
@@ -223,8 +234,8 @@ public final class ApiVerticle extends VerticleBase {
     } else if (failure == null && ctx.statusCode() >= 400) {
       error(ctx, ctx.statusCode(), defaultDetail(ctx.statusCode()));
     } else {
-      LOG.log(
-          System.Logger.Level.ERROR,
+      LOG.error(
+          AccessLog.fields(ctx),
           ctx.request().method() + " " + ctx.request().path() + " failed",
           failure);
       error(ctx, 500, "Internal server error.");

@@ -34,8 +34,8 @@ final class LibraryExportRoutes {
   }
 
   private static void create(RoutingContext ctx) {
-    // The contract admits only type, file_format and content_models; absent ones take their
-    // defaults.
+    // The contract admits only type, file_format, content_models and escape_formulas; absent ones
+    // take their defaults.
     JsonObject body = Api.body(ctx);
     JsonArray models = body.getJsonArray("content_models");
     LibraryExportRequests.NewLibraryExport request =
@@ -43,7 +43,8 @@ final class LibraryExportRoutes {
             Api.viewer(ctx),
             body.getString("type"),
             body.getString("file_format"),
-            models == null ? null : models.stream().map(String::valueOf).toList());
+            models == null ? null : models.stream().map(String::valueOf).toList(),
+            body.getBoolean("escape_formulas", false));
     Idempotent.reply(ctx, 201, Api.ask(ctx, LibraryExportRequests.CREATE, request));
   }
 

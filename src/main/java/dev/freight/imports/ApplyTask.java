@@ -6,6 +6,7 @@ import dev.freight.jobs.JobTable;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.library.Field;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -14,6 +15,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -28,71 +30,77 @@ final class ApplyTask {
 
   private final Pool pool;
   private final ImportJobs jobs;
+  private final RowCounters rows;
 
-  ApplyTask(Pool pool, ImportJobs jobs) {
+  ApplyTask(Pool pool, ImportJobs jobs, RowCounters rows) {
     this.pool = pool;
     this.jobs = jobs;
+    this.rows = rows;
   }
 
   Future<Void> run(long jobId, JobRunner.Run run) {
     JsonObject applied = new JsonObject();
-    return pool.withTransaction(
-        conn ->
-            conn.preparedQuery(
-                    "SELECT content_model, (SELECT max(entry) FROM import_diffs d WHERE d.job_id = c.job_id"
-                        + " AND d.content_model = c.content_model) FROM import_diff_counts c WHERE job_id = $1"
-                        + " ORDER BY content_model")
-                .execute(Tuple.of(jobId))
-                .compose(
-                    models -> {
-                      Future<Void> chain = Future.succeededFuture();
-                      for (Row row : models) {
-                        ContentModel model = ContentModels.byName(row.getString(0)).orElseThrow();
-                        Long lastEntry = row.getLong(1);
-                        JsonObject counts = new JsonObject();
-                        applied.put(model.name(), counts);
-                        for (Change change : changes(model)) {
-                          counts.put(change.op(), 0L);
-                          if (lastEntry != null) {
-                            chain =
-                                chain
-                                    .compose(
-                                        done ->
-                                            slices(
-                                                conn,
-                                                change.sql(),
-                                                jobId,
-                                                model,
-                                                0,
-                                                lastEntry,
-                                                run))
-                                    .map(
-                                        items -> {
-                                          counts.put(change.op(), items);
-                                          return null;
-                                        });
+    AtomicLong changed = new AtomicLong();
+    return pool.<Void>withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "SELECT content_model, (SELECT max(entry) FROM import_diffs d WHERE d.job_id = c.job_id"
+                            + " AND d.content_model = c.content_model) FROM import_diff_counts c WHERE job_id = $1"
+                            + " ORDER BY content_model")
+                    .execute(Tuple.of(jobId))
+                    .compose(
+                        models -> {
+                          Future<Void> chain = Future.succeededFuture();
+                          for (Row row : models) {
+                            ContentModel model =
+                                ContentModels.byName(row.getString(0)).orElseThrow();
+                            Long lastEntry = row.getLong(1);
+                            JsonObject counts = new JsonObject();
+                            applied.put(model.name(), counts);
+                            for (Change change : changes(model)) {
+                              counts.put(change.op(), 0L);
+                              if (lastEntry != null) {
+                                chain =
+                                    chain
+                                        .compose(
+                                            done ->
+                                                slices(
+                                                    conn,
+                                                    change.sql(),
+                                                    jobId,
+                                                    model,
+                                                    0,
+                                                    lastEntry,
+                                                    run))
+                                        .map(
+                                            items -> {
+                                              counts.put(change.op(), items);
+                                              changed.addAndGet(items);
+                                              return null;
+                                            });
+                              }
+                            }
                           }
-                        }
-                      }
-                      return chain;
-                    })
-                .compose(
-                    done ->
-                        jobs.move(
-                            conn,
-                            jobId,
-                            ImportStatus.SUCCESS,
-                            JobTable.set("completed", JobTable.NOW, "applied", applied),
-                            run.token()))
-                .compose(
-                    succeeded -> {
-                      run.checkpoint();
-                      return succeeded
-                          ? Future.<Void>succeededFuture()
-                          : Future.failedFuture(
-                              new IllegalStateException(
-                                  "import job " + jobId + " left applying_changes"));
-                    }));
+                          return chain;
+                        })
+                    .compose(
+                        done ->
+                            jobs.move(
+                                conn,
+                                jobId,
+                                ImportStatus.SUCCESS,
+                                JobTable.set("completed", JobTable.NOW, "applied", applied),
+                                run.token()))
+                    .compose(
+                        succeeded -> {
+                          run.checkpoint();
+                          return succeeded
+                              ? Future.<Void>succeededFuture()
+                              : Future.failedFuture(
+                                  new IllegalStateException(
+                                      "import job " + jobId + " left applying_changes"));
+                        }))
+        .onSuccess(committed -> rows.applied(changed.get()));
   }
 
   /** Completes with the number of items the statement changed in its slices. */

@@ -10,6 +10,7 @@ import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.library.FieldError;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
@@ -43,6 +44,7 @@ final class DiffTask {
   private final ImportJobs jobs;
   private final Path spool;
   private final ReadLimits limits;
+  private final RowCounters rows;
 
   DiffTask(
       Vertx vertx,
@@ -51,7 +53,8 @@ final class DiffTask {
       BlobStore blobs,
       ImportJobs jobs,
       Path spool,
-      ReadLimits limits) {
+      ReadLimits limits,
+      RowCounters rows) {
     this.vertx = vertx;
     this.limits = limits;
     this.pool = pool;
@@ -59,6 +62,7 @@ final class DiffTask {
     this.blobs = blobs;
     this.jobs = jobs;
     this.spool = spool;
+    this.rows = rows;
   }
 
   /** Per-run counters, written back as the job's progress. */
@@ -289,11 +293,15 @@ final class DiffTask {
     return read.compose(
         batch -> {
           run.checkpoint();
+          rows.read(batch.size());
           Future<BatchDiff.Batch> next = reader.finished() ? null : worker.run(reader::read);
           long rowsRead = progress.rows + reader.rows();
           long bytesRead = progress.bytesDone + reader.bytesRead();
           Future<Void> compared =
-              batch.size() == 0 ? Future.succeededFuture() : diff.compare(batch, !problems.any());
+              batch.size() == 0
+                  ? Future.succeededFuture()
+                  : diff.compare(batch, !problems.any())
+                      .onSuccess(done -> rows.diffed(batch.size()));
           Future<Void> previous =
               step.previous()
                   .compose(done -> jobs.progress(jobId, rowsRead, bytesRead, progress.bytesTotal));

@@ -58,7 +58,7 @@ final class ImportJobs {
         new JobTable<>(
             vertx,
             jobsPool,
-            "import_jobs",
+            ImportVerticle.JOB_TABLE,
             Long.class,
             ImportStatus.MACHINE,
             this::forgetKeptAnswers);

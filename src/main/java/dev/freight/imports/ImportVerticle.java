@@ -18,6 +18,7 @@ import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +45,9 @@ public final class ImportVerticle extends VerticleBase
     implements JobRunner.Kind<Long, ImportStatus> {
   private static final System.Logger LOG = System.getLogger(ImportVerticle.class.getName());
 
+  /** The table of import jobs, their kind in state changes and metrics. */
+  public static final String JOB_TABLE = "import_jobs";
+
   private final Pools pools;
   private final Pool pool;
   private final Lease lease;
@@ -53,6 +57,7 @@ public final class ImportVerticle extends VerticleBase
   private final FreightConfig.Imports config;
   private final ReadLimits limits;
   private long purgeTimer;
+  private final RowCounters rows;
 
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
   private final Map<Long, Future<Void>> storing = new ConcurrentHashMap<>();
@@ -73,7 +78,8 @@ public final class ImportVerticle extends VerticleBase
       Path spool,
       Lease lease,
       FreightConfig.Imports config,
-      ReadLimits limits) {
+      ReadLimits limits,
+      RowCounters rows) {
     this.config = config;
     this.limits = limits;
     this.pools = pools;
@@ -82,6 +88,7 @@ public final class ImportVerticle extends VerticleBase
     this.worker = worker;
     this.streams = streams;
     this.spool = spool;
+    this.rows = rows;
   }
 
   @Override
@@ -89,8 +96,8 @@ public final class ImportVerticle extends VerticleBase
     blobs = new BlobStore(vertx, pools.jobs());
     jobs = new ImportJobs(vertx, pools, lease.node());
     runner = new JobRunner<>(vertx, jobs.table(), lease, "import", this, null);
-    diffTask = new DiffTask(vertx, pools.jobs(), worker, blobs, jobs, spool, limits);
-    applyTask = new ApplyTask(pools.jobs(), jobs);
+    diffTask = new DiffTask(vertx, pools.jobs(), worker, blobs, jobs, spool, limits, rows);
+    applyTask = new ApplyTask(pools.jobs(), jobs, rows);
     revertTask = new RevertTask(pools.jobs(), jobs, diffTask);
     diffs = new DiffReader(pool, jobs, config.retentionDays());
     return Future.all(

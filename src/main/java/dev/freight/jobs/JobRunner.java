@@ -1,6 +1,8 @@
 package dev.freight.jobs;
 
 import dev.freight.db.Database;
+import dev.freight.logging.Log;
+import dev.freight.logging.LogFields;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,7 +28,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   /** How long a cancel that waits for its run, or a stopping server, waits at most. */
   public static final long STOP_WAIT_S = 30;
 
-  private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
+  private static final Log LOG = Log.of(JobRunner.class);
 
   /** How long a cancel that does not wait waits for the node running the job to take it. */
   private static final long ASK_TIMEOUT_MS = 5_000;
@@ -158,8 +160,8 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                   .filter(job -> !runs.containsKey(job.getKey()))
                   .forEach(
                       job -> {
-                        LOG.log(
-                            System.Logger.Level.INFO,
+                        LOG.info(
+                            fields(job.getKey()),
                             "taking "
                                 + table.states().noun()
                                 + " "
@@ -189,8 +191,8 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                         id -> {
                           Run run = runs.get(id);
                           if (run != null) {
-                            LOG.log(
-                                System.Logger.Level.WARNING,
+                            LOG.warning(
+                                fields(id),
                                 "lost the lease of " + describe(id) + ": it stops here");
                             run.leaseLost = true;
                             run.stopRequested = true;
@@ -202,9 +204,9 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   /** A database that is down is said in one line each time, not with a stack trace. */
   private static void warn(String what, Throwable failure) {
     if (Database.unavailable(failure)) {
-      LOG.log(System.Logger.Level.WARNING, what + ": " + failure.getMessage());
+      LOG.warning(what + ": " + failure.getMessage(), null);
     } else {
-      LOG.log(System.Logger.Level.WARNING, what, failure);
+      LOG.warning(what, failure);
     }
   }
 
@@ -220,8 +222,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                     ? Future.succeededFuture(Optional.<Long>empty())
                     : table.claim(id, running, lease))
         .onSuccess(token -> token.ifPresent(t -> launch(id, running, t)))
-        .onFailure(
-            failure -> LOG.log(System.Logger.Level.ERROR, "cannot start " + describe(id), failure));
+        .onFailure(failure -> LOG.error(fields(id), "cannot start " + describe(id), failure));
   }
 
   /** Starts waiting jobs while there is room: one claim at a time, and again if woken meanwhile. */
@@ -244,7 +245,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
             claimed -> {
               claiming = false;
               if (claimed.failed()) {
-                LOG.log(System.Logger.Level.ERROR, "cannot claim a waiting job", claimed.cause());
+                LOG.error("cannot claim a waiting job", claimed.cause());
               } else if (claimed.result().isPresent()) {
                 JobTable.Claimed<K> job = claimed.result().get();
                 queued++;
@@ -308,8 +309,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
     if (Database.unavailable(failure)) {
       // PostgreSQL went away under the run (nothing of it is half-committed): the job stays as it
       // is, and once its lease has expired it is taken again, here or on another node.
-      LOG.log(
-          System.Logger.Level.WARNING,
+      LOG.warning(
           describe(id)
               + " stopped, the database being unavailable; it resumes once its lease expires",
           failure);
@@ -320,14 +320,13 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
     if (failure instanceof Cancelled) {
       to = table.states().cancelled();
     } else {
-      LOG.log(System.Logger.Level.ERROR, describe(id) + " failed", failure);
+      LOG.error(fields(id), describe(id) + " failed", failure);
       to = table.states().failed();
       message = "The " + work + " stopped unexpectedly: " + failure.getMessage();
     }
     return end(id, to, message, run.token)
         .<Void>mapEmpty()
-        .onFailure(
-            broken -> LOG.log(System.Logger.Level.ERROR, "cannot settle " + describe(id), broken));
+        .onFailure(broken -> LOG.error(fields(id), "cannot settle " + describe(id), broken));
   }
 
   /** Ends the job in {@code to}; with a run token, only while that run holds the job. */
@@ -403,8 +402,8 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                 return Future.<Void>succeededFuture();
               }
               if (asked.failed()) {
-                LOG.log(
-                    System.Logger.Level.WARNING,
+                LOG.warning(
+                    fields(id),
                     "node "
                         + node
                         + " holding "
@@ -467,6 +466,11 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
         .<Void>mapEmpty()
         .timeout(STOP_WAIT_S, TimeUnit.SECONDS)
         .otherwiseEmpty();
+  }
+
+  /** What the lines about this job carry: its kind (the table) and id. */
+  private LogFields fields(K id) {
+    return LogFields.job(table.name(), id);
   }
 
   private String describe(K id) {

@@ -1,6 +1,8 @@
 package dev.freight.jobs;
 
 import dev.freight.db.Sql;
+import dev.freight.logging.Log;
+import dev.freight.logging.LogFields;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -30,6 +32,8 @@ import java.util.UUID;
  * expired. Every committed move is published as a {@link StateChange}.
  */
 public final class JobTable<K, S extends Enum<S> & JobStatus> {
+  private static final Log LOG = Log.of(JobTable.class);
+
   /** A column value: the time of the move. */
   public static final Object NOW = new Object();
 
@@ -280,6 +284,9 @@ public final class JobTable<K, S extends Enum<S> & JobStatus> {
     committed.onSuccess(
         done -> {
           changing.run();
+          LOG.info(
+              LogFields.job(table, change.id()),
+              states.noun() + " " + change.id() + ": " + change.from() + " -> " + change.to());
           vertx.eventBus().publish(StateChange.ADDRESS, change.toJson());
         });
   }

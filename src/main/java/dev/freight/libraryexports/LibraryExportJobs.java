@@ -52,8 +52,8 @@ final class LibraryExportJobs {
     return new Sql().where(VISIBLE, viewer.superuser(), viewer.userId());
   }
 
-  /** What a job writes. */
-  record Spec(boolean template, Format format, List<ContentModel> models) {}
+  /** What a job writes; {@code escapeFormulas}: see {@link dev.freight.formats.FormulaEscaping}. */
+  record Spec(boolean template, Format format, List<ContentModel> models, boolean escapeFormulas) {}
 
   /** A job's written file, or why there is none to download. */
   record Download(LibraryExportStatus status, Long fileId, boolean purged) {}
@@ -68,16 +68,22 @@ final class LibraryExportJobs {
     this.pool = pools.jobs();
     this.table =
         new JobTable<>(
-            vertx, pool, "export_jobs", Long.class, LibraryExportStatus.MACHINE, () -> {});
+            vertx,
+            pool,
+            LibraryExportVerticle.JOB_TABLE,
+            Long.class,
+            LibraryExportStatus.MACHINE,
+            () -> {});
   }
 
-  Future<Long> insert(long userId, String type, Format format, List<ContentModel> models) {
+  Future<Long> insert(
+      long userId, String type, Format format, List<ContentModel> models, boolean escapeFormulas) {
     String[] names = models.stream().map(ContentModel::name).toArray(String[]::new);
     return requests
         .preparedQuery(
-            "INSERT INTO export_jobs (triggered_by, type, file_format, content_models)"
-                + " VALUES ($1, $2, $3, $4) RETURNING id")
-        .execute(Tuple.of(userId, type, format.extension(), names))
+            "INSERT INTO export_jobs (triggered_by, type, file_format, content_models,"
+                + " escape_formulas) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .execute(Tuple.of(userId, type, format.extension(), names, escapeFormulas))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -168,7 +174,8 @@ final class LibraryExportJobs {
                     Format.fromExtension(row.getString("file_format")).orElseThrow(),
                     Arrays.stream(row.getArrayOfStrings("content_models"))
                         .map(name -> ContentModels.byName(name).orElseThrow())
-                        .toList()));
+                        .toList(),
+                    row.getBoolean("escape_formulas")));
   }
 
   Future<Download> download(long id, Viewer viewer) {

@@ -40,7 +40,11 @@ public final class LibraryExportRequests {
    * defaults.
    */
   public record NewLibraryExport(
-      Viewer viewer, String type, String fileFormat, List<String> contentModels)
+      Viewer viewer,
+      String type,
+      String fileFormat,
+      List<String> contentModels,
+      boolean escapeFormulas)
       implements Address.Message {
     @Override
     public JsonObject toJson() {
@@ -48,7 +52,8 @@ public final class LibraryExportRequests {
           .put("viewer", viewer.toJson())
           .put("type", type)
           .put("file_format", fileFormat)
-          .put("content_models", contentModels == null ? null : new JsonArray(contentModels));
+          .put("content_models", contentModels == null ? null : new JsonArray(contentModels))
+          .put("escape_formulas", escapeFormulas);
     }
 
     public static NewLibraryExport fromJson(JsonObject json) {
@@ -57,7 +62,8 @@ public final class LibraryExportRequests {
           Viewer.fromJson(json.getJsonObject("viewer")),
           json.getString("type"),
           json.getString("file_format"),
-          models == null ? null : models.stream().map(String::valueOf).toList());
+          models == null ? null : models.stream().map(String::valueOf).toList(),
+          json.getBoolean("escape_formulas", false));
     }
   }
 

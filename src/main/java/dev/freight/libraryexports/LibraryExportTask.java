@@ -7,6 +7,7 @@ import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.Field;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Cursor;
@@ -36,15 +37,23 @@ final class LibraryExportTask {
   private final BlobStore blobs;
   private final LibraryExportJobs jobs;
   private final Path spool;
+  private final RowCounters rowCounters;
 
   LibraryExportTask(
-      Vertx vertx, Pool pool, Worker worker, BlobStore blobs, LibraryExportJobs jobs, Path spool) {
+      Vertx vertx,
+      Pool pool,
+      Worker worker,
+      BlobStore blobs,
+      LibraryExportJobs jobs,
+      Path spool,
+      RowCounters rows) {
     this.vertx = vertx;
     this.pool = pool;
     this.worker = worker;
     this.blobs = blobs;
     this.jobs = jobs;
     this.spool = spool;
+    this.rowCounters = rows;
   }
 
   /** Rows written so far across the job's models, and how many there are to write. */
@@ -169,7 +178,7 @@ final class LibraryExportTask {
       JobRunner.Run run) {
     run.checkpoint();
     return worker
-        .run(() -> new ModelFile(path, spec.format(), model))
+        .run(() -> new ModelFile(path, spec.format(), model, spec.escapeFormulas()))
         .compose(
             file -> {
               Future<Void> written =
@@ -260,6 +269,7 @@ final class LibraryExportTask {
                   .compose(
                       batch -> {
                         storeUpTo.accept(batch.fileBytes());
+                        rowCounters.exportedLibrary(batch.rows());
                         return jobs.progress(
                             jobId, progress.written += batch.rows(), progress.total);
                       });

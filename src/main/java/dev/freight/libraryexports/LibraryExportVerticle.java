@@ -17,6 +17,7 @@ import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  */
 public final class LibraryExportVerticle extends VerticleBase
     implements JobRunner.Kind<Long, LibraryExportStatus> {
+  /** The table of library export jobs, their kind in state changes and metrics. */
+  public static final String JOB_TABLE = "export_jobs";
 
   private static final List<String> TYPES = List.of("full", "template");
   private static final System.Logger LOG = System.getLogger(LibraryExportVerticle.class.getName());
@@ -46,6 +49,7 @@ public final class LibraryExportVerticle extends VerticleBase
   private final ChunkStreams streams;
   private final Path spool;
   private final FreightConfig.Exports config;
+  private final RowCounters rows;
   private long purgeTimer;
   private BlobStore blobs;
   private BlobStore downloads;
@@ -59,13 +63,15 @@ public final class LibraryExportVerticle extends VerticleBase
       ChunkStreams streams,
       Path spool,
       Lease lease,
-      FreightConfig.Exports config) {
+      FreightConfig.Exports config,
+      RowCounters rows) {
     this.pools = pools;
     this.lease = lease;
     this.worker = worker;
     this.streams = streams;
     this.spool = spool;
     this.config = config;
+    this.rows = rows;
   }
 
   @Override
@@ -73,7 +79,7 @@ public final class LibraryExportVerticle extends VerticleBase
     blobs = new BlobStore(vertx, pools.jobs());
     downloads = new BlobStore(vertx, pools.requests());
     jobs = new LibraryExportJobs(vertx, pools);
-    task = new LibraryExportTask(vertx, pools.jobs(), worker, blobs, jobs, spool);
+    task = new LibraryExportTask(vertx, pools.jobs(), worker, blobs, jobs, spool, rows);
     runner =
         new JobRunner<>(
             vertx,
@@ -155,7 +161,7 @@ public final class LibraryExportVerticle extends VerticleBase
                             + "."));
     List<ContentModel> models = models(req.contentModels());
     Viewer viewer = req.viewer();
-    return jobs.insert(viewer.userId(), type, format, models)
+    return jobs.insert(viewer.userId(), type, format, models, req.escapeFormulas())
         .compose(
             id -> {
               runner.wake();

@@ -1,6 +1,7 @@
 package dev.freight.libraryexports;
 
 import dev.freight.formats.Format;
+import dev.freight.formats.FormulaEscaping;
 import dev.freight.formats.RowWriter;
 import dev.freight.library.ContentModel;
 import dev.freight.library.Field;
@@ -27,14 +28,20 @@ final class ModelFile implements AutoCloseable {
   private final OutputStream out;
   private final RowWriter writer;
 
-  ModelFile(Path file, Format format, ContentModel model) throws IOException {
+  /** {@code escapeFormulas}: a CSV file's cells are kept from running as formulas. */
+  ModelFile(Path file, Format format, ContentModel model, boolean escapeFormulas)
+      throws IOException {
     this.model = model;
     this.file = file;
     this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     RowWriter opened;
     try {
       opened =
-          format.openWriter(out, model.name(), model.fields().stream().map(Field::name).toList());
+          FormulaEscaping.of(
+              format.openWriter(
+                  out, model.name(), model.fields().stream().map(Field::name).toList()),
+              format,
+              escapeFormulas);
     } catch (IOException | RuntimeException e) {
       out.close();
       throw e;

@@ -69,7 +69,13 @@ final class ListExportStore {
     this.requests = pools.requests();
     this.pool = pools.jobs();
     this.table =
-        new JobTable<>(vertx, pool, "exports", UUID.class, ListExportStatus.MACHINE, () -> {});
+        new JobTable<>(
+            vertx,
+            pool,
+            ListExportVerticle.JOB_TABLE,
+            UUID.class,
+            ListExportStatus.MACHINE,
+            () -> {});
   }
 
   /** An export as its run needs it; {@code page} and {@code lastKey} are its checkpoint. */
@@ -79,6 +85,7 @@ final class ListExportStore {
       List<Column> columns,
       ListExportFormat format,
       String language,
+      boolean escapeFormulas,
       JsonObject filters,
       boolean filtered,
       int page,
@@ -94,7 +101,8 @@ final class ListExportStore {
 
     /** The checkpoint after one more part. */
     Job next(long key) {
-      return new Job(id, source, columns, format, language, filters, filtered, page + 1, key);
+      return new Job(
+          id, source, columns, format, language, escapeFormulas, filters, filtered, page + 1, key);
     }
   }
 
@@ -107,6 +115,7 @@ final class ListExportStore {
       List<Column> columns,
       ListExportFormat format,
       String language,
+      boolean escapeFormulas,
       JsonObject filters,
       Long filterFile,
       int userId) {}
@@ -191,8 +200,8 @@ final class ListExportStore {
   Future<UUID> insert(SqlConnection conn, NewExport export) {
     return conn.preparedQuery(
             "INSERT INTO exports (action_name, viewset, request_path, request_fields,"
-                + " request_filters, format_type, language, filter_file, requested_by)"
-                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+                + " request_filters, format_type, language, filter_file, requested_by,"
+                + " escape_formulas) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
         .execute(
             Tuple.from(
                     List.of(
@@ -204,7 +213,8 @@ final class ListExportStore {
                         export.format().wire(),
                         export.language()))
                 .addValue(export.filterFile())
-                .addValue(export.userId()))
+                .addValue(export.userId())
+                .addValue(export.escapeFormulas()))
         .map(rows -> rows.iterator().next().getUUID(0));
   }
 
@@ -259,6 +269,7 @@ final class ListExportStore {
                   source.columns(List.of(row.getArrayOfStrings("request_fields"))),
                   ListExportFormat.of(row.getString("format_type")).orElseThrow(),
                   row.getString("language"),
+                  row.getBoolean("escape_formulas"),
                   row.getJsonObject("request_filters"),
                   row.getLong("filter_file") != null,
                   row.getInteger("page"),

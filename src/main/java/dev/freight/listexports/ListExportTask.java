@@ -7,6 +7,7 @@ import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Worker;
 import dev.freight.listexports.ListExportStore.Job;
 import dev.freight.listexports.ListExportStore.Part;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -34,6 +35,7 @@ final class ListExportTask {
   private final ListExportStore store;
   private final FreightConfig.ExportsV1 config;
   private final Path spool;
+  private final RowCounters rows;
 
   ListExportTask(
       Vertx vertx,
@@ -42,7 +44,8 @@ final class ListExportTask {
       BlobStore blobs,
       ListExportStore store,
       FreightConfig.ExportsV1 config,
-      Path spool) {
+      Path spool,
+      RowCounters rows) {
     this.vertx = vertx;
     this.pool = pool;
     this.worker = worker;
@@ -50,6 +53,7 @@ final class ListExportTask {
     this.store = store;
     this.config = config;
     this.spool = spool;
+    this.rows = rows;
   }
 
   /**
@@ -114,6 +118,7 @@ final class ListExportTask {
               Path file = dir.resolve(name);
               return worker
                   .run(() -> PartFiles.render(page, job, file))
+                  .onSuccess(rendered -> rows.exportedList(rendered.rows()))
                   .compose(
                       rendered ->
                           storeIfCurrent(

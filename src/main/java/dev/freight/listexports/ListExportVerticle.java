@@ -13,6 +13,7 @@ import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.Lease;
 import dev.freight.jobs.Worker;
 import dev.freight.listexports.ExportableList.Column;
+import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -33,9 +34,11 @@ import java.util.UUID;
  */
 public final class ListExportVerticle extends VerticleBase
     implements JobRunner.Kind<UUID, ListExportStatus> {
+  /** The table of list exports, their kind in state changes and metrics. */
+  public static final String JOB_TABLE = "exports";
 
   private static final Set<String> BODY_KEYS =
-      Set.of("format_type", "fields", "language", "filter_file");
+      Set.of("format_type", "fields", "language", "filter_file", "escape_formulas");
 
   private final Pools pools;
   private final Lease lease;
@@ -44,6 +47,7 @@ public final class ListExportVerticle extends VerticleBase
   private final ChunkStreams streams;
   private final FreightConfig.ExportsV1 config;
   private final Path spool;
+  private final RowCounters rows;
   private BlobStore blobs;
   private BlobStore downloads;
   private ListExportStore store;
@@ -57,7 +61,8 @@ public final class ListExportVerticle extends VerticleBase
       FreightConfig.ExportsV1 config,
       Path spool,
       Lease lease,
-      int maxRunning) {
+      int maxRunning,
+      RowCounters rows) {
     this.pools = pools;
     this.lease = lease;
     this.maxRunning = maxRunning;
@@ -65,6 +70,7 @@ public final class ListExportVerticle extends VerticleBase
     this.streams = streams;
     this.config = config;
     this.spool = spool;
+    this.rows = rows;
   }
 
   @Override
@@ -72,7 +78,7 @@ public final class ListExportVerticle extends VerticleBase
     blobs = new BlobStore(vertx, pools.jobs());
     downloads = new BlobStore(vertx, pools.requests());
     store = new ListExportStore(vertx, pools);
-    task = new ListExportTask(vertx, pools.jobs(), worker, blobs, store, config, spool);
+    task = new ListExportTask(vertx, pools.jobs(), worker, blobs, store, config, spool, rows);
     runner =
         new JobRunner<>(
             vertx,
@@ -146,7 +152,9 @@ public final class ListExportVerticle extends VerticleBase
     for (String key : body.fieldNames()) {
       if (!BODY_KEYS.contains(key)) {
         throw Failure.badRequest(
-            "Unknown parameter '" + key + "'; give format_type, fields, language or filter_file.");
+            "Unknown parameter '"
+                + key
+                + "'; give format_type, fields, language, escape_formulas or filter_file.");
       }
     }
     if (body.getValue("filter_file") != null) {
@@ -173,6 +181,7 @@ public final class ListExportVerticle extends VerticleBase
               + String.join(", ", ExportableList.LANGUAGES)
               + ".");
     }
+    boolean escapeFormulas = flag(body, "escape_formulas");
     JsonObject filters = source.filtersOf(req.query());
     source.where(filters, null); // refuses bad filter values before anything is stored
     UploadedFile filterFile = filterFile(req.files());
@@ -199,6 +208,7 @@ public final class ListExportVerticle extends VerticleBase
                                                 columns,
                                                 format,
                                                 language,
+                                                escapeFormulas,
                                                 filters,
                                                 fileId,
                                                 req.userId())))
@@ -220,6 +230,18 @@ public final class ListExportVerticle extends VerticleBase
       throw Failure.badRequest(key + " must be a string.");
     }
     return text;
+  }
+
+  /** A boolean of a JSON body, or "true"/"false" of a form; false when absent. */
+  private static boolean flag(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null || value instanceof Boolean) {
+      return Boolean.TRUE.equals(value);
+    }
+    if (value.equals("true") || value.equals("false")) {
+      return value.equals("true");
+    }
+    throw Failure.badRequest(key + " must be true or false.");
   }
 
   /** Field names as a list, each item possibly naming several separated by commas. */

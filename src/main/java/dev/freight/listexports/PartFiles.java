@@ -1,6 +1,7 @@
 package dev.freight.listexports;
 
 import dev.freight.formats.Format;
+import dev.freight.formats.FormulaEscaping;
 import dev.freight.formats.RowWriter;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -43,7 +44,11 @@ final class PartFiles {
     int failed = 0;
     long lastKey = job.lastKey();
     try (OutputStream out = output(file);
-        RowWriter writer = job.format().format.openWriter(out, null, job.labels())) {
+        RowWriter writer =
+            FormulaEscaping.of(
+                job.format().format.openWriter(out, null, job.labels()),
+                job.format().format,
+                job.escapeFormulas())) {
       for (Row row : page) {
         lastKey = row.getLong(0);
         List<Object> values = new ArrayList<>(job.columns().size());
