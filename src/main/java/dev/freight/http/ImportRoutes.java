@@ -32,7 +32,7 @@ final class ImportRoutes {
         .addHandler(
             ctx -> {
               Api.requireSuperuser(ctx);
-              requireSpace(ctx, uploads);
+              requireSpace(ctx, uploads, limits.maxBytes());
               ctx.next();
             })
         .addHandler(Idempotent::claim)
@@ -57,10 +57,13 @@ final class ImportRoutes {
    * than {@value #MIN_FREE_BYTES} bytes are free) is refused before a byte of it is written: a
    * write that fails midway leaves Vert.x's body handler without an answer.
    */
-  private static void requireSpace(RoutingContext ctx, Path uploads) {
+  private static void requireSpace(RoutingContext ctx, Path uploads, long maxBytes) {
     String length = ctx.request().getHeader("Content-Length");
     long free;
     try {
+      if (length != null && Long.parseLong(length) > maxBytes) {
+        return; // too large whatever the disk: the spool answers 413
+      }
       free = Files.getFileStore(Files.createDirectories(uploads)).getUsableSpace();
       if (free >= Math.max(MIN_FREE_BYTES, length == null ? 0 : Long.parseLong(length))) {
         return;

@@ -48,10 +48,19 @@ final class Samples {
     return file;
   }
 
+  /** The default limits but for columns: some samples name every YAML trap as a column. */
+  private static final ReadLimits WIDE =
+      new ReadLimits(
+          ReadLimits.DEFAULT.maxRows(),
+          1_000,
+          ReadLimits.DEFAULT.maxFieldChars(),
+          ReadLimits.DEFAULT.maxNestingDepth(),
+          ReadLimits.DEFAULT.xlsx());
+
   static List<Map<String, Object>> readAll(Format format, Path file, String sheet)
       throws IOException {
     List<Map<String, Object>> rows = new ArrayList<>();
-    try (RowReader reader = format.openReader(file, sheet, ReadLimits.DEFAULT)) {
+    try (RowReader reader = format.openReader(file, sheet, WIDE)) {
       for (Map<String, Object> row = reader.next(); row != null; row = reader.next()) {
         rows.add(row);
         if (reader.rowNumber() != rows.size()) {
