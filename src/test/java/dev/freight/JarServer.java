@@ -18,18 +18,19 @@ import java.util.stream.Stream;
  * A running or finished {@code java [jvmOptions] -jar target/freight.jar}, its output collected
  * line by line.
  */
-final class JarServer {
+public final class JarServer {
   private static final Path JAR = Path.of("target/freight.jar").toAbsolutePath();
   private static final Pattern SERVING = Pattern.compile("Freight serving http://[^:]+:(\\d+)");
 
-  final Process process;
-  final List<String> output = new CopyOnWriteArrayList<>();
+  public final Process process;
+  public final List<String> output = new CopyOnWriteArrayList<>();
 
-  JarServer(Map<String, String> env, String... args) throws IOException {
+  public JarServer(Map<String, String> env, String... args) throws IOException {
     this(List.of(), env, args);
   }
 
-  JarServer(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
+  public JarServer(List<String> jvmOptions, Map<String, String> env, String... args)
+      throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(
             Stream.of(
@@ -58,7 +59,7 @@ final class JarServer {
   }
 
   /** The first group of the first output line matching, waiting for it to appear. */
-  String await(Pattern pattern) throws InterruptedException {
+  public String await(Pattern pattern) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       for (String line : output) {
@@ -75,12 +76,12 @@ final class JarServer {
     throw new AssertionError("no line matching " + pattern + " in " + output);
   }
 
-  int exitCode() throws InterruptedException {
+  public int exitCode() throws InterruptedException {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("server exits").isTrue();
     return process.exitValue();
   }
 
-  Client client(String token) throws InterruptedException {
+  public Client client(String token) throws InterruptedException {
     return new Client(Integer.parseInt(await(SERVING)), token);
   }
 }
