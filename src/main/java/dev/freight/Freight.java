@@ -148,7 +148,7 @@ public final class Freight {
             effective.exports().maxRunning(),
             metrics.rows()));
     // Deliveries are background work: they wait for a connection rather than fail.
-    deploy(new WebhooksVerticle(pools.jobs(), effective.webhooks()));
+    deploy(new WebhooksVerticle(pools.jobs(), effective.webhooks(), metrics.webhookDeliveries()));
     // One HTTP verticle per core, so that request handling is not held to one event loop.
     List<ApiVerticle> apis = new CopyOnWriteArrayList<>();
     FreightConfig.Http http = effective.http();

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,6 +57,30 @@ public final class JarServer {
             });
     reader.setDaemon(true);
     reader.start();
+  }
+
+  /**
+   * A packaged server at -Xmx256m with a data dir of its own, on {@code database} of the tests'
+   * PostgreSQL (shared with other nodes, or with the next server), admin token {@code token}, on a
+   * free loopback port, with {@code settings} added.
+   */
+  public static JarServer node(String database, String token, Map<String, String> settings)
+      throws IOException {
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "FREIGHT_DATA_DIR",
+                TestServer.tempDir().toString(),
+                "FREIGHT_HTTP_PORT",
+                "0",
+                "FREIGHT_HTTP_HOST",
+                "127.0.0.1",
+                "FREIGHT_DB_URL",
+                TestServer.url(database),
+                "FREIGHT_ADMIN_TOKEN",
+                token));
+    env.putAll(settings);
+    return new JarServer(List.of("-Xmx256m"), env);
   }
 
   /** The first group of the first output line matching, waiting for it to appear. */

@@ -58,21 +58,9 @@ class JobTakeOverIT {
   private JarServer start(Map<String, String> settings) throws Exception {
     Map<String, String> env =
         new java.util.HashMap<>(
-            Map.of(
-                "FREIGHT_DATA_DIR",
-                TestServer.tempDir().toString(),
-                "FREIGHT_HTTP_PORT",
-                "0",
-                "FREIGHT_HTTP_HOST",
-                "127.0.0.1",
-                "FREIGHT_DB_URL",
-                TestServer.url(database),
-                "FREIGHT_ADMIN_TOKEN",
-                TOKEN,
-                "FREIGHT_JOBS_LEASE_SECONDS",
-                String.valueOf(LEASE_SECONDS)));
+            Map.of("FREIGHT_JOBS_LEASE_SECONDS", String.valueOf(LEASE_SECONDS)));
     env.putAll(settings);
-    JarServer node = new JarServer(List.of("-Xmx256m"), env);
+    JarServer node = JarServer.node(database, TOKEN, env);
     nodes.add(node);
     return node;
   }

@@ -179,7 +179,8 @@ public final class ConfigLoader {
             flag("webhooks.allow_private_targets"),
             number("webhooks.first_retry_seconds", 1, 3_600),
             number("webhooks.retry_hours", 1, 24 * 30),
-            number("webhooks.poll_seconds", 1, 3_600)),
+            number("webhooks.poll_seconds", 1, 3_600),
+            number("webhooks.retention_days", 0, 36_500)),
         new FreightConfig.Idempotency(number("idempotency.retention_hours", 1, 100_000)),
         new FreightConfig.Metrics(
             nonEmpty("metrics.host"),

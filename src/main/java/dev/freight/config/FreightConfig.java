@@ -104,15 +104,16 @@ public record FreightConfig(
   /**
    * Webhook delivery: how many deliveries a node sends at once, whether private, loopback and
    * link-local targets may be reached, the first retry's delay (then doubling, capped at an hour),
-   * how long a delivery is retried, and how often due deliveries are looked for besides the nudge
-   * of each new event.
+   * how long a delivery is retried, how often due deliveries are looked for besides the nudge of
+   * each new event, and how long an event whose deliveries all ended is kept before it is purged.
    */
   public record Webhooks(
       int maxInFlight,
       boolean allowPrivateTargets,
       long firstRetrySeconds,
       long retryHours,
-      long pollSeconds) {}
+      long pollSeconds,
+      long retentionDays) {}
 
   /**
    * Where {@code GET /metrics} is also served without a token; {@code port} is empty when it is

@@ -1,5 +1,6 @@
 package dev.freight.idempotency;
 
+import dev.freight.db.Database;
 import dev.freight.idempotency.IdempotencyRequests.Answer;
 import dev.freight.idempotency.IdempotencyRequests.Claimed;
 import dev.freight.idempotency.IdempotencyRequests.Key;
@@ -104,18 +105,14 @@ final class IdempotencyStore {
    * one node at a time, the others find the lock taken and skip their turn.
    */
   Future<Integer> purge() {
-    return pool.withTransaction(
+    return Database.onOneNode(
+        pool,
+        "freight.idempotency-purge",
         conn ->
-            conn.query("SELECT pg_try_advisory_xact_lock(hashtext('freight.idempotency-purge'))")
-                .execute()
-                .compose(
-                    locked ->
-                        locked.iterator().next().getBoolean(0)
-                            ? conn.preparedQuery(
-                                    "DELETE FROM idempotency_keys"
-                                        + " WHERE created <= now() - make_interval(hours => $1)")
-                                .execute(Tuple.of((int) retentionHours))
-                                .map(deleted -> deleted.rowCount())
-                            : Future.succeededFuture(0)));
+            conn.preparedQuery(
+                    "DELETE FROM idempotency_keys"
+                        + " WHERE created <= now() - make_interval(hours => $1)")
+                .execute(Tuple.of((int) retentionHours))
+                .map(deleted -> deleted.rowCount()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.freight.idempotency;
 
 import dev.freight.bus.Endpoints;
+import dev.freight.db.Purges;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -37,26 +38,21 @@ public final class IdempotencyVerticle extends VerticleBase {
                     vertx,
                     IdempotencyRequests.RELEASE,
                     key -> store.release(key).map(new JsonObject()))))
-        .onSuccess(bound -> purgeTimer = vertx.setPeriodic(1, PURGE_INTERVAL_MS, tick -> purge()));
+        .onSuccess(
+            bound ->
+                purgeTimer =
+                    Purges.schedule(
+                        vertx,
+                        LOG,
+                        "purging idempotency keys",
+                        PURGE_INTERVAL_MS,
+                        store::purge,
+                        purged -> "purged " + purged + " expired idempotency keys"));
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(purgeTimer);
     return Future.succeededFuture();
-  }
-
-  private void purge() {
-    store
-        .purge()
-        .onSuccess(
-            purged -> {
-              if (purged > 0) {
-                LOG.log(System.Logger.Level.INFO, "purged " + purged + " expired idempotency keys");
-              }
-            })
-        .onFailure(
-            failure ->
-                LOG.log(System.Logger.Level.WARNING, "purging idempotency keys failed", failure));
   }
 }

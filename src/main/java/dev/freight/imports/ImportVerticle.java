@@ -8,6 +8,7 @@ import dev.freight.bus.UploadedFile;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.db.Pools;
+import dev.freight.db.Purges;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
 import dev.freight.jobs.JobErrors;
@@ -132,7 +133,18 @@ public final class ImportVerticle extends VerticleBase
         .onSuccess(
             resumed ->
                 purgeTimer =
-                    vertx.setPeriodic(1, config.purgeIntervalSeconds() * 1000, tick -> purge()));
+                    Purges.schedule(
+                        vertx,
+                        LOG,
+                        "import purge",
+                        config.purgeIntervalSeconds() * 1000,
+                        () -> jobs.purge(config.retentionDays()),
+                        purged ->
+                            "purged the diffs and uploads of "
+                                + purged
+                                + " import job(s) ended more than "
+                                + config.retentionDays()
+                                + " days ago"));
   }
 
   /** Interrupted work is left in its state, to resume at the next start. */
@@ -140,23 +152,6 @@ public final class ImportVerticle extends VerticleBase
   public Future<?> stop() {
     vertx.cancelTimer(purgeTimer);
     return runner.stop();
-  }
-
-  private void purge() {
-    jobs.purge(config.retentionDays())
-        .onSuccess(
-            purged -> {
-              if (purged > 0) {
-                LOG.log(
-                    System.Logger.Level.INFO,
-                    "purged the diffs and uploads of "
-                        + purged
-                        + " import job(s) ended more than "
-                        + config.retentionDays()
-                        + " days ago");
-              }
-            })
-        .onFailure(failure -> LOG.log(System.Logger.Level.WARNING, "import purge failed", failure));
   }
 
   // ---- create

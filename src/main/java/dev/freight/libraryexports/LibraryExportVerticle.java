@@ -8,6 +8,7 @@ import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.db.Pools;
+import dev.freight.db.Purges;
 import dev.freight.formats.Format;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobListQuery;
@@ -108,7 +109,18 @@ public final class LibraryExportVerticle extends VerticleBase
         .onSuccess(
             resumed ->
                 purgeTimer =
-                    vertx.setPeriodic(1, config.purgeIntervalSeconds() * 1000, tick -> purge()));
+                    Purges.schedule(
+                        vertx,
+                        LOG,
+                        "purging export files",
+                        config.purgeIntervalSeconds() * 1000,
+                        () -> jobs.purge(config.retentionHours()),
+                        purged ->
+                            "purged the files of "
+                                + purged
+                                + " export job(s) older than "
+                                + config.retentionHours()
+                                + " h"));
   }
 
   /**
@@ -118,25 +130,6 @@ public final class LibraryExportVerticle extends VerticleBase
   public Future<?> stop() {
     vertx.cancelTimer(purgeTimer);
     return runner.stop();
-  }
-
-  private void purge() {
-    jobs.purge(config.retentionHours())
-        .onSuccess(
-            purged -> {
-              if (purged > 0) {
-                LOG.log(
-                    System.Logger.Level.INFO,
-                    "purged the files of "
-                        + purged
-                        + " export job(s) older than "
-                        + config.retentionHours()
-                        + " h");
-              }
-            })
-        .onFailure(
-            failure ->
-                LOG.log(System.Logger.Level.WARNING, "purging export files failed", failure));
   }
 
   // ---- create

@@ -28,9 +28,9 @@ import java.util.stream.DoubleStream;
 /**
  * This server's meters, in Prometheus text at {@code /metrics}: Vert.x's own (HTTP requests by
  * route and status with latency histograms, bytes read, the database pool's and the worker pools'
- * usage and waits, the event bus), the event loops' lag, the rows the jobs move, and the jobs by
- * kind and status, counted in PostgreSQL at each scrape so that they hold across restarts and
- * nodes.
+ * usage and waits, the event bus), the event loops' lag, the rows the jobs move, webhook delivery
+ * attempts, and the jobs by kind and status, counted in PostgreSQL at each scrape so that they hold
+ * across restarts and nodes.
  */
 public final class Metrics {
   private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
@@ -52,6 +52,7 @@ public final class Metrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final String registryName = "freight-" + REGISTRIES.incrementAndGet();
   private final RowCounters rows;
+  private final WebhookDeliveries webhookDeliveries;
   private final Map<JobKey, AtomicLong> jobs = new ConcurrentHashMap<>();
   private volatile Pool pool;
   private volatile List<String> jobTables = List.of();
@@ -61,14 +62,19 @@ public final class Metrics {
   public Metrics() {
     registry.config().meterFilter(histograms());
     rows = new RowCounters(registry);
+    webhookDeliveries = new WebhookDeliveries(registry);
   }
 
-  /** Request latencies and pool waits as histograms, so that percentiles can be computed. */
+  /**
+   * Request latencies, pool waits and webhook deliveries as histograms, so that percentiles can be
+   * computed.
+   */
   private static MeterFilter histograms() {
     Set<String> timed =
         Set.of(
             MetricsDomain.HTTP_SERVER.getPrefix() + NAMES.getHttpResponseTime(),
-            MetricsDomain.NAMED_POOLS.getPrefix() + NAMES.getPoolQueueTime());
+            MetricsDomain.NAMED_POOLS.getPrefix() + NAMES.getPoolQueueTime(),
+            WebhookDeliveries.DURATION);
     return new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(
@@ -111,6 +117,10 @@ public final class Metrics {
 
   public RowCounters rows() {
     return rows;
+  }
+
+  public WebhookDeliveries webhookDeliveries() {
+    return webhookDeliveries;
   }
 
   /** A probe of the lag of the event loop it is deployed on. */

@@ -1,6 +1,7 @@
 package dev.freight.webhooks;
 
 import dev.freight.config.FreightConfig;
+import dev.freight.metrics.WebhookDeliveries;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -20,6 +21,7 @@ import io.vertx.ext.web.codec.spi.BodyStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
@@ -40,6 +42,7 @@ final class Deliverer {
   private final Outbox outbox;
   private final FreightConfig.Webhooks config;
   private final BiFunction<String, String, Future<JsonObject>> jobAsItsGetAnswers;
+  private final WebhookDeliveries meters;
   private final WebClient client;
   private int inFlight;
   private boolean claiming;
@@ -54,11 +57,13 @@ final class Deliverer {
       Vertx vertx,
       Outbox outbox,
       FreightConfig.Webhooks config,
-      BiFunction<String, String, Future<JsonObject>> jobAsItsGetAnswers) {
+      BiFunction<String, String, Future<JsonObject>> jobAsItsGetAnswers,
+      WebhookDeliveries meters) {
     this.vertx = vertx;
     this.outbox = outbox;
     this.config = config;
     this.jobAsItsGetAnswers = jobAsItsGetAnswers;
+    this.meters = meters;
     // No keep-alive: a connection whose answer was cut short is never reused; the idle timeout
     // closes one that stopped sending.
     this.client =
@@ -127,13 +132,17 @@ final class Deliverer {
                 .compose(data -> outbox.fill(due.eventId(), data)))
         .compose(data -> send(due, data))
         .transform(
-            sent ->
-                outbox.record(
-                    due,
-                    sent.succeeded() ? sent.result() : statusOf(sent.cause()),
-                    sent.succeeded() ? null : sent.cause().getMessage(),
-                    (System.nanoTime() - started) / 1_000_000,
-                    retryDelaySeconds(due.attempt())))
+            sent -> {
+              Duration took = Duration.ofNanos(System.nanoTime() - started);
+              return outbox
+                  .record(
+                      due,
+                      sent.succeeded() ? sent.result() : statusOf(sent.cause()),
+                      sent.succeeded() ? null : sent.cause().getMessage(),
+                      took.toMillis(),
+                      retryDelaySeconds(due.attempt()))
+                  .onSuccess(status -> count(status, took));
+            })
         .onComplete(
             recorded -> {
               if (recorded.failed()) {
@@ -221,6 +230,19 @@ final class Deliverer {
               }
             });
     return answered.future();
+  }
+
+  /** Counts the attempt by the delivery's status after it; none when its claim was lost. */
+  private void count(String status, Duration took) {
+    if (status != null) {
+      meters.attempted(
+          switch (status) {
+            case "succeeded" -> WebhookDeliveries.Result.SUCCESS;
+            case "failed" -> WebhookDeliveries.Result.FAILED;
+            default -> WebhookDeliveries.Result.RETRY;
+          },
+          took);
+    }
   }
 
   private static long nowSeconds() {

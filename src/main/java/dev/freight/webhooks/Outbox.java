@@ -1,5 +1,6 @@
 package dev.freight.webhooks;
 
+import dev.freight.db.Database;
 import dev.freight.db.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -57,7 +58,32 @@ final class Outbox {
           + " UPDATE webhook_deliveries d SET status = outcome.status,"
           + " next_attempt = CASE WHEN outcome.status = 'pending'"
           + " THEN clock_timestamp() + make_interval(secs => $7) END"
-          + " FROM outcome WHERE d.id = $1 AND d.attempts = $2 AND d.status = 'pending'";
+          + " FROM outcome WHERE d.id = $1 AND d.attempts = $2 AND d.status = 'pending'"
+          + " RETURNING d.status";
+
+  static final int PURGE_BATCH = 1_000;
+
+  /**
+   * The oldest events past retention with no pending delivery: their ended deliveries go (a
+   * delivery made pending again meanwhile, by a redeliver, is re-checked and stays).
+   */
+  private static final String PURGE_DELIVERIES =
+      """
+      WITH due AS (
+        SELECT e.id FROM webhook_events e
+        WHERE e.created <= now() - make_interval(days => $1)
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                          WHERE d.event_id = e.id AND d.status = 'pending')
+        ORDER BY e.created LIMIT %d),
+      ended AS (DELETE FROM webhook_deliveries d USING due
+                WHERE d.event_id = due.id AND d.status <> 'pending')
+      SELECT coalesce(array_agg(id), '{}') FROM due"""
+          .formatted(PURGE_BATCH);
+
+  /** Then those events that have no delivery left, their attempts with them. */
+  private static final String PURGE_EVENTS =
+      "DELETE FROM webhook_events e WHERE e.id = ANY($1)"
+          + " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)";
 
   private final Pool pool;
   private final int retryHours;
@@ -134,11 +160,14 @@ final class Outbox {
   }
 
   /**
+   * Records the attempt; completes with the delivery's status after it ({@code succeeded}, {@code
+   * pending} for a retry, or {@code failed}), or null when the claim was no longer this one.
+   *
    * @param statusCode the answer's status, or null when none came
    * @param error why the attempt failed, or null on a 2xx
    * @param retryInSeconds when to try again if the retry window is not over
    */
-  Future<Void> record(
+  Future<String> record(
       Due due, Integer statusCode, String error, long durationMs, double retryInSeconds) {
     return pool.preparedQuery(RECORD)
         .execute(
@@ -152,6 +181,30 @@ final class Outbox {
                     error == null,
                     retryInSeconds,
                     retryHours)))
-        .mapEmpty();
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /**
+   * Deletes the events older than {@code retentionDays} whose deliveries all ended, with their
+   * deliveries and attempts, {@value #PURGE_BATCH} events a transaction until none is left; one
+   * node at a time. Completes with how many events it deleted.
+   */
+  Future<Integer> purge(long retentionDays) {
+    return Database.onOneNode(
+            pool,
+            "freight.webhook-purge",
+            conn ->
+                conn.preparedQuery(PURGE_DELIVERIES)
+                    .execute(Tuple.of((int) retentionDays))
+                    .compose(
+                        due ->
+                            conn.preparedQuery(PURGE_EVENTS)
+                                .execute(Tuple.of(due.iterator().next().getValue(0))))
+                    .map(deleted -> deleted.rowCount()))
+        .compose(
+            deleted ->
+                deleted < PURGE_BATCH
+                    ? Future.succeededFuture(deleted)
+                    : purge(retentionDays).map(more -> deleted + more));
   }
 }

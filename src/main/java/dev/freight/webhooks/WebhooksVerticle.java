@@ -3,10 +3,12 @@ package dev.freight.webhooks;
 import dev.freight.bus.Endpoints;
 import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
+import dev.freight.db.Purges;
 import dev.freight.imports.ImportRequests;
 import dev.freight.jobs.StateChange;
 import dev.freight.libraryexports.LibraryExportRequests;
 import dev.freight.listexports.ListExportRequests;
+import dev.freight.metrics.WebhookDeliveries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -24,25 +26,31 @@ import java.util.Set;
 public final class WebhooksVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(WebhooksVerticle.class.getName());
 
+  /** Ended events are few and small: purging them every 10 minutes keeps up. */
+  private static final long PURGE_INTERVAL_MS = 10 * 60_000;
+
   /** Whom jobs are read as: the events describe any user's jobs. */
   private static final Viewer ANYONE = new Viewer(0, true);
 
   private final WebhookStore store;
   private final Outbox outbox;
   private final FreightConfig.Webhooks config;
+  private final WebhookDeliveries meters;
   private Deliverer deliverer;
   private long poll;
+  private long purgeTimer;
   private Set<String> eventStatuses = Set.of();
 
-  public WebhooksVerticle(Pool pool, FreightConfig.Webhooks config) {
+  public WebhooksVerticle(Pool pool, FreightConfig.Webhooks config, WebhookDeliveries meters) {
     this.store = new WebhookStore(pool);
     this.outbox = new Outbox(pool, config.retryHours());
     this.config = config;
+    this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
-    deliverer = new Deliverer(vertx, outbox, config, this::jobAsItsGetAnswers);
+    deliverer = new Deliverer(vertx, outbox, config, this::jobAsItsGetAnswers, meters);
     poll = vertx.setPeriodic(config.pollSeconds() * 1000, tick -> deliverer.pump());
     // Only the changes this node made: the node that moved a job fills its events.
     vertx
@@ -77,7 +85,23 @@ public final class WebhooksVerticle extends VerticleBase {
                                 store
                                     .redeliver(req.webhookId(), req.deliveryId())
                                     .onSuccess(due -> deliverer.pump())))))
-        .onSuccess(bound -> deliverer.pump());
+        .onSuccess(
+            bound -> {
+              deliverer.pump();
+              purgeTimer =
+                  Purges.schedule(
+                      vertx,
+                      LOG,
+                      "purging webhook events",
+                      PURGE_INTERVAL_MS,
+                      () -> outbox.purge(config.retentionDays()),
+                      purged ->
+                          "purged "
+                              + purged
+                              + " webhook event(s) delivered or failed more than "
+                              + config.retentionDays()
+                              + " days ago");
+            });
   }
 
   /**
@@ -124,6 +148,7 @@ public final class WebhooksVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(poll);
+    vertx.cancelTimer(purgeTimer);
     deliverer.close();
     return Future.succeededFuture();
   }

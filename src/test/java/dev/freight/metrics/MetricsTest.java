@@ -6,6 +6,7 @@ import dev.freight.Client;
 import dev.freight.ServerTest;
 import dev.freight.TestServer;
 import dev.freight.imports.Imports;
+import dev.freight.webhooks.Receiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -84,6 +85,51 @@ class MetricsTest extends ServerTest {
       assertThat(text)
           .as("the dashboard's " + used.group())
           .containsPattern("(?m)^" + used.group() + "[{ ]");
+    }
+  }
+
+  @Test
+  void aWebhookDeliveryThatIsRetriedThenSucceedsMovesTheCounters() {
+    // Answers 500, then 200: one retry, one success.
+    try (Receiver receiver =
+            Receiver.start(
+                (request, n) -> request.response().setStatusCode(n == 1 ? 500 : 200).end());
+        TestServer hooks =
+            TestServer.start(
+                Map.of(
+                    "FREIGHT_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true",
+                    "FREIGHT_WEBHOOKS_FIRST_RETRY_SECONDS", "1",
+                    "FREIGHT_WEBHOOKS_POLL_SECONDS", "1"))) {
+      Client hooksAdmin = hooks.admin();
+      String before = scrape(hooksAdmin);
+      assertThat(sample(before, "freight_webhook_deliveries_total{result=\"success\"}")).isZero();
+      HttpResponse<Buffer> subscribed =
+          hooksAdmin.post(
+              "/api/v2/webhooks/",
+              new JsonObject()
+                  .put("url", receiver.url("/"))
+                  .put(
+                      "events", new io.vertx.core.json.JsonArray().add("import.ready_for_review")));
+      assertThat(subscribed.statusCode()).as(subscribed.bodyAsString()).isEqualTo(201);
+      long job =
+          Imports.upload(hooksAdmin, "standard.csv", TWO_ROWS).bodyAsJsonObject().getLong("id");
+      Imports.settle(hooksAdmin, job);
+
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      String after = scrape(hooksAdmin);
+      while (sample(after, "freight_webhook_deliveries_total{result=\"success\"}") < 1
+          && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        after = scrape(hooksAdmin);
+      }
+      assertThat(sample(after, "freight_webhook_deliveries_total{result=\"success\"}"))
+          .isEqualTo(1);
+      assertThat(sample(after, "freight_webhook_deliveries_total{result=\"retry\"}")).isEqualTo(1);
+      assertThat(sample(after, "freight_webhook_deliveries_total{result=\"failed\"}")).isZero();
+      assertThat(sample(after, "freight_webhook_delivery_duration_seconds_count")).isEqualTo(2);
+      assertThat(after).contains("freight_webhook_delivery_duration_seconds_bucket{");
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
     }
   }
 

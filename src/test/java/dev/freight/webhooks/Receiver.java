@@ -19,11 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  * A webhook receiver on a loopback port: keeps every request it gets, and answers the n-th (from 1)
  * as {@code answer} says.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
   private static final Vertx VERTX = Vertx.vertx();
 
   /** A request as it arrived. */
-  record Received(String path, String signature, String body) {
+  public record Received(String path, String signature, String body) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -56,12 +56,12 @@ final class Receiver implements AutoCloseable {
   }
 
   /** Answers every request with {@code status}. */
-  static Receiver answering(int status) {
+  public static Receiver answering(int status) {
     return start((request, n) -> request.response().setStatusCode(status).end("thanks"));
   }
 
   /** Answers as {@code handler} does with the n-th request, n counting from 1. */
-  static Receiver start(BiConsumer<HttpServerRequest, Integer> handler) {
+  public static Receiver start(BiConsumer<HttpServerRequest, Integer> handler) {
     List<Received> received = new CopyOnWriteArrayList<>();
     HttpServer server =
         VERTX
@@ -84,7 +84,7 @@ final class Receiver implements AutoCloseable {
     return new Receiver(server, received);
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.actualPort() + path;
   }
 
@@ -93,7 +93,7 @@ final class Receiver implements AutoCloseable {
   }
 
   /** Waits up to a minute until {@code count} requests arrived. */
-  List<Received> await(int count) {
+  public List<Received> await(int count) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (received.size() < count && System.nanoTime() < deadline) {
       sleep(50);

@@ -45,23 +45,9 @@ class WebhooksCrashIT {
 
   /** A packaged server with a data dir of its own on the test's database, ready to answer. */
   private Client start(Map<String, String> settings) throws Exception {
-    Map<String, String> env =
-        new HashMap<>(
-            Map.of(
-                "FREIGHT_DATA_DIR",
-                TestServer.tempDir().toString(),
-                "FREIGHT_HTTP_PORT",
-                "0",
-                "FREIGHT_HTTP_HOST",
-                "127.0.0.1",
-                "FREIGHT_DB_URL",
-                TestServer.url(database),
-                "FREIGHT_ADMIN_TOKEN",
-                TOKEN,
-                "FREIGHT_WEBHOOKS_FIRST_RETRY_SECONDS",
-                "1"));
+    Map<String, String> env = new HashMap<>(Map.of("FREIGHT_WEBHOOKS_FIRST_RETRY_SECONDS", "1"));
     env.putAll(settings);
-    JarServer server = new JarServer(List.of("-Xmx256m"), env);
+    JarServer server = JarServer.node(database, TOKEN, env);
     servers.add(server);
     return server.client(TOKEN);
   }

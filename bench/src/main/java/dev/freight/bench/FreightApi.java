@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 final class FreightApi {
   static final String IMPORTS = "/api/v2/library/import/";
   static final String EXPORTS = "/api/v2/library/export/";
+  static final String WEBHOOKS = "/api/v2/webhooks/";
   /** Fine enough for operations of a second and more, light enough not to load the server. */
   private static final long POLL_MS = 50;
   /** Longer than any one step of a million-row job takes without reporting progress. */
@@ -62,6 +63,22 @@ final class FreightApi {
 
   void cancel(long importId) throws IOException, InterruptedException {
     send(json(IMPORTS + importId + "/", "PATCH", "{\"status\": \"cancel\"}"));
+  }
+
+  /** Subscribes {@code url} to {@code events}: the new webhook's id. */
+  long subscribe(String url, List<String> events) throws IOException, InterruptedException {
+    String body = mapper.writeValueAsString(java.util.Map.of("url", url, "events", events));
+    return send(json(WEBHOOKS, "POST", body)).get("id").asLong();
+  }
+
+  /** Turns a webhook on or off: an inactive one gets no events, and writes none to the outbox. */
+  void activate(long webhook, boolean active) throws IOException, InterruptedException {
+    send(json(WEBHOOKS + webhook + "/", "PATCH", "{\"active\": " + active + "}"));
+  }
+
+  /** How many deliveries the webhook has (one per event it got). */
+  long deliveries(long webhook) throws IOException, InterruptedException {
+    return send(request(WEBHOOKS + webhook + "/deliveries/?page_size=1").GET().build()).get("count").asLong();
   }
 
   /** The node's /health: its id, and how many cluster members it sees. */

@@ -73,6 +73,21 @@ final class LibraryFiles {
   private final int rows;
   private final Path dir;
 
+  /**
+   * The files of a bench whose only argument is {@code [--rows N]} (default 1,000,000; N may be
+   * written 1_000_000 or 1,000,000); exits with {@code usage} on anything else.
+   */
+  static LibraryFiles fromArgs(String[] args, Path workDir, String usage) {
+    int rows = 1_000_000;
+    if (args.length == 2 && args[0].equals("--rows")) {
+      rows = Integer.parseInt(args[1].replace("_", "").replace(",", ""));
+    } else if (args.length != 0) {
+      System.err.println("usage: " + usage);
+      System.exit(2);
+    }
+    return new LibraryFiles(rows, workDir);
+  }
+
   LibraryFiles(int rows, Path workDir) {
     this.rows = rows;
     this.dir = workDir.resolve("rows-" + rows);

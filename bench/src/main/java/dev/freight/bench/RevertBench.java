@@ -15,19 +15,12 @@ public final class RevertBench {
   private final LibraryFiles files;
   private FreightApi api;
 
-  private RevertBench(int rows) {
-    files = new LibraryFiles(rows, repo.resolve("bench/work"));
+  private RevertBench(String[] args) {
+    files = LibraryFiles.fromArgs(args, repo.resolve("bench/work"), "bench/revert.sh [--rows N]");
   }
 
   public static void main(String[] args) throws Exception {
-    int rows = 1_000_000;
-    if (args.length == 2 && args[0].equals("--rows")) {
-      rows = Integer.parseInt(args[1].replace("_", "").replace(",", ""));
-    } else if (args.length != 0) {
-      System.err.println("usage: bench/revert.sh [--rows N]");
-      System.exit(2);
-    }
-    new RevertBench(rows).run();
+    new RevertBench(args).run();
   }
 
   private void run() throws Exception {
