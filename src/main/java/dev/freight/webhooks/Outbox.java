@@ -61,7 +61,7 @@ final class Outbox {
           + " FROM outcome WHERE d.id = $1 AND d.attempts = $2 AND d.status = 'pending'"
           + " RETURNING d.status";
 
-  static final int PURGE_BATCH = 1_000;
+  private static final int PURGE_BATCH = 1_000;
 
   /**
    * The oldest events past retention with no pending delivery: their ended deliveries go (a

@@ -26,7 +26,7 @@ import java.util.Set;
 public final class WebhooksVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(WebhooksVerticle.class.getName());
 
-  /** Ended events are few and small: purging them every 10 minutes keeps up. */
+  /** An event purged some minutes past its retention costs nothing; batches keep each run short. */
   private static final long PURGE_INTERVAL_MS = 10 * 60_000;
 
   /** Whom jobs are read as: the events describe any user's jobs. */
