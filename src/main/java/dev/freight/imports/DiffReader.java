@@ -23,7 +23,7 @@ import java.util.List;
 /** Reads a stored diff: the summary, a page of entries, or all of it through a cursor. */
 final class DiffReader {
   private static final String[] OPS = {null, "add", "update", "delete"};
-  private static final String COLUMNS = "op, entry, original, new, changed_fields";
+  private static final String COLUMNS = "op, entry, original, new, changed_fields, reason";
   private static final int CURSOR_ROWS = 500;
 
   private final Pool pool;
@@ -36,7 +36,8 @@ final class DiffReader {
 
   Future<JsonObject> summary(long jobId) {
     return pool.preparedQuery(
-            "SELECT content_model, added, updated, deleted, unchanged FROM import_diff_counts"
+            "SELECT content_model, added, updated, deleted, unchanged, skipped FROM"
+                + " import_diff_counts"
                 + " WHERE job_id = $1 ORDER BY content_model")
         .execute(Tuple.of(jobId))
         .compose(
@@ -46,13 +47,19 @@ final class DiffReader {
               }
               JsonArray results = new JsonArray();
               for (Row row : rows) {
-                results.add(
+                JsonObject counts =
                     new JsonObject()
                         .put("content_model", row.getString(0))
                         .put("add", row.getLong(1))
                         .put("update", row.getLong(2))
                         .put("delete", row.getLong(3))
-                        .put("unchanged", row.getLong(4)));
+                        .put("unchanged", row.getLong(4));
+                // Only a job that skips invalid rows counts them.
+                Long skipped = row.getLong(5);
+                if (skipped != null) {
+                  counts.put("skipped", skipped);
+                }
+                results.add(counts);
               }
               return Future.succeededFuture(new JsonObject().put("results", results));
             });
@@ -166,6 +173,10 @@ final class DiffReader {
     String[] changed = row.getArrayOfStrings("changed_fields");
     if (changed != null) {
       item.put("changed_fields", new JsonArray(List.of((Object[]) changed)));
+    }
+    String reason = row.getString("reason");
+    if (reason != null) {
+      item.put("reason", reason);
     }
     return item;
   }

@@ -5,6 +5,7 @@ import dev.freight.formats.Format;
 import dev.freight.jobs.AsyncLoop;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobRunner;
+import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -12,14 +13,18 @@ import dev.freight.library.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * pending → generating_diff → ready_for_review (or fail): restores each uploaded file to the spool
@@ -66,7 +71,7 @@ final class DiffTask {
    */
   Future<Void> run(long jobId, JobRunner.Run run, Future<Void> kept) {
     return jobs.resetProgress(jobId)
-        .compose(reset -> forgetDiff(jobId, run.token()))
+        .compose(reset -> forgetDiff(jobId, run.token(), true))
         .compose(cleared -> uploads(jobId))
         .compose(
             uploads ->
@@ -74,17 +79,34 @@ final class DiffTask {
                     ? jobs.finish(
                             pool, jobId, ImportStatus.FAIL, JobErrors.of(NOT_KEPT), run.token())
                         .<Void>mapEmpty()
-                    : compareAll(
-                        jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
+                    : options(jobId, uploads)
+                        .compose(
+                            options ->
+                                compareAll(
+                                    jobId,
+                                    uploads,
+                                    options,
+                                    run,
+                                    kept == null ? Future.succeededFuture() : kept)));
   }
 
+  /** What one file held besides its valid rows. */
+  private record FileRead(
+      boolean idsMayRepeat, long badRows, Set<String> badColumns, Set<String> ignoredColumns) {}
+
   private Future<Void> compareAll(
-      long jobId, List<StoredUpload> uploads, JobRunner.Run run, Future<Void> kept) {
-    ErrorReport problems = new ErrorReport();
+      long jobId,
+      List<StoredUpload> uploads,
+      ImportOptions options,
+      JobRunner.Run run,
+      Future<Void> kept) {
+    ErrorReport problems = new ErrorReport(options.skipInvalid());
     ReadProgress progress = new ReadProgress();
     List<BatchDiff> diffs =
         uploads.stream().map(u -> new BatchDiff(pool, jobId, run.token(), u.model())).toList();
     List<Path> files = new ArrayList<>();
+    Map<String, Long> skipped = new HashMap<>();
+    JsonObject ignored = new JsonObject();
     return Future.all(uploads.stream().map(upload -> local(jobId, upload)).toList())
         .compose(
             located -> {
@@ -105,60 +127,111 @@ final class DiffTask {
                 chain =
                     chain
                         .compose(
-                            done -> compare(jobId, upload, file, diff, problems, progress, run))
+                            done ->
+                                compare(
+                                    jobId, upload, file, diff, problems, options, progress, run))
                         .compose(
-                            idsMayRepeat -> {
+                            read -> {
                               progress.bytesDone += size;
-                              return idsMayRepeat
-                                  ? checkDuplicates(upload, diff, problems)
-                                  : Future.succeededFuture();
+                              skipped.put(upload.model().name(), read.badRows());
+                              if (!read.ignoredColumns().isEmpty()) {
+                                ignored.put(
+                                    upload.model().name(),
+                                    new JsonArray(List.copyOf(read.ignoredColumns())));
+                              }
+                              return (read.badRows() == 0
+                                      ? Future.<Void>succeededFuture()
+                                      : diff.storeBadColumns(upload.name(), read.badColumns()))
+                                  .compose(
+                                      stored ->
+                                          read.idsMayRepeat()
+                                              ? checkDuplicates(upload, diff, problems)
+                                              : Future.succeededFuture())
+                                  .compose(
+                                      checked ->
+                                          options.sync() && !problems.failing()
+                                              ? diff.deleteAbsent()
+                                              : Future.succeededFuture());
                             });
               }
               return chain;
             })
         .compose(
-            done ->
-                problems.any()
-                    ? forgetDiff(jobId, run.token())
-                        .compose(
-                            forgotten ->
-                                jobs.finish(
-                                    pool, jobId, ImportStatus.FAIL, problems.toJson(), run.token()))
-                    : kept.compose(
-                            stored ->
-                                Future.all(diffs.stream().map(BatchDiff::storeCounts).toList()))
-                        .compose(
-                            counted ->
-                                jobs.move(
-                                    pool,
-                                    jobId,
-                                    ImportStatus.READY_FOR_REVIEW,
-                                    Map.of(),
-                                    run.token())))
+            done -> {
+              Map<String, Object> outcome =
+                  JobTable.set(
+                      "errors",
+                      problems.any() ? problems.toJson() : null,
+                      "ignored_columns",
+                      ignored.isEmpty() ? null : ignored);
+              if (problems.failing()) {
+                outcome.put("completed", JobTable.NOW);
+                return forgetDiff(jobId, run.token(), false)
+                    .compose(
+                        forgotten ->
+                            jobs.move(pool, jobId, ImportStatus.FAIL, outcome, run.token()));
+              }
+              return kept.compose(
+                      stored ->
+                          Future.all(
+                              diffs.stream()
+                                  .map(
+                                      diff ->
+                                          diff.storeCounts(
+                                              options.skipInvalid()
+                                                  ? skipped.get(diff.modelName())
+                                                  : null))
+                                  .toList()))
+                  .compose(
+                      counted ->
+                          jobs.move(
+                              pool, jobId, ImportStatus.READY_FOR_REVIEW, outcome, run.token()));
+            })
         .<Void>mapEmpty()
-        .onFailure(failed -> forgetDiff(jobId, run.token()))
+        .onFailure(failed -> forgetDiff(jobId, run.token(), true))
         .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
   }
 
-  /** A retried, cancelled or failed job keeps no diff. */
+  /** The options the job was created with. */
+  private Future<ImportOptions> options(long jobId, List<StoredUpload> uploads) {
+    return pool.preparedQuery("SELECT options FROM import_jobs WHERE id = $1")
+        .execute(Tuple.of(jobId))
+        .map(
+            rows ->
+                ImportOptions.fromJob(
+                    rows.iterator().next().getJsonObject(0),
+                    uploads.stream().map(StoredUpload::model).toList()));
+  }
+
+  /** A retried, cancelled or failed job keeps no diff, nor rows with problems. */
   Future<Void> forgetDiff(long jobId) {
-    return deleteDiff("", Tuple.of(jobId));
+    return deleteDiff("", Tuple.of(jobId), true);
   }
 
-  /** A run starts from nothing, and keeps nothing when it fails: while it still holds the job. */
-  private Future<Void> forgetDiff(long jobId, long runToken) {
+  /**
+   * A run starts from nothing, and keeps nothing when it breaks; when its files have problems, it
+   * keeps the rows that had them, for the errors file. Only while it still holds the job.
+   */
+  private Future<Void> forgetDiff(long jobId, long runToken, boolean badRowsToo) {
     return deleteDiff(
-        " AND" + String.format(BatchDiff.WHILE_HELD, 1, 2), Tuple.of(jobId, runToken));
+        " AND" + String.format(BatchDiff.WHILE_HELD, 1, 2), Tuple.of(jobId, runToken), badRowsToo);
   }
 
-  private Future<Void> deleteDiff(String condition, Tuple params) {
-    return pool.preparedQuery("DELETE FROM import_diffs WHERE job_id = $1" + condition)
-        .execute(params)
-        .compose(
-            done ->
-                pool.preparedQuery("DELETE FROM import_diff_counts WHERE job_id = $1" + condition)
-                    .execute(params))
-        .mapEmpty();
+  private Future<Void> deleteDiff(String condition, Tuple params, boolean badRowsToo) {
+    List<String> tables =
+        badRowsToo
+            ? List.of("import_diffs", "import_diff_counts", "import_bad_rows", "import_bad_columns")
+            : List.of("import_diffs", "import_diff_counts");
+    Future<Void> chain = Future.succeededFuture();
+    for (String table : tables) {
+      chain =
+          chain.compose(
+              done ->
+                  pool.preparedQuery("DELETE FROM " + table + " WHERE job_id = $1" + condition)
+                      .execute(params)
+                      .<Void>mapEmpty());
+    }
+    return chain;
   }
 
   private Future<List<StoredUpload>> uploads(long jobId) {
@@ -219,16 +292,14 @@ final class DiffTask {
                         .map(file));
   }
 
-  /**
-   * Compares one file with the library; completes with whether an id of the file may be given
-   * twice.
-   */
-  private Future<Boolean> compare(
+  /** Compares one file with the library. */
+  private Future<FileRead> compare(
       long jobId,
       StoredUpload upload,
       Path file,
       BatchDiff diff,
       ErrorReport problems,
+      ImportOptions options,
       ReadProgress progress,
       JobRunner.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
@@ -236,13 +307,21 @@ final class DiffTask {
         .compose(
             created ->
                 worker.run(
-                    () -> new StagedFile(upload.model(), upload.name(), format, file, problems)))
+                    () ->
+                        new StagedFile(
+                            upload.model(), upload.name(), format, file, problems, options)))
         .compose(
             reader ->
                 AsyncLoop.run(
                         new Step(worker.run(reader::read), Future.succeededFuture()),
                         step -> batch(jobId, reader, step, diff, problems, progress, run))
-                    .map(read -> reader.idsMayRepeat())
+                    .map(
+                        read ->
+                            new FileRead(
+                                reader.idsMayRepeat(),
+                                reader.badRows(),
+                                reader.badColumns(),
+                                reader.ignoredColumns()))
                     .eventually(
                         () ->
                             worker.run(
@@ -280,8 +359,7 @@ final class DiffTask {
           Future<BatchDiff.Batch> next = reader.finished() ? null : worker.run(reader::read);
           long rowsRead = progress.rows + reader.rows();
           long bytesRead = progress.bytesDone + reader.bytesRead();
-          Future<Void> compared =
-              batch.size() == 0 ? Future.succeededFuture() : diff.compare(batch, !problems.any());
+          Future<Void> compared = diff.compare(batch, !problems.failing());
           Future<Void> previous =
               step.previous()
                   .compose(done -> jobs.progress(jobId, rowsRead, bytesRead, progress.bytesTotal));
@@ -310,7 +388,7 @@ final class DiffTask {
               for (Row row : rows) {
                 Long[] entries = row.getArrayOfLongs("entries");
                 for (int i = 1; i < entries.length; i++) {
-                  problems.row(
+                  problems.duplicate(
                       upload.model().name(),
                       upload.name(),
                       entries[i],

@@ -144,14 +144,21 @@ final class ImportJobs {
   /**
    * Inserts a pending job with its files' total size; a 409 naming the active job if there is one.
    */
-  Future<Long> insert(SqlClient conn, long userId, String format, long bytesTotal, Lease lease) {
+  Future<Long> insert(
+      SqlClient conn,
+      long userId,
+      String format,
+      long bytesTotal,
+      JsonObject options,
+      Lease lease) {
     // Leased to this node from the start: its files are still being stored here, so no other node
     // may take the job before this one runs it.
     return conn.preparedQuery(
             "INSERT INTO import_jobs (triggered_by, file_format, bytes_total, lease_owner,"
-                + " lease_expires) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))"
-                + " RETURNING id")
-        .execute(Tuple.of(userId, format, bytesTotal, lease.node(), (double) lease.seconds()))
+                + " lease_expires, options) VALUES ($1, $2, $3, $4, now() + make_interval(secs =>"
+                + " $5), $6) RETURNING id")
+        .execute(
+            Tuple.of(userId, format, bytesTotal, lease.node(), (double) lease.seconds(), options))
         .map(rows -> rows.iterator().next().getLong(0))
         .recover(this::activeConflict);
   }
@@ -231,21 +238,32 @@ final class ImportJobs {
         .mapEmpty();
   }
 
+  /** A job as the API shows it; {@code options} and {@code ignored_columns} only when there are. */
   static JsonObject toJson(Row row) {
-    return new JsonObject()
-        .put("id", row.getLong("id"))
-        .put("status", row.getString("status"))
-        .put("triggered", Timestamps.format(row.getOffsetDateTime("triggered")))
-        .put("triggered_by", UserReference.of(row, "triggered_by", "t_"))
-        .put("accepted", Timestamps.format(row.getOffsetDateTime("accepted")))
-        .put("accepted_by", UserReference.of(row, "accepted_by", "a_"))
-        .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
-        .put("errors", row.getJsonObject("errors"))
-        .put("file_format", row.getString("file_format"))
-        .put(
-            "progress",
-            progress(
-                row.getLong("rows_read"), row.getLong("bytes_read"), row.getLong("bytes_total")));
+    JsonObject job =
+        new JsonObject()
+            .put("id", row.getLong("id"))
+            .put("status", row.getString("status"))
+            .put("triggered", Timestamps.format(row.getOffsetDateTime("triggered")))
+            .put("triggered_by", UserReference.of(row, "triggered_by", "t_"))
+            .put("accepted", Timestamps.format(row.getOffsetDateTime("accepted")))
+            .put("accepted_by", UserReference.of(row, "accepted_by", "a_"))
+            .put("completed", Timestamps.format(row.getOffsetDateTime("completed")))
+            .put("errors", row.getJsonObject("errors"))
+            .put("file_format", row.getString("file_format"))
+            .put(
+                "progress",
+                progress(
+                    row.getLong("rows_read"),
+                    row.getLong("bytes_read"),
+                    row.getLong("bytes_total")));
+    for (String optional : List.of("options", "ignored_columns")) {
+      JsonObject value = row.getJsonObject(optional);
+      if (value != null) {
+        job.put(optional, value);
+      }
+    }
+    return job;
   }
 
   private static JsonObject progress(long rows, long bytesRead, long bytesTotal) {

@@ -53,6 +53,7 @@ public final class ImportVerticle extends VerticleBase
   private DiffTask diffTask;
   private ApplyTask applyTask;
   private DiffReader diffs;
+  private ErrorsFile errorsFiles;
   private JobRunner<Long, ImportStatus> runner;
 
   public ImportVerticle(Pool pool, Worker worker, ChunkStreams streams, Path spool, Lease lease) {
@@ -71,6 +72,7 @@ public final class ImportVerticle extends VerticleBase
     diffTask = new DiffTask(vertx, pool, worker, blobs, jobs, spool);
     applyTask = new ApplyTask(pool, jobs);
     diffs = new DiffReader(pool, jobs);
+    errorsFiles = new ErrorsFile(pool, worker, jobs);
     return Future.all(
             List.of(
                 Endpoints.bind(vertx, ImportRequests.CREATE, this::create),
@@ -85,11 +87,12 @@ public final class ImportVerticle extends VerticleBase
                     req ->
                         diffs.page(
                             req.id(),
-                            model(req),
+                            model(req.model()),
                             req.op(),
                             req.window().limit(),
                             req.window().offset())),
-                Endpoints.bind(vertx, ImportRequests.DIFF, this::diff)))
+                Endpoints.bind(vertx, ImportRequests.DIFF, this::diff),
+                Endpoints.bind(vertx, ImportRequests.ERRORS, this::errors)))
         .compose(
             bound ->
                 runner.resume(
@@ -123,6 +126,8 @@ public final class ImportVerticle extends VerticleBase
    */
   private Future<JsonObject> create(ImportRequests.NewImport req) {
     List<ModelUpload> uploads = uploads(req.files());
+    ImportOptions options =
+        ImportOptions.of(req.form(), uploads.stream().map(ModelUpload::model).toList());
     Format format = uploads.get(0).format();
     long bytes = uploads.stream().mapToLong(ModelUpload::size).sum();
     return jobs.current()
@@ -135,7 +140,13 @@ public final class ImportVerticle extends VerticleBase
             none ->
                 pool.withTransaction(
                     conn ->
-                        jobs.insert(conn, req.userId(), format.extension(), bytes, lease)
+                        jobs.insert(
+                                conn,
+                                req.userId(),
+                                format.extension(),
+                                bytes,
+                                options.asked(),
+                                lease)
                             .compose(
                                 id ->
                                     createStoredFiles(conn, id, uploads)
@@ -385,6 +396,8 @@ public final class ImportVerticle extends VerticleBase
                                             null,
                                             "completed",
                                             null,
+                                            "ignored_columns",
+                                            null,
                                             "rows_read",
                                             0L,
                                             "bytes_read",
@@ -426,15 +439,24 @@ public final class ImportVerticle extends VerticleBase
         req.window().offset());
   }
 
-  private static String model(ImportRequests.DiffQuery req) {
-    if (ContentModels.byName(req.model()).isEmpty()) {
-      throw Failure.notFound("No content model '" + req.model() + "'.");
+  private static String model(String name) {
+    if (ContentModels.byName(name).isEmpty()) {
+      throw Failure.notFound("No content model '" + name + "'.");
     }
-    return req.model();
+    return name;
+  }
+
+  private Future<StreamOpened> errors(ImportRequests.ErrorsQuery req) {
+    return errorsFiles
+        .open(req.id(), req.model() == null ? null : model(req.model()))
+        .map(
+            file ->
+                new StreamOpened(
+                    streams.open(file.source()), file.format().mediaType(), file.fileName(), null));
   }
 
   private Future<StreamOpened> diff(ImportRequests.DiffQuery req) {
-    return diffs.stream(req.id(), model(req))
+    return diffs.stream(req.id(), model(req.model()))
         .map(source -> new StreamOpened(streams.open(source), "application/json", null, null));
   }
 }
