@@ -125,7 +125,10 @@ final class BatchDiff {
             ? Future.succeededFuture()
             : pool.preparedQuery(
                     "INSERT INTO import_bad_rows (job_id, content_model, entry, cells, errors)"
-                        + " SELECT $1, $2, b.* FROM unnest($3::int8[], $4::json[], $5::text[]) b"
+                        // Cells as text: the client would send a String bound as json as a JSON
+                        // string.
+                        + " SELECT $1, $2, entry, cells::json, errors"
+                        + " FROM unnest($3::int8[], $4::text[], $5::text[]) b(entry, cells, errors)"
                         + " WHERE"
                         + String.format(WHILE_HELD, 1, 6))
                 .execute(
