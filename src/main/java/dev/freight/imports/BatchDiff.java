@@ -226,6 +226,49 @@ final class BatchDiff {
   }
 
   /**
+   * Takes the later rows of every id given more than once out of the diff (skip_invalid): the first
+   * row of an id stays. Completes with how many rows were taken out.
+   */
+  Future<Long> skipLaterDuplicates() {
+    return pool.withTransaction(
+            conn ->
+                conn.query("SET LOCAL work_mem = '" + WORK_MEM + "'")
+                    .execute()
+                    .compose(
+                        set ->
+                            conn.preparedQuery(
+                                    "WITH later AS (SELECT entry FROM (SELECT entry, row_number()"
+                                        + " OVER (PARTITION BY key ORDER BY entry) AS n FROM "
+                                        + keys
+                                        + ") k WHERE n > 1),"
+                                        + " gone AS (DELETE FROM import_diffs d USING later WHERE"
+                                        + " d.job_id = $1 AND d.content_model = $2 AND d.entry ="
+                                        + " later.entry AND"
+                                        + String.format(WHILE_HELD, 1, 3)
+                                        + " RETURNING d.op)"
+                                        + " SELECT (SELECT count(*) FROM later) AS later,"
+                                        + " count(*) FILTER (WHERE op = "
+                                        + ADD
+                                        + ") AS add, count(*) FILTER (WHERE op = "
+                                        + UPDATE
+                                        + ") AS update, count(*) FILTER (WHERE op = "
+                                        + DELETE
+                                        + ") AS delete FROM gone")
+                                .execute(Tuple.of(jobId, model.name(), runToken))))
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              long later = row.getLong("later");
+              long removed = row.getLong("add") + row.getLong("update") + row.getLong("delete");
+              add -= row.getLong("add");
+              update -= row.getLong("update");
+              delete -= row.getLong("delete");
+              unchanged -= later - removed; // the others were found unchanged, and not stored
+              return later;
+            });
+  }
+
+  /**
    * Stores the counts of the whole file, once it has been compared; {@code skipped}: the rows left
    * out as invalid, or null when the job does not skip them.
    */

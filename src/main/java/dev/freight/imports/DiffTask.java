@@ -133,25 +133,8 @@ final class DiffTask {
                         .compose(
                             read -> {
                               progress.bytesDone += size;
-                              skipped.put(upload.model().name(), read.badRows());
-                              if (!read.ignoredColumns().isEmpty()) {
-                                ignored.put(
-                                    upload.model().name(),
-                                    new JsonArray(List.copyOf(read.ignoredColumns())));
-                              }
-                              return (read.badRows() == 0
-                                      ? Future.<Void>succeededFuture()
-                                      : diff.storeBadColumns(upload.name(), read.badColumns()))
-                                  .compose(
-                                      stored ->
-                                          read.idsMayRepeat()
-                                              ? checkDuplicates(upload, diff, problems)
-                                              : Future.succeededFuture())
-                                  .compose(
-                                      checked ->
-                                          options.sync() && !problems.failing()
-                                              ? diff.deleteAbsent()
-                                              : Future.succeededFuture());
+                              return afterRead(
+                                  upload, diff, read, problems, options, skipped, ignored);
                             });
               }
               return chain;
@@ -190,6 +173,43 @@ final class DiffTask {
         .<Void>mapEmpty()
         .onFailure(failed -> forgetDiff(jobId, run.token(), true))
         .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
+  }
+
+  /**
+   * What follows the reading of one file: the columns of its rows with problems, for the errors
+   * file; its ids given twice; in sync mode, the deletes of the items it does not name. Notes the
+   * rows it skipped and the columns it ignored.
+   */
+  private Future<Void> afterRead(
+      StoredUpload upload,
+      BatchDiff diff,
+      FileRead read,
+      ErrorReport problems,
+      ImportOptions options,
+      Map<String, Long> skipped,
+      JsonObject ignored) {
+    String model = upload.model().name();
+    skipped.merge(model, read.badRows(), Long::sum);
+    if (!read.ignoredColumns().isEmpty()) {
+      ignored.put(model, new JsonArray(List.copyOf(read.ignoredColumns())));
+    }
+    Future<Void> columns =
+        read.badRows() == 0
+            ? Future.succeededFuture()
+            : diff.storeBadColumns(upload.name(), read.badColumns());
+    return columns
+        .compose(
+            stored ->
+                read.idsMayRepeat()
+                    ? checkDuplicates(upload, diff, problems, options)
+                    : Future.succeededFuture(0L))
+        .compose(
+            later -> {
+              skipped.merge(model, later, Long::sum);
+              return options.sync() && !problems.failing()
+                  ? diff.deleteAbsent()
+                  : Future.succeededFuture();
+            });
   }
 
   /** The options the job was created with. */
@@ -380,7 +400,12 @@ final class DiffTask {
         });
   }
 
-  private Future<Void> checkDuplicates(StoredUpload upload, BatchDiff diff, ErrorReport problems) {
+  /**
+   * Reports ids given twice; under skip_invalid the first row of an id stays and the later ones
+   * leave the diff (completes with how many), otherwise the job fails.
+   */
+  private Future<Long> checkDuplicates(
+      StoredUpload upload, BatchDiff diff, ErrorReport problems, ImportOptions options) {
     String key = upload.model().key().name();
     return diff.duplicates(ErrorReport.CAP)
         .map(
@@ -388,18 +413,22 @@ final class DiffTask {
               for (Row row : rows) {
                 Long[] entries = row.getArrayOfLongs("entries");
                 for (int i = 1; i < entries.length; i++) {
-                  problems.duplicate(
-                      upload.model().name(),
-                      upload.name(),
-                      entries[i],
+                  FieldError error =
                       new FieldError(
                           key,
                           row.getString("key"),
-                          "duplicate id: also given at entry " + entries[0]));
+                          "duplicate id: also given at entry " + entries[0]);
+                  if (options.skipInvalid()) {
+                    problems.row(upload.model().name(), upload.name(), entries[i], error);
+                  } else {
+                    problems.duplicate(upload.model().name(), upload.name(), entries[i], error);
+                  }
                 }
               }
-              return null;
-            });
+              return rows.isEmpty() || !options.skipInvalid();
+            })
+        .compose(
+            noneToSkip -> noneToSkip ? Future.succeededFuture(0L) : diff.skipLaterDuplicates());
   }
 
   static String extension(String fileName) {

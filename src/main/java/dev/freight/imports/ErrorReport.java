@@ -34,7 +34,7 @@ final class ErrorReport {
     return fatal || (!skipInvalid && any());
   }
 
-  /** An id given again: both rows are valid alone, so no row can be left out for it. */
+  /** An id given again, when the later rows are not skipped: the job fails whatever it asked. */
   synchronized void duplicate(String model, String file, long entry, FieldError error) {
     row(model, file, entry, error);
     fatal = true;

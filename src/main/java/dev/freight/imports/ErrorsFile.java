@@ -29,7 +29,7 @@ import java.util.Set;
  * file can be sent again as it is.
  */
 final class ErrorsFile {
-  private static final int CURSOR_ROWS = 1000;
+  private static final int CURSOR_ROWS = 5000;
   private static final Set<ImportStatus> WITH_ERRORS_FILE =
       Set.of(
           ImportStatus.FAIL,

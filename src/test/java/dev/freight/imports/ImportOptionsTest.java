@@ -139,6 +139,37 @@ class ImportOptionsTest extends ServerPerTest {
   }
 
   @Test
+  void skipInvalidKeepsTheFirstRowOfAnIdGivenTwice() {
+    Map<String, Object> again = LibraryFiles.standard("A1", "Second", 2);
+    Map<String, Object> bad = LibraryFiles.standard("C3", "Bad", 2);
+    bad.put("phase", "not a code");
+    byte[] file =
+        LibraryFiles.write(
+            Format.CSV,
+            List.of(
+                LibraryFiles.standard("A1", "First", 1),
+                LibraryFiles.standard("B2", "Two", 2),
+                again,
+                bad));
+    JsonObject failed = Imports.uploadAndSettle(admin, "standard.csv", file);
+    assertThat(failed.getString("status")).as("without skip_invalid").isEqualTo("fail");
+
+    JsonObject job = settle(upload(admin, "standard.csv", file, Map.of("skip_invalid", "true")));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("ready_for_review");
+    long id = job.getLong("id");
+    JsonObject summary = Imports.summary(admin, id);
+    assertThat(summary.getInteger("add")).isEqualTo(2);
+    assertThat(summary.getInteger("skipped")).isEqualTo(2);
+    JsonArray added =
+        admin.get(Imports.PATH + id + "/diff/standard/").bodyAsJsonObject().getJsonArray("add");
+    assertThat(added.stream().map(a -> ((JsonObject) a).getJsonObject("new").getString("title")))
+        .containsExactly("First", "Two");
+    assertThat(job.getJsonObject("errors").getJsonArray("standard").stream())
+        .anySatisfy(
+            e -> assertThat(((JsonObject) e).getString("message")).contains("duplicate id"));
+  }
+
+  @Test
   void noErrorsFileForAJobWithoutBadRows() {
     JsonObject job =
         Imports.uploadAndSettle(
