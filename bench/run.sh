@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 6's benchmark: builds the server and the benchmark, then runs it from the repository root.
-# Usage: bench/run.sh [--rows N] [--load-seconds S]   (default 1,000,000 rows; writes BENCHMARKS.md)
+# Usage: bench/run.sh [--rows N] [--load-seconds S] [--nodes N]   (default 1,000,000 rows; writes BENCHMARKS.md)
+# --nodes N (N > 1): issue 13's run instead: polling on one node against N clustered nodes, and a take-over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

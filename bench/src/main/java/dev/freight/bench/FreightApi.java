@@ -69,6 +69,11 @@ final class FreightApi {
     send(json(IMPORTS + importId + "/", "PATCH", "{\"status\": \"cancel\"}"));
   }
 
+  /** The node's /health: its id, and how many cluster members it sees. */
+  JsonNode health() throws IOException, InterruptedException {
+    return send(request("/health").GET().build());
+  }
+
   /** {"add", "update", "delete", "unchanged"} of the import's diff of the standards. */
   JsonNode diffCounts(long importId) throws IOException, InterruptedException {
     return send(request(IMPORTS + importId + "/diff/").GET().build()).get("results").get(0);

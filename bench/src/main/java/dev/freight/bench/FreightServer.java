@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -17,13 +18,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code target/freight.jar} as a child process at -Xmx256m, on its embedded PostgreSQL in a fresh
- * data dir. Its RSS is sampled from /proc; its heap is read from its GC log, since the heap in use
- * peaks just before each collection.
+ * {@code target/freight.jar} as a child process at -Xmx256m, in a fresh data dir: on its embedded
+ * PostgreSQL, or a node on a shared one. Its RSS is sampled from /proc; its heap is read from its GC
+ * log, since the heap in use peaks just before each collection.
  */
 final class FreightServer implements AutoCloseable {
   private static final Pattern SERVING =
-      Pattern.compile("Freight serving http://[^:]+:(\\d+) - PostgreSQL embedded at ([^:]+):(\\d+)/");
+      Pattern.compile("Freight serving http://[^:]+:(\\d+) - PostgreSQL (?:embedded|external) at ([^:]+):(\\d+)/");
   /** "[1712345678901ms] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 100M->20M(256M) 3.456ms". */
   private static final Pattern GC =
       Pattern.compile("^\\[(\\d+)ms\\] GC\\(\\d+\\) .* (\\d+)([KMG])->(\\d+)([KMG])\\(");
@@ -32,7 +33,7 @@ final class FreightServer implements AutoCloseable {
   /** A moment's resident set size. */
   private record Sample(long atMs, long rssBytes) {}
 
-  final String token = UUID.randomUUID().toString();
+  final String token;
   final int httpPort;
   final String pgHost;
   final int pgPort;
@@ -43,7 +44,15 @@ final class FreightServer implements AutoCloseable {
   private final List<Sample> samples = new ArrayList<>();
   private final Thread sampler;
 
+  /** A server on its own embedded PostgreSQL. */
   FreightServer(Path jar, Path runDir) throws IOException, InterruptedException {
+    this(jar, runDir, UUID.randomUUID().toString(), Map.of());
+  }
+
+  /** A server with {@code env} added to its environment: a node on a shared PostgreSQL, say. */
+  FreightServer(Path jar, Path runDir, String token, Map<String, String> env)
+      throws IOException, InterruptedException {
+    this.token = token;
     Files.createDirectories(runDir);
     log = runDir.resolve("server.log");
     gcLog = runDir.resolve("gc.log");
@@ -58,6 +67,7 @@ final class FreightServer implements AutoCloseable {
     builder.environment().put("FREIGHT_HTTP_HOST", "127.0.0.1");
     builder.environment().put("FREIGHT_HTTP_PORT", "0");
     builder.environment().put("FREIGHT_ADMIN_TOKEN", token);
+    builder.environment().putAll(env);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     process = builder.start();
     Matcher serving = awaitLine(SERVING);
@@ -190,6 +200,11 @@ final class FreightServer implements AutoCloseable {
     }
     return "Freight is running; its log " + log + ", its threads " + dump + "; PostgreSQL sessions at work:"
         + sessions;
+  }
+
+  /** kill -9: the node dies at once, holding whatever it held. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   @Override

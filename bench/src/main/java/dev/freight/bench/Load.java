@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +26,39 @@ final class Load {
 
   /** Runs wrk for {@code seconds} against {@code url}, two threads as the machine has cores to spare. */
   static Result run(String url, String token, int seconds) throws IOException, InterruptedException {
-    Process wrk = new ProcessBuilder("/usr/bin/wrk", "--threads", "2", "--connections", Integer.toString(CONNECTIONS),
+    return run(url, token, seconds, 2, CONNECTIONS);
+  }
+
+  /**
+   * The same {@link #CONNECTIONS} spread evenly over several URLs (one node each), one wrk per URL at
+   * once. Requests and errors add up; p50 is the mean of the nodes' medians weighted by their requests,
+   * p99 the worst node's.
+   */
+  static Result spread(List<String> urls, String token, int seconds) throws IOException, InterruptedException {
+    List<CompletableFuture<Result>> runs = new ArrayList<>();
+    for (int i = 0; i < urls.size(); i++) {
+      String url = urls.get(i);
+      int connections = CONNECTIONS / urls.size() + (i < CONNECTIONS % urls.size() ? 1 : 0);
+      runs.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return run(url, token, seconds, 1, connections);
+        } catch (IOException | InterruptedException e) {
+          throw new CompletionException(e);
+        }
+      }));
+    }
+    List<Result> results = runs.stream().map(CompletableFuture::join).toList();
+    long requests = results.stream().mapToLong(Result::requests).sum();
+    return new Result(results.stream().mapToDouble(Result::requestsPerSecond).sum(),
+        results.stream().mapToDouble(r -> r.p50Ms() * r.requests()).sum() / Math.max(1, requests),
+        results.stream().mapToDouble(Result::p99Ms).max().orElse(0), requests,
+        results.stream().mapToLong(Result::errors).sum());
+  }
+
+  private static Result run(String url, String token, int seconds, int threads, int connections)
+      throws IOException, InterruptedException {
+    Process wrk = new ProcessBuilder("/usr/bin/wrk", "--threads", Integer.toString(threads), "--connections",
+        Integer.toString(connections),
         "--duration", seconds + "s", "--timeout", "5s", "--latency", "--header", "Authorization: Token " + token, url)
         .redirectErrorStream(true).start();
     String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

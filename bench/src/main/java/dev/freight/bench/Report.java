@@ -1,6 +1,7 @@
 package dev.freight.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 
 /** The figures of one run, as one Markdown section: the table, the load line and what was not measured. */
 final class Report {
@@ -200,5 +204,28 @@ final class Report {
   private static long rowsOf(String heading) {
     Matcher m = Pattern.compile("[\\d,]+").matcher(heading);
     return m.find() ? Long.parseLong(m.group().replace(",", "")) : Long.MAX_VALUE;
+  }
+
+  /** When, at which commit and on what machine a run was made, for its section's first line. */
+  static String machine(Path repo) throws IOException, InterruptedException {
+    String when = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+    String commit = git(repo, "rev-parse", "--short", "HEAD")
+        + (git(repo, "status", "--porcelain", "--", ".", ":!BENCHMARKS.md").isEmpty() ? ""
+            : " (with uncommitted changes)");
+    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+        .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+    long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+    return String.format(Locale.ROOT, "%s, commit %s, %d cores (%s), %.1f GiB memory", when, commit,
+        Runtime.getRuntime().availableProcessors(), cpu, memKb / 1024.0 / 1024.0);
+  }
+
+  private static String git(Path repo, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process git = new ProcessBuilder(command).directory(repo.toFile()).start();
+    String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    git.waitFor();
+    return out;
   }
 }
