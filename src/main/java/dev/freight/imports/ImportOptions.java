@@ -51,7 +51,7 @@ record ImportOptions(
    * is wrong.
    */
   static ImportOptions of(JsonObject form, Collection<ContentModel> models) {
-    if (form == null || form.isEmpty()) {
+    if (form == null) {
       return NONE;
     }
     JsonObject asked = new JsonObject();
@@ -77,7 +77,10 @@ record ImportOptions(
       mapping = mapping(given, models);
       asked.put(COLUMN_MAPPING, given);
     }
-    return new ImportOptions(skipInvalid, mapping, ignoreUnknown, sync, asked);
+    // Other form fields are ignored, as they always were.
+    return asked.isEmpty()
+        ? NONE
+        : new ImportOptions(skipInvalid, mapping, ignoreUnknown, sync, asked);
   }
 
   private static boolean flag(JsonObject form, String name, JsonObject asked) {

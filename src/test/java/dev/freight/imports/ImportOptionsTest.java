@@ -334,6 +334,15 @@ class ImportOptionsTest extends ServerPerTest {
   }
 
   @Test
+  void otherFormFieldsAreIgnoredAsBefore() {
+    byte[] file = LibraryFiles.write(Format.CSV, List.of(LibraryFiles.standard("A1", "Fine", 1)));
+    JsonObject job = settle(upload(admin, "standard.csv", file, Map.of("comment", "hello")));
+    assertThat(job.getString("status")).isEqualTo("ready_for_review");
+    assertThat(job.fieldNames()).doesNotContain("options", "ignored_columns");
+    assertThat(Imports.summary(admin, job.getLong("id")).fieldNames()).doesNotContain("skipped");
+  }
+
+  @Test
   void anUnreadableFileStillFailsUnderSkipInvalid() {
     JsonObject job =
         settle(
