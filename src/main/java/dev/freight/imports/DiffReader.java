@@ -25,7 +25,7 @@ import java.util.Map;
 final class DiffReader {
   private static final String[] OPS = {null, "add", "update", "delete"};
   private static final String COLUMNS =
-      "op, entry, original, new, changed_fields, excluded, conflict";
+      "op, entry, original, new, changed_fields, excluded, conflict, reason";
   private static final int CURSOR_ROWS = 500;
 
   /** The columns of {@code import_diff_counts} that count each operation's entries. */
@@ -54,7 +54,8 @@ final class DiffReader {
 
   Future<JsonObject> summary(long jobId) {
     return pool.preparedQuery(
-            "SELECT content_model, added, updated, deleted, unchanged FROM import_diff_counts"
+            "SELECT content_model, added, updated, deleted, unchanged, skipped FROM"
+                + " import_diff_counts"
                 + " WHERE job_id = $1 ORDER BY content_model")
         .execute(Tuple.of(jobId))
         .compose(
@@ -64,13 +65,19 @@ final class DiffReader {
               }
               JsonArray results = new JsonArray();
               for (Row row : rows) {
-                results.add(
+                JsonObject counts =
                     new JsonObject()
                         .put("content_model", row.getString(0))
                         .put("add", row.getLong(1))
                         .put("update", row.getLong(2))
                         .put("delete", row.getLong(3))
-                        .put("unchanged", row.getLong(4)));
+                        .put("unchanged", row.getLong(4));
+                // Only a job that skips invalid rows counts them.
+                Long skipped = row.getLong(5);
+                if (skipped != null) {
+                  counts.put("skipped", skipped);
+                }
+                results.add(counts);
               }
               return Future.succeededFuture(new JsonObject().put("results", results));
             });
@@ -232,6 +239,10 @@ final class DiffReader {
     }
     if (row.getBoolean("conflict")) {
       item.put("conflict", true);
+    }
+    String reason = row.getString("reason");
+    if (reason != null) {
+      item.put("reason", reason);
     }
     return item;
   }
