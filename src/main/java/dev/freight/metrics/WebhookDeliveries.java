@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -36,7 +37,7 @@ public final class WebhookDeliveries {
                     result ->
                         Counter.builder("freight.webhook.deliveries")
                             .description("Webhook delivery attempts, by result")
-                            .tag("result", result.name().toLowerCase(java.util.Locale.ROOT))
+                            .tag("result", result.name().toLowerCase(Locale.ROOT))
                             .register(registry)));
     duration =
         Timer.builder(DURATION)

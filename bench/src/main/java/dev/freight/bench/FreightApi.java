@@ -14,6 +14,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** The calls the benchmark makes to Freight's v2 API, as a client would make them. */
@@ -77,7 +78,7 @@ final class FreightApi {
 
   /** Subscribes {@code url} to {@code events}: the new webhook's id. */
   long subscribe(String url, List<String> events) throws IOException, InterruptedException {
-    String body = mapper.writeValueAsString(java.util.Map.of("url", url, "events", events));
+    String body = mapper.writeValueAsString(Map.of("url", url, "events", events));
     return send(json(WEBHOOKS, "POST", body)).get("id").asLong();
   }
 

@@ -2,9 +2,12 @@ package dev.freight.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.freight.bench.LibraryFiles.Version;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Issue 15's outbox cost in a big import: the same import of N rows (upload to ready_for_review,
@@ -37,14 +40,14 @@ public final class WebhooksImportBench {
     Path file = files.file(Version.V1, "csv");
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.createContext("/", exchange -> {
-      exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
       exchange.sendResponseHeaders(200, -1);
       exchange.close();
     });
     receiver.start();
     try (FreightServer server = new FreightServer(repo.resolve("target/freight.jar"),
-        repo.resolve("bench/work/webhooks-import-run"), java.util.UUID.randomUUID().toString(),
-        java.util.Map.of("FREIGHT_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true"))) {
+        repo.resolve("bench/work/webhooks-import-run"), UUID.randomUUID().toString(),
+        Map.of("FREIGHT_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true"))) {
       api = new FreightApi(server.httpPort, server.token);
       try {
         long webhook = api.subscribe("http://127.0.0.1:" + receiver.getAddress().getPort() + "/", EVERY_EVENT);
