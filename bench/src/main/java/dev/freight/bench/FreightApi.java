@@ -14,7 +14,6 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /** The calls the benchmark makes to Freight's v2 API, as a client would make them. */
