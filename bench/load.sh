@@ -15,8 +15,10 @@ API=/api/v2/library/import/
 DATA=$(mktemp -d /tmp/freight-load-XXXXXX)
 chmod 755 "$DATA"
 TOKEN=bench-token-$RANDOM$RANDOM$RANDOM
+# /metrics on a port of its own: on the API's port an overloaded server answers it 503 too.
+METRICS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 FREIGHT_DATA_DIR=$DATA FREIGHT_HTTP_HOST=127.0.0.1 FREIGHT_HTTP_PORT=0 FREIGHT_ADMIN_TOKEN=$TOKEN \
-  java -Xmx512m -jar "$JAR" >"$DATA/server.log" 2>&1 &
+  FREIGHT_METRICS_PORT=$METRICS_PORT java -Xmx512m -jar "$JAR" >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 240); do
@@ -97,14 +99,14 @@ CREATES=$!
 # Where the time goes, every 5 s of the load: the machine's load, the request pool (connections in
 # use, requests waiting for one, their mean wait in the interval), the event loops' worst lag, the
 # import's progress, and what PostgreSQL's backends do (active ones by wait event; CPU when none).
-metric() { grep -E "^$1" <<<"$2" | awk '{ s += $NF } END { printf "%.4f", s }'; }
+metric() { grep -E "^$1" <<<"$2" | awk '{ s += $NF } END { printf "%.4f", s }' || true; }
 printf '%-4s %-5s %-6s %-7s %-9s %-8s %-24s %s\n' s load1 in_use waiting wait_ms lag_ms "import (rows read)" "PostgreSQL active backends (wait event)"
 last_sum=0 last_count=0 start=$SECONDS
 while kill -0 $READS 2>/dev/null; do
-  m=$(api "$URL/metrics")
+  m=$(curl -sS --max-time 10 "http://127.0.0.1:$METRICS_PORT/metrics" || true)
   sum=$(metric 'vertx_pool_queue_time_seconds_sum\{pool_name="freight-requests",pool_type="sql"' "$m")
   count=$(metric 'vertx_pool_queue_time_seconds_count\{pool_name="freight-requests",pool_type="sql"' "$m")
-  lag=$(grep -E '^freight_event_loop_lag_seconds_max' <<<"$m" | awk '$NF > x { x = $NF } END { printf "%.0f", x * 1000 }')
+  lag=$(grep -E '^freight_event_loop_lag_seconds_max' <<<"$m" | awk '$NF > x { x = $NF } END { printf "%.0f", x * 1000 }' || true)
   printf '%-4s %-5s %-6s %-7s %-9s %-8s %-24s %s\n' "$((SECONDS - start))" "$(cut -d' ' -f1 /proc/loadavg)" \
     "$(metric 'vertx_pool_in_use\{pool_name="freight-requests",pool_type="sql"' "$m")" \
     "$(metric 'vertx_pool_queue_pending\{pool_name="freight-requests",pool_type="sql"' "$m")" \
