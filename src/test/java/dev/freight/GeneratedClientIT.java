@@ -307,7 +307,9 @@ class GeneratedClientIT {
   private static ImportJob upload(DefaultApi api, String dir, String csv) throws Exception {
     Path file = Files.createDirectories(work.resolve(dir)).resolve("standard.csv");
     Files.writeString(file, csv);
-    return api.createImportJob(List.of(file.toFile()), null);
+    // No optional fields (skip_invalid, column_mapping, ignore_unknown_columns, mode) and no
+    // Idempotency-Key: a plain import.
+    return api.createImportJob(List.of(file.toFile()), null, null, null, null, null);
   }
 
   private static DiffSummaryResultsInner summary(DefaultApi api, int job) throws ApiException {

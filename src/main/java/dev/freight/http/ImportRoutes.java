@@ -50,6 +50,19 @@ final class ImportRoutes {
         .getRoute("getImportDiffSummary")
         .addHandler(ctx -> ask(ctx, ImportRequests.DIFF_SUMMARY, job(ctx)));
     builder.getRoute("getImportDiff").addHandler(ImportRoutes::diff);
+    builder
+        .getRoute("downloadImportErrors")
+        .addHandler(
+            ctx -> {
+              Api.requireSuperuser(ctx);
+              Api.stream(
+                  ctx,
+                  Api.ask(
+                      ctx,
+                      ImportRequests.ERRORS,
+                      new ImportRequests.ErrorsQuery(
+                          job(ctx).id(), Api.query(ctx, "content_model"))));
+            });
   }
 
   /**
@@ -93,8 +106,10 @@ final class ImportRoutes {
     if (!ctx.request().isExpectMultipart()) {
       throw new HttpException(415, "Upload files as multipart/form-data in the field 'files'.");
     }
+    JsonObject form = new JsonObject();
+    ctx.request().formAttributes().forEach(field -> form.put(field.getKey(), field.getValue()));
     ImportRequests.NewImport request =
-        new ImportRequests.NewImport(Api.callerId(ctx), Api.uploads(ctx));
+        new ImportRequests.NewImport(Api.callerId(ctx), Api.uploads(ctx), form);
     Idempotent.reply(
         ctx, 200, Api.ask(ctx.vertx().eventBus(), ImportRequests.CREATE, request, SLOW_MS));
   }

@@ -8,8 +8,10 @@ import dev.freight.library.FieldType;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -105,15 +107,44 @@ final class BatchDiff {
         .mapEmpty();
   }
 
+  String modelName() {
+    return model.name();
+  }
+
   Future<Void> drop() {
     return pool.query("DROP TABLE IF EXISTS " + keys).execute().mapEmpty();
   }
 
   /**
    * Compares one batch with the library; its changes are stored unless {@code store} is false (the
-   * job already has problems and will fail: its ids are still noted, to report duplicates).
+   * job already has problems and will fail: its ids are still noted, to report duplicates). Its
+   * rows with problems are stored either way, for the errors file.
    */
   Future<Void> compare(Batch batch, boolean store) {
+    Future<Void> bad =
+        batch.bad.entries.isEmpty()
+            ? Future.succeededFuture()
+            : pool.preparedQuery(
+                    "INSERT INTO import_bad_rows (job_id, content_model, entry, cells, errors)"
+                        // Cells as text: the client would send a String bound as json as a JSON
+                        // string.
+                        + " SELECT $1, $2, entry, cells::json, errors"
+                        + " FROM unnest($3::int8[], $4::text[], $5::text[]) b(entry, cells, errors)"
+                        + " WHERE"
+                        + String.format(WHILE_HELD, 1, 6))
+                .execute(
+                    Tuple.of(
+                        jobId,
+                        model.name(),
+                        batch.bad.entries.toArray(Long[]::new),
+                        batch.bad.cells.toArray(String[]::new),
+                        batch.bad.errors.toArray(String[]::new),
+                        runToken))
+                .mapEmpty();
+    return batch.size() == 0 ? bad : Future.all(bad, compareValid(batch, store)).mapEmpty();
+  }
+
+  private Future<Void> compareValid(Batch batch, boolean store) {
     return pool.preparedQuery(probe)
         .execute(batch.probeTuple().addLong(jobId).addLong(runToken))
         .compose(
@@ -139,21 +170,26 @@ final class BatchDiff {
   }
 
   /**
+   * Runs a query over the whole file's ids: PostgreSQL's default 4 MB of working memory would spill
+   * the grouping or sorting of a million ids to disk.
+   */
+  private Future<RowSet<Row>> withWorkMemory(String sql, Tuple params) {
+    return pool.withTransaction(
+        conn ->
+            conn.query("SET LOCAL work_mem = '" + WORK_MEM + "'")
+                .execute()
+                .compose(set -> conn.preparedQuery(sql).execute(params)));
+  }
+
+  /**
    * Ids given more than once in the file, with the entries that gave them (at most {@code limit}).
-   * PostgreSQL's default 4 MB of working memory would spill the grouping of a million ids to disk.
    */
   Future<List<Row>> duplicates(int limit) {
-    return pool.withTransaction(
-            conn ->
-                conn.query("SET LOCAL work_mem = '" + WORK_MEM + "'")
-                    .execute()
-                    .compose(
-                        set ->
-                            conn.preparedQuery(
-                                    "SELECT key, array_agg(entry ORDER BY entry) AS entries FROM "
-                                        + keys
-                                        + " GROUP BY key HAVING count(*) > 1 ORDER BY min(entry) LIMIT $1")
-                                .execute(Tuple.of(limit))))
+    return withWorkMemory(
+            "SELECT key, array_agg(entry ORDER BY entry) AS entries FROM "
+                + keys
+                + " GROUP BY key HAVING count(*) > 1 ORDER BY min(entry) LIMIT $1",
+            Tuple.of(limit))
         .map(
             rows -> {
               List<Row> list = new ArrayList<>();
@@ -162,9 +198,81 @@ final class BatchDiff {
             });
   }
 
-  /** Stores the counts of the whole file, once it has been compared. */
-  Future<Void> storeCounts() {
-    return storeCounts(pool, jobId, runToken, model, add, update, delete, unchanged);
+  /**
+   * Sync mode: every item of the library whose id the file does not give is deleted, as an entry
+   * numbered after the file's last row, in id order, with the reason "absent".
+   */
+  Future<Void> deleteAbsent() {
+    String key = model.key().name();
+    return pool.preparedQuery(
+            "WITH stored AS (INSERT INTO import_diffs (job_id, content_model, op, entry, original,"
+                + " reason) SELECT $1, $2, "
+                + DELETE
+                + ", (SELECT coalesce(max(entry), 0) FROM "
+                + keys
+                + ") + row_number() OVER (ORDER BY o."
+                + key
+                + "), "
+                + DiffStates.of(model, "o")
+                + ", 'absent' FROM "
+                + model.table()
+                + " o WHERE NOT EXISTS (SELECT 1 FROM "
+                + keys
+                + " k WHERE k.key = o."
+                + key
+                + ") AND"
+                + String.format(WHILE_HELD, 1, 3)
+                + " RETURNING 1) SELECT count(*) FROM stored")
+        .execute(Tuple.of(jobId, model.name(), runToken))
+        .map(
+            counted -> {
+              delete += counted.iterator().next().getLong(0);
+              return null;
+            });
+  }
+
+  /**
+   * Takes the later rows of every id given more than once out of the diff (skip_invalid): the first
+   * row of an id stays. Completes with how many rows were taken out.
+   */
+  Future<Long> skipLaterDuplicates() {
+    return withWorkMemory(
+            "WITH later AS (SELECT entry FROM (SELECT entry, row_number()"
+                + " OVER (PARTITION BY key ORDER BY entry) AS n FROM "
+                + keys
+                + ") k WHERE n > 1),"
+                + " gone AS (DELETE FROM import_diffs d USING later WHERE"
+                + " d.job_id = $1 AND d.content_model = $2 AND d.entry = later.entry AND"
+                + String.format(WHILE_HELD, 1, 3)
+                + " RETURNING d.op)"
+                + " SELECT (SELECT count(*) FROM later) AS later,"
+                + " count(*) FILTER (WHERE op = "
+                + ADD
+                + ") AS add, count(*) FILTER (WHERE op = "
+                + UPDATE
+                + ") AS update, count(*) FILTER (WHERE op = "
+                + DELETE
+                + ") AS delete FROM gone",
+            Tuple.of(jobId, model.name(), runToken))
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              long later = row.getLong("later");
+              long removed = row.getLong("add") + row.getLong("update") + row.getLong("delete");
+              add -= row.getLong("add");
+              update -= row.getLong("update");
+              delete -= row.getLong("delete");
+              unchanged -= later - removed; // the others were found unchanged, and not stored
+              return later;
+            });
+  }
+
+  /**
+   * Stores the counts of the whole file, once it has been compared; {@code skipped}: the rows left
+   * out as invalid, or null when the job does not skip them.
+   */
+  Future<Void> storeCounts(Long skipped) {
+    return storeCounts(pool, jobId, runToken, model, add, update, delete, unchanged, skipped);
   }
 
   /** Stores the counts of a model's diff, while the run still holds the job. */
@@ -176,12 +284,23 @@ final class BatchDiff {
       long add,
       long update,
       long delete,
-      long unchanged) {
+      long unchanged,
+      Long skipped) {
     return pool.preparedQuery(
             "INSERT INTO import_diff_counts (job_id, content_model, added, updated, deleted,"
-                + " unchanged) SELECT $1, $2, $3, $4, $5, $6 WHERE"
+                + " unchanged, skipped) SELECT $1, $2, $3, $4, $5, $6, $8 WHERE"
                 + String.format(WHILE_HELD, 1, 7))
-        .execute(Tuple.of(jobId, model.name(), add, update, delete, unchanged, runToken))
+        .execute(Tuple.of(jobId, model.name(), add, update, delete, unchanged, runToken, skipped))
+        .mapEmpty();
+  }
+
+  /** The columns of the file's rows with problems, for the errors file to name. */
+  Future<Void> storeBadColumns(String fileName, Collection<String> columns) {
+    return pool.preparedQuery(
+            "INSERT INTO import_bad_columns (job_id, content_model, file_name, columns)"
+                + " SELECT $1, $2, $3, $4 WHERE"
+                + String.format(WHILE_HELD, 1, 5))
+        .execute(Tuple.of(jobId, model.name(), fileName, columns.toArray(String[]::new), runToken))
         .mapEmpty();
   }
 
@@ -329,6 +448,14 @@ final class BatchDiff {
     private final List<Long> entries = new ArrayList<>();
     private final List<List<Object>> columns = new ArrayList<>();
     private final List<UUID> hashes = new ArrayList<>();
+    private final BadRows bad = new BadRows();
+
+    /** The rows with problems: each one's entry, cells as the file gave them, problems. */
+    private static final class BadRows {
+      final List<Long> entries = new ArrayList<>();
+      final List<String> cells = new ArrayList<>();
+      final List<String> errors = new ArrayList<>();
+    }
 
     Batch(ContentModel model, ContentHash digests) {
       this.model = model;
@@ -349,6 +476,14 @@ final class BatchDiff {
       hashes.add(Boolean.TRUE.equals(values.get(markDelete)) ? null : digests.of(values));
     }
 
+    /** A row with problems: its cells as a JSON object, its problems as one text. */
+    void addBad(long entry, String cells, String errors) {
+      bad.entries.add(entry);
+      bad.cells.add(cells);
+      bad.errors.add(errors);
+    }
+
+    /** How many valid rows. */
     int size() {
       return entries.size();
     }

@@ -3,6 +3,7 @@ package dev.freight.imports;
 import dev.freight.bus.ChunkSource;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.db.RowCursor;
 import dev.freight.db.Sql;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -11,11 +12,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +23,7 @@ import java.util.Map;
 final class DiffReader {
   private static final String[] OPS = {null, "add", "update", "delete"};
   private static final String COLUMNS =
-      "op, entry, original, new, changed_fields, excluded, conflict";
+      "op, entry, original, new, changed_fields, excluded, conflict, reason";
   private static final int CURSOR_ROWS = 500;
 
   /** The columns of {@code import_diff_counts} that count each operation's entries. */
@@ -54,7 +52,8 @@ final class DiffReader {
 
   Future<JsonObject> summary(long jobId) {
     return pool.preparedQuery(
-            "SELECT content_model, added, updated, deleted, unchanged FROM import_diff_counts"
+            "SELECT content_model, added, updated, deleted, unchanged, skipped FROM"
+                + " import_diff_counts"
                 + " WHERE job_id = $1 ORDER BY content_model")
         .execute(Tuple.of(jobId))
         .compose(
@@ -64,13 +63,19 @@ final class DiffReader {
               }
               JsonArray results = new JsonArray();
               for (Row row : rows) {
-                results.add(
+                JsonObject counts =
                     new JsonObject()
                         .put("content_model", row.getString(0))
                         .put("add", row.getLong(1))
                         .put("update", row.getLong(2))
                         .put("delete", row.getLong(3))
-                        .put("unchanged", row.getLong(4)));
+                        .put("unchanged", row.getLong(4));
+                // Only a job that skips invalid rows counts them.
+                Long skipped = row.getLong(5);
+                if (skipped != null) {
+                  counts.put("skipped", skipped);
+                }
+                results.add(counts);
               }
               return Future.succeededFuture(new JsonObject().put("results", results));
             });
@@ -144,26 +149,16 @@ final class DiffReader {
   /** The whole diff as one JSON document, rendered chunk by chunk from a cursor. */
   Future<ChunkSource> stream(long jobId, String model) {
     return requireDiff(jobId, model)
-        .compose(exists -> pool.getConnection())
         .compose(
-            conn ->
-                conn.begin()
-                    .compose(
-                        tx ->
-                            conn.prepare(
-                                    "SELECT "
-                                        + COLUMNS
-                                        + " FROM import_diffs WHERE job_id = $1"
-                                        + " AND content_model = $2 ORDER BY op, entry")
-                                .map(
-                                    statement ->
-                                        (ChunkSource)
-                                            new DiffSource(
-                                                conn,
-                                                tx,
-                                                statement.cursor(Tuple.of(jobId, model)),
-                                                content(model))))
-                    .onFailure(failed -> conn.close()));
+            exists ->
+                RowCursor.open(
+                    pool,
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM import_diffs WHERE job_id = $1"
+                        + " AND content_model = $2 ORDER BY op, entry",
+                    Tuple.of(jobId, model)))
+        .map(rows -> new DiffSource(rows, content(model)));
   }
 
   private Future<Void> requireDiff(long jobId, String model) {
@@ -233,6 +228,10 @@ final class DiffReader {
     if (row.getBoolean("conflict")) {
       item.put("conflict", true);
     }
+    String reason = row.getString("reason");
+    if (reason != null) {
+      item.put("reason", reason);
+    }
     return item;
   }
 
@@ -241,17 +240,13 @@ final class DiffReader {
    * yields rows.
    */
   private static final class DiffSource implements ChunkSource {
-    private final SqlConnection conn;
-    private final Transaction tx;
-    private final Cursor cursor;
+    private final RowCursor cursor;
     private final ContentModel model;
     private int op;
     private boolean started;
     private boolean done;
 
-    DiffSource(SqlConnection conn, Transaction tx, Cursor cursor, ContentModel model) {
-      this.conn = conn;
-      this.tx = tx;
+    DiffSource(RowCursor cursor, ContentModel model) {
       this.cursor = cursor;
       this.model = model;
     }
@@ -304,7 +299,7 @@ final class DiffReader {
 
     @Override
     public Future<Void> close() {
-      return cursor.close().transform(x -> tx.commit()).transform(x -> conn.close());
+      return cursor.close();
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.freight.formats.ReadLimits;
 import dev.freight.jobs.AsyncLoop;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobRunner;
+import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Worker;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -14,14 +15,18 @@ import dev.freight.metrics.RowCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * pending → generating_diff → ready_for_review (or fail): restores each uploaded file to the spool
@@ -80,7 +85,7 @@ final class DiffTask {
    */
   Future<Void> run(long jobId, JobRunner.Run run, Future<Void> kept) {
     return jobs.resetProgress(jobId)
-        .compose(reset -> forgetDiff(jobId, run.token()))
+        .compose(reset -> forgetDiff(jobId, run.token(), true))
         .compose(cleared -> uploads(jobId))
         .compose(
             uploads ->
@@ -88,17 +93,34 @@ final class DiffTask {
                     ? jobs.finish(
                             pool, jobId, ImportStatus.FAIL, JobErrors.of(NOT_KEPT), run.token())
                         .<Void>mapEmpty()
-                    : compareAll(
-                        jobId, uploads, run, kept == null ? Future.succeededFuture() : kept));
+                    : options(jobId, uploads)
+                        .compose(
+                            options ->
+                                compareAll(
+                                    jobId,
+                                    uploads,
+                                    options,
+                                    run,
+                                    kept == null ? Future.succeededFuture() : kept)));
   }
 
+  /** What one file held besides its valid rows. */
+  private record FileRead(
+      boolean idsMayRepeat, long badRows, Set<String> badColumns, Set<String> ignoredColumns) {}
+
   private Future<Void> compareAll(
-      long jobId, List<StoredUpload> uploads, JobRunner.Run run, Future<Void> kept) {
-    ErrorReport problems = new ErrorReport();
+      long jobId,
+      List<StoredUpload> uploads,
+      ImportOptions options,
+      JobRunner.Run run,
+      Future<Void> kept) {
+    ErrorReport problems = new ErrorReport(options.skipInvalid());
     ReadProgress progress = new ReadProgress();
     List<BatchDiff> diffs =
         uploads.stream().map(u -> new BatchDiff(pool, jobId, run.token(), u.model())).toList();
     List<Path> files = new ArrayList<>();
+    Map<String, Long> skipped = new HashMap<>();
+    JsonObject ignored = new JsonObject();
     return Future.all(uploads.stream().map(upload -> local(jobId, upload)).toList())
         .compose(
             located -> {
@@ -119,60 +141,131 @@ final class DiffTask {
                 chain =
                     chain
                         .compose(
-                            done -> compare(jobId, upload, file, diff, problems, progress, run))
+                            done ->
+                                compare(
+                                    jobId, upload, file, diff, problems, options, progress, run))
                         .compose(
-                            idsMayRepeat -> {
+                            read -> {
                               progress.bytesDone += size;
-                              return idsMayRepeat
-                                  ? checkDuplicates(upload, diff, problems)
-                                  : Future.succeededFuture();
+                              return afterRead(
+                                  upload, diff, read, problems, options, skipped, ignored);
                             });
               }
               return chain;
             })
         .compose(
-            done ->
-                problems.any()
-                    ? forgetDiff(jobId, run.token())
-                        .compose(
-                            forgotten ->
-                                jobs.finish(
-                                    pool, jobId, ImportStatus.FAIL, problems.toJson(), run.token()))
-                    : kept.compose(
-                            stored ->
-                                Future.all(diffs.stream().map(BatchDiff::storeCounts).toList()))
-                        .compose(
-                            counted ->
-                                jobs.move(
-                                    pool,
-                                    jobId,
-                                    ImportStatus.READY_FOR_REVIEW,
-                                    Map.of(),
-                                    run.token())))
+            done -> {
+              Map<String, Object> outcome =
+                  JobTable.set(
+                      "errors",
+                      problems.any() ? problems.toJson() : null,
+                      "ignored_columns",
+                      ignored.isEmpty() ? null : ignored);
+              if (problems.failing()) {
+                outcome.put("completed", JobTable.NOW);
+                return forgetDiff(jobId, run.token(), false)
+                    .compose(
+                        forgotten ->
+                            jobs.move(pool, jobId, ImportStatus.FAIL, outcome, run.token()));
+              }
+              return kept.compose(
+                      stored ->
+                          Future.all(
+                              diffs.stream()
+                                  .map(
+                                      diff ->
+                                          diff.storeCounts(
+                                              options.skipInvalid()
+                                                  ? skipped.get(diff.modelName())
+                                                  : null))
+                                  .toList()))
+                  .compose(
+                      counted ->
+                          jobs.move(
+                              pool, jobId, ImportStatus.READY_FOR_REVIEW, outcome, run.token()));
+            })
         .<Void>mapEmpty()
-        .onFailure(failed -> forgetDiff(jobId, run.token()))
+        .onFailure(failed -> forgetDiff(jobId, run.token(), true))
         .eventually(() -> Future.all(diffs.stream().map(BatchDiff::drop).toList()));
   }
 
-  /** A retried, cancelled or failed job keeps no diff. */
-  Future<Void> forgetDiff(long jobId) {
-    return deleteDiff("", Tuple.of(jobId));
-  }
-
-  /** A run starts from nothing, and keeps nothing when it fails: while it still holds the job. */
-  Future<Void> forgetDiff(long jobId, long runToken) {
-    return deleteDiff(
-        " AND" + String.format(BatchDiff.WHILE_HELD, 1, 2), Tuple.of(jobId, runToken));
-  }
-
-  private Future<Void> deleteDiff(String condition, Tuple params) {
-    return pool.preparedQuery("DELETE FROM import_diffs WHERE job_id = $1" + condition)
-        .execute(params)
+  /**
+   * What follows the reading of one file: the columns of its rows with problems, for the errors
+   * file; its ids given twice; in sync mode, the deletes of the items it does not name. Notes the
+   * rows it skipped and the columns it ignored.
+   */
+  private Future<Void> afterRead(
+      StoredUpload upload,
+      BatchDiff diff,
+      FileRead read,
+      ErrorReport problems,
+      ImportOptions options,
+      Map<String, Long> skipped,
+      JsonObject ignored) {
+    String model = upload.model().name();
+    skipped.merge(model, read.badRows(), Long::sum);
+    if (!read.ignoredColumns().isEmpty()) {
+      ignored.put(model, new JsonArray(List.copyOf(read.ignoredColumns())));
+    }
+    Future<Void> columns =
+        read.badRows() == 0
+            ? Future.succeededFuture()
+            : diff.storeBadColumns(upload.name(), read.badColumns());
+    return columns
         .compose(
-            done ->
-                pool.preparedQuery("DELETE FROM import_diff_counts WHERE job_id = $1" + condition)
-                    .execute(params))
-        .mapEmpty();
+            stored ->
+                read.idsMayRepeat()
+                    ? checkDuplicates(upload, diff, problems, options)
+                    : Future.succeededFuture(0L))
+        .compose(
+            later -> {
+              skipped.merge(model, later, Long::sum);
+              return options.sync() && !problems.failing()
+                  ? diff.deleteAbsent()
+                  : Future.succeededFuture();
+            });
+  }
+
+  /** The options the job was created with. */
+  private Future<ImportOptions> options(long jobId, List<StoredUpload> uploads) {
+    return pool.preparedQuery("SELECT options FROM import_jobs WHERE id = $1")
+        .execute(Tuple.of(jobId))
+        .map(
+            rows ->
+                ImportOptions.fromJob(
+                    rows.iterator().next().getJsonObject(0),
+                    uploads.stream().map(StoredUpload::model).toList()));
+  }
+
+  /** A retried, cancelled or failed job keeps no diff, nor rows with problems. */
+  Future<Void> forgetDiff(long jobId) {
+    return deleteDiff("", Tuple.of(jobId), true);
+  }
+
+  /**
+   * A run starts from nothing, and keeps nothing when it breaks; when its files have problems, it
+   * keeps the rows that had them, for the errors file. Only while it still holds the job.
+   */
+  Future<Void> forgetDiff(long jobId, long runToken, boolean badRowsToo) {
+    return deleteDiff(
+        " AND" + String.format(BatchDiff.WHILE_HELD, 1, 2), Tuple.of(jobId, runToken), badRowsToo);
+  }
+
+  private Future<Void> deleteDiff(String condition, Tuple params, boolean badRowsToo) {
+    List<String> tables =
+        badRowsToo
+            ? List.of("import_diffs", "import_diff_counts", "import_bad_rows", "import_bad_columns")
+            : List.of("import_diffs", "import_diff_counts");
+    Future<Void> chain = Future.succeededFuture();
+    for (String table : tables) {
+      chain =
+          chain.compose(
+              done ->
+                  pool.preparedQuery("DELETE FROM " + table + " WHERE job_id = $1" + condition)
+                      .execute(params)
+                      .<Void>mapEmpty());
+    }
+    return chain;
   }
 
   private Future<List<StoredUpload>> uploads(long jobId) {
@@ -233,16 +326,14 @@ final class DiffTask {
                         .map(file));
   }
 
-  /**
-   * Compares one file with the library; completes with whether an id of the file may be given
-   * twice.
-   */
-  private Future<Boolean> compare(
+  /** Compares one file with the library. */
+  private Future<FileRead> compare(
       long jobId,
       StoredUpload upload,
       Path file,
       BatchDiff diff,
       ErrorReport problems,
+      ImportOptions options,
       ReadProgress progress,
       JobRunner.Run run) {
     Format format = Format.fromExtension(extension(upload.name())).orElseThrow();
@@ -252,13 +343,25 @@ final class DiffTask {
                 worker.run(
                     () ->
                         new StagedFile(
-                            upload.model(), upload.name(), format, file, limits, problems)))
+                            upload.model(),
+                            upload.name(),
+                            format,
+                            file,
+                            limits,
+                            problems,
+                            options)))
         .compose(
             reader ->
                 AsyncLoop.run(
                         new Step(worker.run(reader::read), Future.succeededFuture()),
                         step -> batch(jobId, reader, step, diff, problems, progress, run))
-                    .map(read -> reader.idsMayRepeat())
+                    .map(
+                        read ->
+                            new FileRead(
+                                reader.idsMayRepeat(),
+                                reader.badRows(),
+                                reader.badColumns(),
+                                reader.ignoredColumns()))
                     .eventually(
                         () ->
                             worker.run(
@@ -298,10 +401,7 @@ final class DiffTask {
           long rowsRead = progress.rows + reader.rows();
           long bytesRead = progress.bytesDone + reader.bytesRead();
           Future<Void> compared =
-              batch.size() == 0
-                  ? Future.succeededFuture()
-                  : diff.compare(batch, !problems.any())
-                      .onSuccess(done -> rows.diffed(batch.size()));
+              diff.compare(batch, !problems.failing()).onSuccess(done -> rows.diffed(batch.size()));
           Future<Void> previous =
               step.previous()
                   .compose(done -> jobs.progress(jobId, rowsRead, bytesRead, progress.bytesTotal));
@@ -322,7 +422,12 @@ final class DiffTask {
         });
   }
 
-  private Future<Void> checkDuplicates(StoredUpload upload, BatchDiff diff, ErrorReport problems) {
+  /**
+   * Reports ids given twice; under skip_invalid the first row of an id stays and the later ones
+   * leave the diff (completes with how many), otherwise the job fails.
+   */
+  private Future<Long> checkDuplicates(
+      StoredUpload upload, BatchDiff diff, ErrorReport problems, ImportOptions options) {
     String key = upload.model().key().name();
     return diff.duplicates(ErrorReport.CAP)
         .map(
@@ -330,18 +435,22 @@ final class DiffTask {
               for (Row row : rows) {
                 Long[] entries = row.getArrayOfLongs("entries");
                 for (int i = 1; i < entries.length; i++) {
-                  problems.row(
-                      upload.model().name(),
-                      upload.name(),
-                      entries[i],
+                  FieldError error =
                       new FieldError(
                           key,
                           row.getString("key"),
-                          "duplicate id: also given at entry " + entries[0]));
+                          "duplicate id: also given at entry " + entries[0]);
+                  if (options.skipInvalid()) {
+                    problems.row(upload.model().name(), upload.name(), entries[i], error);
+                  } else {
+                    problems.duplicate(upload.model().name(), upload.name(), entries[i], error);
+                  }
                 }
               }
-              return null;
-            });
+              return rows.isEmpty() || !options.skipInvalid();
+            })
+        .compose(
+            noneToSkip -> noneToSkip ? Future.succeededFuture(0L) : diff.skipLaterDuplicates());
   }
 
   static String extension(String fileName) {

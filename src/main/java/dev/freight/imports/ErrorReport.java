@@ -18,9 +18,27 @@ final class ErrorReport {
 
   private final Map<String, JsonArray> listed = new LinkedHashMap<>();
   private final Map<String, Long> totals = new LinkedHashMap<>();
+  private final boolean skipInvalid;
+  private boolean fatal;
+
+  /** {@code skipInvalid}: a bad value only leaves its row out; other problems fail the job. */
+  ErrorReport(boolean skipInvalid) {
+    this.skipInvalid = skipInvalid;
+  }
 
   synchronized boolean any() {
     return !totals.isEmpty();
+  }
+
+  /** Whether the job fails. */
+  synchronized boolean failing() {
+    return fatal || (!skipInvalid && any());
+  }
+
+  /** An id given again, when the later rows are not skipped: the job fails whatever it asked. */
+  synchronized void duplicate(String model, String file, long entry, FieldError error) {
+    row(model, file, entry, error);
+    fatal = true;
   }
 
   /** A bad value in one row. */
@@ -41,6 +59,7 @@ final class ErrorReport {
 
   /** A problem with the file as a whole; {@code line} is 0 when unknown. */
   synchronized void file(String model, String file, long line, String message) {
+    fatal = true;
     JsonObject problem = new JsonObject().put("file", storable(file));
     if (line > 0) {
       problem.put("line", line);

@@ -164,13 +164,15 @@ final class ImportJobs {
       long bytesTotal,
       Long reverts,
       boolean includeConflicts,
+      JsonObject options,
       Lease lease) {
     // Leased to this node from the start: its files are still being stored here, so no other node
     // may take the job before this one runs it.
     return conn.preparedQuery(
             "INSERT INTO import_jobs (triggered_by, file_format, bytes_total, reverts,"
-                + " include_conflicts, lease_owner, lease_expires)"
-                + " VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7)) RETURNING id")
+                + " include_conflicts, options, lease_owner, lease_expires)"
+                + " VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))"
+                + " RETURNING id")
         .execute(
             Tuple.of(
                 userId,
@@ -178,6 +180,7 @@ final class ImportJobs {
                 bytesTotal,
                 reverts,
                 includeConflicts,
+                options,
                 lease.node(),
                 (double) lease.seconds()))
         .map(rows -> rows.iterator().next().getLong(0))
@@ -228,10 +231,10 @@ final class ImportJobs {
   }
 
   /**
-   * Deletes the diff entries and stored uploads of jobs that ended more than {@code retentionDays}
-   * ago, and records when: their diff then answers 410 and they cannot be retried. The job rows
-   * stay, with their diff counts. Up to {@value #PURGE_BATCH} jobs at a time, by one node at a
-   * time; completes with how many were purged.
+   * Deletes the diff entries, rows with problems and stored uploads of jobs that ended more than
+   * {@code retentionDays} ago, and records when: their diff then answers 410 and they cannot be
+   * retried. The job rows stay, with their diff counts. Up to {@value #PURGE_BATCH} jobs at a time,
+   * by one node at a time; completes with how many were purged.
    */
   Future<Integer> purge(long retentionDays) {
     return Database.onOneNode(
@@ -254,6 +257,8 @@ final class ImportJobs {
         ORDER BY id LIMIT %d FOR UPDATE SKIP LOCKED),
       marked AS (UPDATE import_jobs j SET purged = now() FROM due WHERE j.id = due.id RETURNING j.id),
       entries AS (DELETE FROM import_diffs d USING marked WHERE d.job_id = marked.id),
+      bad_rows AS (DELETE FROM import_bad_rows b USING marked WHERE b.job_id = marked.id),
+      bad_columns AS (DELETE FROM import_bad_columns b USING marked WHERE b.job_id = marked.id),
       uploads AS (DELETE FROM import_files f USING marked WHERE f.job_id = marked.id RETURNING f.file_id),
       files AS (DELETE FROM stored_files s USING uploads WHERE s.id = uploads.file_id)
       SELECT count(*) FROM marked"""
@@ -300,7 +305,10 @@ final class ImportJobs {
         .mapEmpty();
   }
 
-  /** A job as the API shows it; {@code applied} and {@code reverts} only when there are. */
+  /**
+   * A job as the API shows it; {@code applied}, {@code reverts}, {@code options} and {@code
+   * ignored_columns} only when there are.
+   */
   static JsonObject toJson(Row row) {
     JsonObject job =
         new JsonObject()
@@ -319,9 +327,11 @@ final class ImportJobs {
                     row.getLong("rows_read"),
                     row.getLong("bytes_read"),
                     row.getLong("bytes_total")));
-    JsonObject applied = row.getJsonObject("applied");
-    if (applied != null) {
-      job.put("applied", applied);
+    for (String optional : List.of("applied", "options", "ignored_columns")) {
+      JsonObject value = row.getJsonObject(optional);
+      if (value != null) {
+        job.put(optional, value);
+      }
     }
     Long reverts = row.getLong("reverts");
     if (reverts != null) {

@@ -49,15 +49,43 @@ public final class ImportRequests {
   public static final Address<DiffQuery, StreamOpened> DIFF =
       Address.streaming("imports.diff", DiffQuery::fromJson);
 
-  public record NewImport(int userId, List<UploadedFile> files) implements Address.Message {
+  /**
+   * @param form the multipart body's text fields, as sent (the import's options: skip_invalid,
+   *     column_mapping, ignore_unknown_columns, mode)
+   */
+  /** → the errors file of one of the job's files, to stream. */
+  public static final Address<ErrorsQuery, StreamOpened> ERRORS =
+      Address.streaming("imports.errors", ErrorsQuery::fromJson);
+
+  /**
+   * @param model which file's rows with problems; null for the first model that has any
+   */
+  public record ErrorsQuery(long id, String model) implements Address.Message {
     @Override
     public JsonObject toJson() {
-      return new JsonObject().put("user_id", userId).put("files", UploadedFile.toJson(files));
+      return new JsonObject().put("id", id).put("model", model);
+    }
+
+    public static ErrorsQuery fromJson(JsonObject json) {
+      return new ErrorsQuery(json.getLong("id"), json.getString("model"));
+    }
+  }
+
+  public record NewImport(int userId, List<UploadedFile> files, JsonObject form)
+      implements Address.Message {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("user_id", userId)
+          .put("files", UploadedFile.toJson(files))
+          .put("form", form);
     }
 
     public static NewImport fromJson(JsonObject json) {
       return new NewImport(
-          json.getInteger("user_id"), UploadedFile.fromJson(json.getJsonArray("files")));
+          json.getInteger("user_id"),
+          UploadedFile.fromJson(json.getJsonArray("files")),
+          json.getJsonObject("form"));
     }
   }
 

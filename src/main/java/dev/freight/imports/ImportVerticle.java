@@ -68,6 +68,7 @@ public final class ImportVerticle extends VerticleBase
   private ApplyTask applyTask;
   private RevertTask revertTask;
   private DiffReader diffs;
+  private ErrorsFile errorsFiles;
   private JobRunner<Long, ImportStatus> runner;
 
   /** Requests are answered on {@code pools.requests()}; runs and files being stored on its jobs. */
@@ -100,6 +101,7 @@ public final class ImportVerticle extends VerticleBase
     applyTask = new ApplyTask(pools.jobs(), jobs, rows);
     revertTask = new RevertTask(pools.jobs(), jobs, diffTask);
     diffs = new DiffReader(pool, jobs, config.retentionDays());
+    errorsFiles = new ErrorsFile(pool, worker, jobs, config.retentionDays());
     return Future.all(
             List.of(
                 Endpoints.bind(vertx, ImportRequests.CREATE, this::create),
@@ -115,12 +117,13 @@ public final class ImportVerticle extends VerticleBase
                     req ->
                         diffs.page(
                             req.id(),
-                            model(req),
+                            model(req.model()),
                             req.op(),
                             req.itemId(),
                             req.window().limit(),
                             req.window().offset())),
-                Endpoints.bind(vertx, ImportRequests.DIFF, this::diff)))
+                Endpoints.bind(vertx, ImportRequests.DIFF, this::diff),
+                Endpoints.bind(vertx, ImportRequests.ERRORS, this::errors)))
         .compose(
             bound ->
                 runner.resume(
@@ -176,6 +179,8 @@ public final class ImportVerticle extends VerticleBase
    */
   private Future<JsonObject> create(ImportRequests.NewImport req) {
     List<ModelUpload> uploads = uploads(req.files());
+    ImportOptions options =
+        ImportOptions.of(req.form(), uploads.stream().map(ModelUpload::model).toList());
     Format format = uploads.get(0).format();
     long bytes = uploads.stream().mapToLong(ModelUpload::size).sum();
     return jobs.current()
@@ -189,7 +194,14 @@ public final class ImportVerticle extends VerticleBase
                 pool.withTransaction(
                     conn ->
                         jobs.insert(
-                                conn, req.userId(), format.extension(), bytes, null, false, lease)
+                                conn,
+                                req.userId(),
+                                format.extension(),
+                                bytes,
+                                null,
+                                false,
+                                options.asked(),
+                                lease)
                             .compose(
                                 id ->
                                     createStoredFiles(conn, id, uploads)
@@ -466,6 +478,8 @@ public final class ImportVerticle extends VerticleBase
                                                         null,
                                                         "completed",
                                                         null,
+                                                        "ignored_columns",
+                                                        null,
                                                         "rows_read",
                                                         0L,
                                                         "bytes_read",
@@ -510,6 +524,7 @@ public final class ImportVerticle extends VerticleBase
                                   0,
                                   id,
                                   req.includeConflicts(),
+                                  null,
                                   lease)
                               : Future.failedFuture(
                                   new Failure(
@@ -577,15 +592,24 @@ public final class ImportVerticle extends VerticleBase
         req.window().offset());
   }
 
-  private static String model(ImportRequests.DiffQuery req) {
-    if (ContentModels.byName(req.model()).isEmpty()) {
-      throw Failure.notFound("No content model '" + req.model() + "'.");
+  private static String model(String name) {
+    if (ContentModels.byName(name).isEmpty()) {
+      throw Failure.notFound("No content model '" + name + "'.");
     }
-    return req.model();
+    return name;
+  }
+
+  private Future<StreamOpened> errors(ImportRequests.ErrorsQuery req) {
+    return errorsFiles
+        .open(req.id(), req.model() == null ? null : model(req.model()))
+        .map(
+            file ->
+                new StreamOpened(
+                    streams.open(file.source()), file.format().mediaType(), file.fileName(), null));
   }
 
   private Future<StreamOpened> diff(ImportRequests.DiffQuery req) {
-    return diffs.stream(req.id(), model(req))
+    return diffs.stream(req.id(), model(req.model()))
         .map(source -> new StreamOpened(streams.open(source), "application/json", null, null));
   }
 }

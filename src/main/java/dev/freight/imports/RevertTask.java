@@ -52,7 +52,7 @@ final class RevertTask {
     long token = run.token();
     Counts all = new Counts();
     return jobs.resetProgress(jobId)
-        .compose(reset -> diffs.forgetDiff(jobId, token))
+        .compose(reset -> diffs.forgetDiff(jobId, token, true))
         .compose(cleared -> sources(jobId))
         .compose(
             sources -> {
@@ -72,13 +72,14 @@ final class RevertTask {
                                     counts.add,
                                     counts.update,
                                     counts.delete,
-                                    counts.unchanged));
+                                    counts.unchanged,
+                                    null));
               }
               return chain;
             })
         .compose(counted -> jobs.move(pool, jobId, ImportStatus.READY_FOR_REVIEW, Map.of(), token))
         .<Void>mapEmpty()
-        .onFailure(failed -> diffs.forgetDiff(jobId, token));
+        .onFailure(failed -> diffs.forgetDiff(jobId, token, true));
   }
 
   private Future<List<Source>> sources(long jobId) {

@@ -8,15 +8,20 @@ import dev.freight.library.ContentHash;
 import dev.freight.library.ContentModel;
 import dev.freight.library.FieldError;
 import dev.freight.library.RowResult;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Reads one uploaded file in batches on a worker thread: coerces and validates each row, records
- * problems, and hands back the valid rows to compare with the library.
+ * Reads one uploaded file in batches on a worker thread: names each row's fields ({@link
+ * FileColumns}), coerces and validates them, records problems, and hands back the valid rows to
+ * compare with the library and the invalid ones as the file gave them, for the errors file.
  */
 final class StagedFile implements AutoCloseable {
   static final int BATCH_ROWS = 5_000;
@@ -30,9 +35,12 @@ final class StagedFile implements AutoCloseable {
   private final Set<String> unknownReported = new HashSet<>();
   private final ContentHash digests;
   private final SeenIds ids = new SeenIds();
+  private final FileColumns columns;
+  private final Set<String> badColumns = new LinkedHashSet<>();
   private boolean started;
   private boolean finished;
   private long rows;
+  private long badRows;
 
   StagedFile(
       ContentModel model,
@@ -40,13 +48,15 @@ final class StagedFile implements AutoCloseable {
       Format format,
       Path file,
       ReadLimits limits,
-      ErrorReport problems)
+      ErrorReport problems,
+      ImportOptions options)
       throws IOException {
     this.model = model;
     this.maxRows = limits.maxRows();
     this.fileName = fileName;
     this.format = format;
     this.problems = problems;
+    this.columns = new FileColumns(model, options);
     this.digests = new ContentHash(model);
     RowReader opened;
     try {
@@ -74,6 +84,24 @@ final class StagedFile implements AutoCloseable {
     return ids.mayRepeat();
   }
 
+  /** How many rows had problems. */
+  long badRows() {
+    return badRows;
+  }
+
+  /**
+   * The columns of the rows with problems, in the file's order (JSON and YAML: as first seen),
+   * without those the errors file adds.
+   */
+  Set<String> badColumns() {
+    return badColumns;
+  }
+
+  /** The columns that matched no field and were skipped, as asked. */
+  Set<String> ignoredColumns() {
+    return columns.ignored();
+  }
+
   long bytesRead() {
     return reader == null ? 0 : reader.bytesRead();
   }
@@ -86,8 +114,10 @@ final class StagedFile implements AutoCloseable {
     BatchDiff.Batch batch = new BatchDiff.Batch(model, digests);
     while (!finished && batch.size() < BATCH_ROWS) {
       Map<String, Object> raw;
+      Map<String, Object> named;
       try {
         raw = reader.next();
+        named = raw == null ? null : columns.fields(raw, tabular() ? 1 : 0);
       } catch (FileFormatException e) {
         problems.file(model.name(), fileName, e.line(), e.getMessage());
         finished = true;
@@ -97,7 +127,7 @@ final class StagedFile implements AutoCloseable {
         finished = true;
         break;
       }
-      if (!started && !headerHasKey(raw)) {
+      if (!started && !headerHasKey(named)) {
         finished = true;
         break;
       }
@@ -109,7 +139,7 @@ final class StagedFile implements AutoCloseable {
         break;
       }
       rows++;
-      check(raw, batch);
+      check(raw, named, batch);
     }
     return batch;
   }
@@ -118,17 +148,20 @@ final class StagedFile implements AutoCloseable {
    * Spreadsheet-like files name their columns once: without the key column no row can be matched.
    */
   private boolean headerHasKey(Map<String, Object> firstRow) {
-    boolean tabular = format == Format.CSV || format == Format.XLSX;
-    if (tabular && !model.hasKey(firstRow.keySet())) {
+    if (tabular() && !model.hasKey(firstRow.keySet())) {
       problems.file(model.name(), fileName, 1, "there is no '" + model.key().name() + "' column");
       return false;
     }
     return true;
   }
 
-  private void check(Map<String, Object> raw, BatchDiff.Batch batch) {
+  private boolean tabular() {
+    return format == Format.CSV || format == Format.XLSX;
+  }
+
+  private void check(Map<String, Object> raw, Map<String, Object> named, BatchDiff.Batch batch) {
     long entry = reader.rowNumber();
-    RowResult result = model.coerce(raw);
+    RowResult result = model.coerce(named);
     for (FieldError error : result.errors()) {
       boolean unknownColumn = model.field(error.field()).isEmpty();
       // An unknown column is one mistake, not one per row.
@@ -139,6 +172,22 @@ final class StagedFile implements AutoCloseable {
     if (result.ok()) {
       ids.add(result.values().get(0).toString()); // the key is the model's first field
       batch.add(entry, result.values());
+    } else {
+      badRows++;
+      Map<String, Object> cells = new LinkedHashMap<>();
+      raw.forEach(
+          (column, value) -> {
+            if (!columns.added(column)) {
+              cells.put(column, value);
+            }
+          });
+      badColumns.addAll(cells.keySet());
+      batch.addBad(
+          entry,
+          new JsonObject(cells).encode(),
+          result.errors().stream()
+              .map(error -> error.field() + ": " + error.message())
+              .collect(Collectors.joining("; ")));
     }
   }
 

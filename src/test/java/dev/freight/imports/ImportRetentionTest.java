@@ -1,5 +1,6 @@
 package dev.freight.imports;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freight.Client;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Once an ended import is past {@code imports.retention_days}, its diff entries and upload are
  * deleted: the job stays with its counts, its diff answers 410 and it cannot be retried. A
- * cancelled job keeps no diff at all, and its upload (for a retry) until then.
+ * cancelled job keeps no diff at all, and its upload (for a retry) until then. A failed job's rows
+ * with problems (its errors file) are purged with its upload.
  */
 class ImportRetentionTest {
   private static final byte[] FILE =
@@ -71,6 +73,20 @@ class ImportRetentionTest {
       assertThat(retry.statusCode()).isEqualTo(410);
       assertThat(retry.bodyAsJsonObject().getString("detail")).contains("upload the files again");
       assertThat(server.count("SELECT count(*) FROM stored_files")).isZero();
+
+      // A failed job's rows with problems go too: its errors file answers 410.
+      long failed =
+          Imports.uploadAndSettle(
+                  admin, "standard.csv", "id,title,priority\nR9,Nine,x\n".getBytes(UTF_8))
+              .getLong("id");
+      admin.await(
+          Imports.PATH + failed + "/",
+          "its rows with problems purged",
+          job ->
+              server.count("SELECT count(*) FROM import_bad_rows WHERE job_id = " + failed) == 0);
+      HttpResponse<Buffer> file = admin.get(Imports.PATH + failed + "/errors/download/");
+      assertThat(file.statusCode()).isEqualTo(410);
+      assertThat(file.bodyAsJsonObject().getString("detail")).contains("deleted 0 days after");
     }
   }
 

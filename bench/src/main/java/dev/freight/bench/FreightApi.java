@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** The calls the benchmark makes to Freight's v2 API, as a client would make them. */
@@ -40,12 +41,21 @@ final class FreightApi {
 
   /** Uploads {@code file} as standard.FORMAT, streamed from disk; the new import job's id. */
   long upload(Path file, String format) throws IOException, InterruptedException {
+    return upload(file, format, Map.of());
+  }
+
+  /** As {@link #upload(Path, String)}, with the create's optional form fields ({@code skip_invalid}, ...). */
+  long upload(Path file, String format, Map<String, String> fields) throws IOException, InterruptedException {
     String boundary = "freight-bench-" + System.nanoTime();
-    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"standard."
-        + format + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+    StringBuilder head = new StringBuilder();
+    fields.forEach((name, value) -> head.append("--").append(boundary)
+        .append("\r\nContent-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
+        .append(value).append("\r\n"));
+    head.append("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"standard."
+        + format + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
     HttpRequest request = request(IMPORTS)
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(BodyPublishers.concat(BodyPublishers.ofString(head), BodyPublishers.ofFile(file),
+        .POST(BodyPublishers.concat(BodyPublishers.ofString(head.toString()), BodyPublishers.ofFile(file),
             BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")))
         .build();
     return send(request).get("id").asLong();
@@ -87,13 +97,17 @@ final class FreightApi {
 
   /** Downloads an export, counting its bytes without keeping them. */
   long download(long exportId) throws IOException, InterruptedException {
-    HttpResponse<InputStream> response =
-        http.send(request(EXPORTS + exportId + "/download/").GET().build(), BodyHandlers.ofInputStream());
+    return download(EXPORTS + exportId + "/download/", OutputStream.nullOutputStream());
+  }
+
+  /** Downloads {@code path} into {@code to}; the bytes downloaded. */
+  long download(String path, OutputStream to) throws IOException, InterruptedException {
+    HttpResponse<InputStream> response = http.send(request(path).GET().build(), BodyHandlers.ofInputStream());
     try (InputStream body = response.body()) {
       if (response.statusCode() != 200) {
-        throw new IOException("download of export " + exportId + ": HTTP " + response.statusCode());
+        throw new IOException("download of " + path + ": HTTP " + response.statusCode());
       }
-      return body.transferTo(OutputStream.nullOutputStream());
+      return body.transferTo(to);
     }
   }
 
