@@ -86,6 +86,35 @@ class UploadDiskFullTest {
     }
   }
 
+  /** The exports that take a filter file spool it the same way, and answer the same. */
+  @Test
+  void aDiskThatFillsUpDuringAFilterFileAnswers507() throws Exception {
+    mount("4m");
+    try (TestServer server = start()) {
+      byte[] head =
+          ("--XyZ\r\nContent-Disposition: form-data; name=\"format_type\"\r\n\r\ncsv\r\n"
+                  + "--XyZ\r\nContent-Disposition: form-data; name=\"filter_file\";"
+                  + " filename=\"ids.txt\"\r\nContent-Type: text/plain\r\n\r\nid\n")
+              .getBytes(StandardCharsets.UTF_8);
+      byte[] ids = "S0000001\n".repeat(700_000).getBytes(StandardCharsets.UTF_8);
+      byte[] tail = "\r\n--XyZ--\r\n".getBytes(StandardCharsets.UTF_8);
+      RawHttp.Answer refused =
+          RawHttp.sendChunked(
+              server.port(),
+              "POST /api/v2/library/standards/export/ HTTP/1.1\r\nHost: x\r\nAuthorization: Token "
+                  + TestServer.ADMIN_TOKEN
+                  + "\r\nContent-Type: multipart/form-data; boundary=XyZ",
+              head,
+              ids,
+              tail);
+      assertThat(refused.status()).as(refused.body()).isEqualTo(507);
+      assertThat(refused.json().getString("detail")).contains("disk is full");
+      assertThat(spoolFilesGone()).as("spool files left").isTrue();
+      assertThat(server.admin().get("/api/v1/exports/").bodyAsJsonObject().getLong("count"))
+          .isZero();
+    }
+  }
+
   private void mount(String size) throws Exception {
     Assumptions.assumeTrue(
         run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", uploads.toString()) == 0,
@@ -97,13 +126,17 @@ class UploadDiskFullTest {
   }
 
   private void assertNothingKept(TestServer server) throws Exception {
-    // The spool is cleaned up as the answer goes out: give the deletes a moment.
+    assertThat(spoolFilesGone()).as("spool files left").isTrue();
+    assertThat(server.admin().get(Imports.PATH).bodyAsJsonObject().getLong("count")).isZero();
+  }
+
+  /** The spool is cleaned up as the answer goes out: gives the deletes a moment. */
+  private boolean spoolFilesGone() throws Exception {
     long until = System.currentTimeMillis() + 60_000;
     while (spoolFiles() > 0 && System.currentTimeMillis() < until) {
       Thread.sleep(100);
     }
-    assertThat(spoolFiles()).as("spool files left").isZero();
-    assertThat(server.admin().get(Imports.PATH).bodyAsJsonObject().getLong("count")).isZero();
+    return spoolFiles() == 0;
   }
 
   private long spoolFiles() throws IOException {
