@@ -20,7 +20,8 @@ METRICS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.
 FREIGHT_DATA_DIR=$DATA FREIGHT_HTTP_HOST=127.0.0.1 FREIGHT_HTTP_PORT=0 FREIGHT_ADMIN_TOKEN=$TOKEN \
   FREIGHT_METRICS_PORT=$METRICS_PORT java -Xmx512m -jar "$JAR" >"$DATA/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+# PostgreSQL may still be writing its last files as the server exits: a second try.
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA" 2>/dev/null || { sleep 3; rm -rf "$DATA"; }' EXIT
 for _ in $(seq 240); do
   grep -q "Freight serving" "$DATA/server.log" && break
   sleep 0.5
