@@ -132,12 +132,17 @@ final class UploadSpool implements Handler<RoutingContext> {
               ctx.vertx()
                   .setTimer(
                       END_GRACE_MS,
-                      late ->
+                      late -> {
+                        // Spooled meanwhile, the request has moved on (a large upload's answer
+                        // waits for it to be kept): nothing here may fail it any more.
+                        if (!spooled) {
                           fail(
                               new HttpException(
                                   400,
                                   "The multipart body ended before its closing boundary: it is"
-                                      + " cut off.")));
+                                      + " cut off."));
+                        }
+                      });
             }
           });
       BodyTimeout.watch(ctx, limits.idleMs());
