@@ -170,10 +170,11 @@ function uploadOptions(onValidity) {
     mapping.setAttribute('aria-invalid', String(!!error));
     onValidity(!error);
   });
+  // Folded: most uploads need none of them, and the job list stays in view.
   const fieldset = h(
-    'fieldset',
+    'details',
     { class: 'options', id: 'upload-options' },
-    h('legend', {}, 'Options'),
+    h('summary', {}, 'Options: skip invalid rows, sync, column mapping'),
     h('label', { class: 'check' }, skip, ' Skip invalid rows: review the valid ones, get the others as a file to fix'),
     h('div', { class: 'row' }, h('label', { for: mode.id }, 'Mode'), mode),
     why,

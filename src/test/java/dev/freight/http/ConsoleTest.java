@@ -193,9 +193,7 @@ class ConsoleTest extends ServerPerTest {
     new org.openqa.selenium.support.ui.Select(browser.visible(By.id("export-format")))
         .selectByValue("csv");
     driver().findElement(By.id("start-export")).click();
-    browser.visible(By.cssSelector("#export-jobs tr[data-job='1'] button.download")).click();
-    Path saved = browser.downloads().resolve("standard.csv");
-    browser.await(d -> Files.exists(saved) && noPartialDownloads() ? saved : null);
+    Path saved = downloadedBy(By.cssSelector("#export-jobs tr[data-job='1'] button.download"));
 
     byte[] viaApi = admin.get("/api/v2/library/export/1/download/").body().getBytes();
     assertThat(Files.readAllBytes(saved)).isEqualTo(viaApi);
@@ -205,6 +203,7 @@ class ConsoleTest extends ServerPerTest {
   @Test
   void aPartialImportSkipsTheBadRowsWhoseFileDownloadsThroughThePage() throws IOException {
     signInAs(admin);
+    browser.visible(By.cssSelector("#upload-options summary")).click();
     WebElement mapping = browser.visible(By.id("opt-column_mapping"));
     mapping.sendKeys("{\"Name\": 1}");
     assertThat(text(driver(), By.id("mapping-problem")))
