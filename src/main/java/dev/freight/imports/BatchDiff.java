@@ -8,6 +8,7 @@ import dev.freight.library.FieldType;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -169,21 +170,26 @@ final class BatchDiff {
   }
 
   /**
+   * Runs a query over the whole file's ids: PostgreSQL's default 4 MB of working memory would spill
+   * the grouping or sorting of a million ids to disk.
+   */
+  private Future<RowSet<Row>> withWorkMemory(String sql, Tuple params) {
+    return pool.withTransaction(
+        conn ->
+            conn.query("SET LOCAL work_mem = '" + WORK_MEM + "'")
+                .execute()
+                .compose(set -> conn.preparedQuery(sql).execute(params)));
+  }
+
+  /**
    * Ids given more than once in the file, with the entries that gave them (at most {@code limit}).
-   * PostgreSQL's default 4 MB of working memory would spill the grouping of a million ids to disk.
    */
   Future<List<Row>> duplicates(int limit) {
-    return pool.withTransaction(
-            conn ->
-                conn.query("SET LOCAL work_mem = '" + WORK_MEM + "'")
-                    .execute()
-                    .compose(
-                        set ->
-                            conn.preparedQuery(
-                                    "SELECT key, array_agg(entry ORDER BY entry) AS entries FROM "
-                                        + keys
-                                        + " GROUP BY key HAVING count(*) > 1 ORDER BY min(entry) LIMIT $1")
-                                .execute(Tuple.of(limit))))
+    return withWorkMemory(
+            "SELECT key, array_agg(entry ORDER BY entry) AS entries FROM "
+                + keys
+                + " GROUP BY key HAVING count(*) > 1 ORDER BY min(entry) LIMIT $1",
+            Tuple.of(limit))
         .map(
             rows -> {
               List<Row> list = new ArrayList<>();
@@ -230,31 +236,24 @@ final class BatchDiff {
    * row of an id stays. Completes with how many rows were taken out.
    */
   Future<Long> skipLaterDuplicates() {
-    return pool.withTransaction(
-            conn ->
-                conn.query("SET LOCAL work_mem = '" + WORK_MEM + "'")
-                    .execute()
-                    .compose(
-                        set ->
-                            conn.preparedQuery(
-                                    "WITH later AS (SELECT entry FROM (SELECT entry, row_number()"
-                                        + " OVER (PARTITION BY key ORDER BY entry) AS n FROM "
-                                        + keys
-                                        + ") k WHERE n > 1),"
-                                        + " gone AS (DELETE FROM import_diffs d USING later WHERE"
-                                        + " d.job_id = $1 AND d.content_model = $2 AND d.entry ="
-                                        + " later.entry AND"
-                                        + String.format(WHILE_HELD, 1, 3)
-                                        + " RETURNING d.op)"
-                                        + " SELECT (SELECT count(*) FROM later) AS later,"
-                                        + " count(*) FILTER (WHERE op = "
-                                        + ADD
-                                        + ") AS add, count(*) FILTER (WHERE op = "
-                                        + UPDATE
-                                        + ") AS update, count(*) FILTER (WHERE op = "
-                                        + DELETE
-                                        + ") AS delete FROM gone")
-                                .execute(Tuple.of(jobId, model.name(), runToken))))
+    return withWorkMemory(
+            "WITH later AS (SELECT entry FROM (SELECT entry, row_number()"
+                + " OVER (PARTITION BY key ORDER BY entry) AS n FROM "
+                + keys
+                + ") k WHERE n > 1),"
+                + " gone AS (DELETE FROM import_diffs d USING later WHERE"
+                + " d.job_id = $1 AND d.content_model = $2 AND d.entry = later.entry AND"
+                + String.format(WHILE_HELD, 1, 3)
+                + " RETURNING d.op)"
+                + " SELECT (SELECT count(*) FROM later) AS later,"
+                + " count(*) FILTER (WHERE op = "
+                + ADD
+                + ") AS add, count(*) FILTER (WHERE op = "
+                + UPDATE
+                + ") AS update, count(*) FILTER (WHERE op = "
+                + DELETE
+                + ") AS delete FROM gone",
+            Tuple.of(jobId, model.name(), runToken))
         .map(
             rows -> {
               Row row = rows.iterator().next();

@@ -3,6 +3,7 @@ package dev.freight.imports;
 import dev.freight.bus.ChunkSource;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
+import dev.freight.db.RowCursor;
 import dev.freight.db.Sql;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
@@ -11,11 +12,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
 import java.util.List;
@@ -151,26 +149,16 @@ final class DiffReader {
   /** The whole diff as one JSON document, rendered chunk by chunk from a cursor. */
   Future<ChunkSource> stream(long jobId, String model) {
     return requireDiff(jobId, model)
-        .compose(exists -> pool.getConnection())
         .compose(
-            conn ->
-                conn.begin()
-                    .compose(
-                        tx ->
-                            conn.prepare(
-                                    "SELECT "
-                                        + COLUMNS
-                                        + " FROM import_diffs WHERE job_id = $1"
-                                        + " AND content_model = $2 ORDER BY op, entry")
-                                .map(
-                                    statement ->
-                                        (ChunkSource)
-                                            new DiffSource(
-                                                conn,
-                                                tx,
-                                                statement.cursor(Tuple.of(jobId, model)),
-                                                content(model))))
-                    .onFailure(failed -> conn.close()));
+            exists ->
+                RowCursor.open(
+                    pool,
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM import_diffs WHERE job_id = $1"
+                        + " AND content_model = $2 ORDER BY op, entry",
+                    Tuple.of(jobId, model)))
+        .map(rows -> new DiffSource(rows, content(model)));
   }
 
   private Future<Void> requireDiff(long jobId, String model) {
@@ -252,17 +240,13 @@ final class DiffReader {
    * yields rows.
    */
   private static final class DiffSource implements ChunkSource {
-    private final SqlConnection conn;
-    private final Transaction tx;
-    private final Cursor cursor;
+    private final RowCursor cursor;
     private final ContentModel model;
     private int op;
     private boolean started;
     private boolean done;
 
-    DiffSource(SqlConnection conn, Transaction tx, Cursor cursor, ContentModel model) {
-      this.conn = conn;
-      this.tx = tx;
+    DiffSource(RowCursor cursor, ContentModel model) {
       this.cursor = cursor;
       this.model = model;
     }
@@ -315,7 +299,7 @@ final class DiffReader {
 
     @Override
     public Future<Void> close() {
-      return cursor.close().transform(x -> tx.commit()).transform(x -> conn.close());
+      return cursor.close();
     }
   }
 }

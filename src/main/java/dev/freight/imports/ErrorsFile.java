@@ -2,17 +2,15 @@ package dev.freight.imports;
 
 import dev.freight.bus.ChunkSource;
 import dev.freight.bus.Failure;
+import dev.freight.db.RowCursor;
 import dev.freight.formats.Format;
 import dev.freight.formats.RowWriter;
 import dev.freight.jobs.Worker;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
@@ -106,37 +104,18 @@ final class ErrorsFile {
     String fileName = file.getString("file_name");
     Format format = Format.fromExtension(DiffTask.extension(fileName)).orElseThrow();
     List<String> columns = List.of(file.getArrayOfStrings("columns"));
-    return pool.getConnection()
-        .compose(
-            conn ->
-                conn.begin()
-                    .compose(
-                        tx ->
-                            conn.prepare(
-                                    "SELECT entry, cells, errors FROM import_bad_rows"
-                                        + " WHERE job_id = $1 AND content_model = $2 ORDER BY entry")
-                                .map(
-                                    statement ->
-                                        new Opened(
-                                            new Source(
-                                                conn,
-                                                tx,
-                                                statement.cursor(
-                                                    Tuple.of(
-                                                        jobId, file.getString("content_model"))),
-                                                format,
-                                                file.getString("content_model"),
-                                                columns),
-                                            format,
-                                            fileName)))
-                    .onFailure(failed -> conn.close()));
+    String model = file.getString("content_model");
+    return RowCursor.open(
+            pool,
+            "SELECT entry, cells, errors FROM import_bad_rows"
+                + " WHERE job_id = $1 AND content_model = $2 ORDER BY entry",
+            Tuple.of(jobId, model))
+        .map(rows -> new Opened(new Source(rows, format, model, columns), format, fileName));
   }
 
   /** Writes the rows the cursor yields; the writer runs on the worker pool, one chunk at a time. */
   private final class Source implements ChunkSource {
-    private final SqlConnection conn;
-    private final Transaction tx;
-    private final Cursor cursor;
+    private final RowCursor cursor;
     private final Format format;
     private final String model;
     private final List<String> columns;
@@ -144,15 +123,7 @@ final class ErrorsFile {
     private RowWriter writer;
     private boolean done;
 
-    Source(
-        SqlConnection conn,
-        Transaction tx,
-        Cursor cursor,
-        Format format,
-        String model,
-        List<String> columns) {
-      this.conn = conn;
-      this.tx = tx;
+    Source(RowCursor cursor, Format format, String model, List<String> columns) {
       this.cursor = cursor;
       this.format = format;
       this.model = model;
@@ -195,7 +166,7 @@ final class ErrorsFile {
 
     @Override
     public Future<Void> close() {
-      return cursor.close().transform(x -> tx.commit()).transform(x -> conn.close());
+      return cursor.close();
     }
   }
 
