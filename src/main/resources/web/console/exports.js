@@ -1,6 +1,6 @@
 // Exports: start a library export or a list export (v1), watch them, download them.
 import { api, withQuery } from './api.js';
-import { h, fill, notice, count, when, who, status, progressBar, table, watcher, downloadButton } from './ui.js';
+import { h, fill, notice, count, when, status, progressBar, table, jobList, watcher, downloadButton } from './ui.js';
 
 /** The content models a library export can hold (the library's registry). */
 const MODELS = ['standard'];
@@ -99,7 +99,6 @@ function startForm(message, watch) {
 }
 
 function jobTable(page, message, watch) {
-  if (page.count === 0) return h('p', {}, 'No library exports yet.');
   const patch = (job, action) => async () => {
     try {
       await api(`/api/v2/library/export/${job.id}/`, { method: 'PATCH', body: { status: action } });
@@ -108,30 +107,17 @@ function jobTable(page, message, watch) {
       fill(message, notice('error', `Refused: ${e.message}`));
     }
   };
-  return table(
-    `The latest ${page.results.length} of ${count(page.count)} library exports`,
-    ['Job', 'Status', 'By', 'Started', 'What', 'Progress', ''],
-    page.results.map((job) =>
-      h(
-        'tr',
-        { 'data-job': job.id },
-        h('td', {}, `#${job.id}`),
-        h('td', {}, status(job.status)),
-        h('td', {}, who(job.triggered_by)),
-        h('td', {}, when(job.triggered)),
-        h('td', {}, `${job.type}, ${job.file_format}, ${job.content_models.join(', ')}`),
-        h('td', {}, job.status === 'in_progress' ? progressBar(`Export #${job.id}`, job.progress.rows_written, job.progress.rows_total) : `${count(job.progress.rows_written)} rows`),
-        h(
-          'td',
-          { class: 'actions' },
-          job.status === 'success' && downloadButton(`/api/v2/library/export/${job.id}/download/`, `Download export #${job.id}`, message),
-          RUNNING.includes(job.status) && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'cancel') }, 'Cancel'),
-          job.can_retry && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'retry') }, 'Retry'),
-        ),
-      ),
+  return jobList(page, 'library exports', ['What', 'Progress', ''], (job) => [
+    h('td', {}, `${job.type}, ${job.file_format}, ${job.content_models.join(', ')}`),
+    h('td', {}, job.status === 'in_progress' ? progressBar(`Export #${job.id}`, job.progress.rows_written, job.progress.rows_total) : `${count(job.progress.rows_written)} rows`),
+    h(
+      'td',
+      { class: 'actions' },
+      job.status === 'success' && downloadButton(`/api/v2/library/export/${job.id}/download/`, `Download export #${job.id}`, message),
+      RUNNING.includes(job.status) && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'cancel') }, 'Cancel'),
+      job.can_retry && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'retry') }, 'Retry'),
     ),
-    { class: 'jobs' },
-  );
+  ]);
 }
 
 function v1Table(exports, message) {

@@ -1,6 +1,6 @@
 // Imports: upload files (with progress), the current job, and the job list, refreshed while jobs run.
 import { api, upload, withQuery, ApiError } from './api.js';
-import { h, fill, notice, bytes, count, when, who, status, progressBar, table, watcher } from './ui.js';
+import { h, fill, notice, bytes, count, when, who, status, progressBar, jobList, watcher } from './ui.js';
 
 export const RUNNING = ['pending', 'generating_diff', 'applying_changes'];
 const FORMATS = '.csv,.json,.yaml,.yml,.xlsx';
@@ -45,23 +45,12 @@ function currentJob(job) {
 }
 
 function jobTable(page) {
-  if (page.count === 0) return h('p', {}, 'No imports yet.');
-  return table(
-    `The latest ${page.results.length} of ${count(page.count)} import jobs`,
-    ['Job', 'Status', 'By', 'Started', 'Format', 'Progress'],
-    page.results.map((job) =>
-      h(
-        'tr',
-        { 'data-job': job.id },
-        h('td', {}, h('a', { href: `#/imports/${job.id}` }, `#${job.id}`)),
-        h('td', {}, status(job.status)),
-        h('td', {}, who(job.triggered_by)),
-        h('td', {}, when(job.triggered)),
-        h('td', {}, job.file_format),
-        h('td', {}, jobProgress(job)),
-      ),
-    ),
-    { class: 'jobs' },
+  return jobList(
+    page,
+    'import jobs',
+    ['Format', 'Progress'],
+    (job) => [h('td', {}, job.reverts ? `revert of #${job.reverts}` : job.file_format), h('td', {}, jobProgress(job))],
+    (job) => `#/imports/${job.id}`,
   );
 }
 

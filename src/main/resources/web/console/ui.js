@@ -103,6 +103,27 @@ export function table(caption, headers, rows, attrs = {}) {
   );
 }
 
+/** A page of jobs, newest first: id, status, who, when, then the kind's own `headers` and cells (<td>s). */
+export function jobList(page, what, headers, cells, link = null) {
+  if (page.count === 0) return h('p', {}, `No ${what} yet.`);
+  return table(
+    `The latest ${page.results.length} of ${count(page.count)} ${what}`,
+    ['Job', 'Status', 'By', 'Started', ...headers],
+    page.results.map((job) =>
+      h(
+        'tr',
+        { 'data-job': job.id },
+        h('td', {}, link ? h('a', { href: link(job) }, `#${job.id}`) : `#${job.id}`),
+        h('td', {}, status(job.status)),
+        h('td', {}, who(job.triggered_by)),
+        h('td', {}, when(job.triggered)),
+        cells(job),
+      ),
+    ),
+    { class: 'jobs' },
+  );
+}
+
 /**
  * Runs tick() now and then every `ms` while `keepGoing()` holds and the view that started it is
  * still shown; returns a stop function.
