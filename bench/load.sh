@@ -15,16 +15,20 @@ API=/api/v2/library/import/
 DATA=$(mktemp -d /tmp/freight-load-XXXXXX)
 chmod 755 "$DATA"
 TOKEN=bench-token-$RANDOM$RANDOM$RANDOM
+# /metrics on a port of its own: on the API's port an overloaded server answers it 503 too.
+METRICS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 FREIGHT_DATA_DIR=$DATA FREIGHT_HTTP_HOST=127.0.0.1 FREIGHT_HTTP_PORT=0 FREIGHT_ADMIN_TOKEN=$TOKEN \
-  java -Xmx512m -jar "$JAR" >"$DATA/server.log" 2>&1 &
+  FREIGHT_METRICS_PORT=$METRICS_PORT java -Xmx512m -jar "$JAR" >"$DATA/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+# PostgreSQL may still be writing its last files as the server exits: a second try.
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA" 2>/dev/null || { sleep 3; rm -rf "$DATA"; }' EXIT
 for _ in $(seq 240); do
   grep -q "Freight serving" "$DATA/server.log" && break
   sleep 0.5
 done
 PORT=$(grep "Freight serving" "$DATA/server.log" | sed -E 's|.*http://[^:]+:([0-9]+) .*|\1|')
 URL=http://127.0.0.1:$PORT
+PGPORT=$(grep -m1 "PostgreSQL started on" "$DATA/server.log" | sed -E 's|.*127\.0\.0\.1:([0-9]+) .*|\1|')
 
 api() { curl -sS -H "Authorization: Token $TOKEN" "$@"; }
 job() { api "$URL$API$1/"; }
@@ -91,8 +95,29 @@ until [[ $(job "$second" | jq -r .status) =~ ^(generating_diff|ready_for_review|
 echo "import $second: $(job "$second" | jq -c '{status, progress}') - load starts"
 wrk -t1 -c180 -d"${DURATION}s" --timeout 30s --latency -s "$DATA/reads.lua" "$URL" >"$DATA/reads.txt" &
 READS=$!
-wrk -t1 -c20 -d"${DURATION}s" --timeout 30s --latency -s "$DATA/creates.lua" "$URL" >"$DATA/creates.txt"
-wait $READS
+wrk -t1 -c20 -d"${DURATION}s" --timeout 30s --latency -s "$DATA/creates.lua" "$URL" >"$DATA/creates.txt" &
+CREATES=$!
+# Where the time goes, every 5 s of the load: the machine's load, the request pool (connections in
+# use, requests waiting for one, their mean wait in the interval), the event loops' worst lag, the
+# import's progress, and what PostgreSQL's backends do (active ones by wait event; CPU when none).
+metric() { grep -E "^$1" <<<"$2" | awk '{ s += $NF } END { printf "%.4f", s }' || true; }
+printf '%-4s %-5s %-6s %-7s %-9s %-8s %-24s %s\n' s load1 in_use waiting wait_ms lag_ms "import (rows read)" "PostgreSQL active backends (wait event)"
+last_sum=0 last_count=0 start=$SECONDS
+while kill -0 $READS 2>/dev/null; do
+  m=$(curl -sS --max-time 10 "http://127.0.0.1:$METRICS_PORT/metrics" || true)
+  sum=$(metric 'vertx_pool_queue_time_seconds_sum\{pool_name="freight-requests",pool_type="sql"' "$m")
+  count=$(metric 'vertx_pool_queue_time_seconds_count\{pool_name="freight-requests",pool_type="sql"' "$m")
+  lag=$(grep -E '^freight_event_loop_lag_seconds_max' <<<"$m" | awk '$NF > x { x = $NF } END { printf "%.0f", x * 1000 }' || true)
+  printf '%-4s %-5s %-6s %-7s %-9s %-8s %-24s %s\n' "$((SECONDS - start))" "$(cut -d' ' -f1 /proc/loadavg)" \
+    "$(metric 'vertx_pool_in_use\{pool_name="freight-requests",pool_type="sql"' "$m")" \
+    "$(metric 'vertx_pool_queue_pending\{pool_name="freight-requests",pool_type="sql"' "$m")" \
+    "$(awk -v s="$sum" -v c="$count" -v ls="$last_sum" -v lc="$last_count" 'BEGIN { printf "%.1f", (c > lc ? (s - ls) / (c - lc) * 1000 : 0) }')" \
+    "$lag" "$(job "$second" | jq -r '.status + " " + (.progress.rows_read | tostring)' 2>/dev/null)" \
+    "$(psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -XAtc "SELECT string_agg(n || ' ' || w, ', ') FROM (SELECT coalesce(wait_event, 'CPU') w, count(*) n FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 2 DESC) a" 2>/dev/null)"
+  last_sum=$sum last_count=$count
+  sleep 4
+done
+wait $READS $CREATES
 for kind in reads creates; do
   echo "--- $kind (wrk)"
   grep -E "Requests/sec|requests in|Non-2xx|Socket errors|^ +(50|90|99)%" "$DATA/$kind.txt"

@@ -23,26 +23,41 @@ public final class Paging {
       int limit,
       long offset,
       Function<Row, JsonObject> toJson) {
+    return page(client, count(client, count), select, limit, offset, toJson);
+  }
+
+  /** A page whose list's size is known otherwise (kept from before, say). */
+  public static Future<JsonObject> page(
+      SqlClient client,
+      Future<Long> count,
+      Sql select,
+      int limit,
+      long offset,
+      Function<Row, JsonObject> toJson) {
     Sql page = new Sql().append(select).append(" LIMIT ? OFFSET ?", limit, offset);
+    return count.compose(
+        total -> {
+          if (offset >= total) {
+            return Future.succeededFuture(
+                new JsonObject().put("count", total).put("results", new JsonArray()));
+          }
+          return client
+              .preparedQuery(page.text())
+              .execute(page.tuple())
+              .map(
+                  rows -> {
+                    JsonArray results = new JsonArray();
+                    rows.forEach(row -> results.add(toJson.apply(row)));
+                    return new JsonObject().put("count", total).put("results", results);
+                  });
+        });
+  }
+
+  /** The one number a {@code SELECT count(*) ...} answers. */
+  public static Future<Long> count(SqlClient client, Sql count) {
     return client
         .preparedQuery(count.text())
         .execute(count.tuple())
-        .compose(
-            counted -> {
-              long total = counted.iterator().next().getLong(0);
-              if (offset >= total) {
-                return Future.succeededFuture(
-                    new JsonObject().put("count", total).put("results", new JsonArray()));
-              }
-              return client
-                  .preparedQuery(page.text())
-                  .execute(page.tuple())
-                  .map(
-                      rows -> {
-                        JsonArray results = new JsonArray();
-                        rows.forEach(row -> results.add(toJson.apply(row)));
-                        return new JsonObject().put("count", total).put("results", results);
-                      });
-            });
+        .map(counted -> counted.iterator().next().getLong(0));
   }
 }

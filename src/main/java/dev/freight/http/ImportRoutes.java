@@ -67,8 +67,8 @@ final class ImportRoutes {
 
   /**
    * An upload that cannot fit on the spool's disk (its declared length, or a chunked one when less
-   * than {@value #MIN_FREE_BYTES} bytes are free) is refused before a byte of it is written: a
-   * write that fails midway leaves Vert.x's body handler without an answer.
+   * than {@value #MIN_FREE_BYTES} bytes are free) is refused before a byte of it is written, rather
+   * than once the disk filled up midway (which the spool also answers with a 507).
    */
   private static void requireSpace(RoutingContext ctx, Path uploads, long maxBytes) {
     String length = ctx.request().getHeader("Content-Length");

@@ -99,7 +99,7 @@ final class UploadSpool implements Handler<RoutingContext> {
     private final boolean hashing;
     private final List<Spooled> files = new ArrayList<>();
     private final List<String> paths = new ArrayList<>();
-    private final List<AsyncFile> open = new ArrayList<>();
+    private final List<Pipe<Buffer>> pipes = new ArrayList<>();
     private long received;
     private int writing;
     private boolean ended;
@@ -181,8 +181,10 @@ final class UploadSpool implements Handler<RoutingContext> {
       String path = dir.resolve(UUID.randomUUID().toString()).toString();
       paths.add(path);
       MessageDigest digest = hashing ? Idempotency.sha256() : null;
-      // Paused until the file is open; the pipe then writes with back-pressure.
+      // Paused until the file is open; the pipe then writes with back-pressure, and closes the file
+      // when it ends, either way.
       Pipe<Buffer> pipe = upload.pipe();
+      pipes.add(pipe);
       ctx.vertx()
           .fileSystem()
           .mkdirs(dir.toString())
@@ -190,7 +192,6 @@ final class UploadSpool implements Handler<RoutingContext> {
               made -> ctx.vertx().fileSystem().open(path, new OpenOptions().setCreateNew(true)))
           .compose(
               file -> {
-                open.add(file);
                 DigestingFile sink = new DigestingFile(file, digest);
                 return pipe.to(sink).map(sink);
               })
@@ -205,6 +206,8 @@ final class UploadSpool implements Handler<RoutingContext> {
               })
           .onFailure(
               broken -> {
+                // A file opened after the request failed was not there for cleanUp to delete.
+                ctx.vertx().fileSystem().delete(path);
                 if (broken instanceof FileSystemException) {
                   fail(broken);
                 } else {
@@ -235,7 +238,7 @@ final class UploadSpool implements Handler<RoutingContext> {
 
     private void cleanUp() {
       failed = true;
-      open.forEach(AsyncFile::close);
+      pipes.forEach(Pipe::close); // each closes its file, now or once it is open
       delete();
     }
 
@@ -254,6 +257,7 @@ final class UploadSpool implements Handler<RoutingContext> {
     private final AsyncFile file;
     private final MessageDigest digest;
     private long size;
+    private boolean ended;
 
     DigestingFile(AsyncFile file, MessageDigest digest) {
       this.file = file;
@@ -266,17 +270,22 @@ final class UploadSpool implements Handler<RoutingContext> {
       if (digest != null) {
         digest.update(data.getBytes());
       }
-      return file.write(data);
+      // The channel fails a write with a bare IOException (ENOSPC: the disk filled up midway).
+      return file.write(data)
+          .recover(broken -> Future.failedFuture(new FileSystemException(broken)));
     }
 
     @Override
     public Future<Void> end() {
+      ended = true;
       return file.end();
     }
 
     @Override
     public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      file.exceptionHandler(handler);
+      if (!ended) { // a pipe closed after it ended its file lets go of it again
+        file.exceptionHandler(handler);
+      }
       return this;
     }
 
@@ -293,7 +302,9 @@ final class UploadSpool implements Handler<RoutingContext> {
 
     @Override
     public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-      file.drainHandler(handler);
+      if (!ended) {
+        file.drainHandler(handler);
+      }
       return this;
     }
   }

@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  */
 final class ApplyTask {
   static final long SLICE_ENTRIES = 50_000;
+  private static final long ANALYZE_AFTER_ITEMS = 10_000;
+  private static final System.Logger LOG = System.getLogger(ApplyTask.class.getName());
 
   private final Pool pool;
   private final ImportJobs jobs;
@@ -100,7 +102,34 @@ final class ApplyTask {
                                   new IllegalStateException(
                                       "import job " + jobId + " left applying_changes"));
                         }))
-        .onSuccess(committed -> rows.applied(changed.get()));
+        .onSuccess(
+            committed -> {
+              rows.applied(changed.get());
+              analyze(applied);
+            });
+  }
+
+  /**
+   * Takes the statistics of a content model's table at once after an apply that changed many of its
+   * items, rather than when autovacuum comes round (a minute or more later): the library's list
+   * plans its filters by them, and a plan from before (a search that matched no title then matches
+   * every one) can cost seconds a page at a million items.
+   */
+  private void analyze(JsonObject applied) {
+    for (String name : applied.fieldNames()) {
+      JsonObject counts = applied.getJsonObject(name);
+      long items = counts.fieldNames().stream().mapToLong(counts::getLong).sum();
+      if (items >= ANALYZE_AFTER_ITEMS) {
+        String table = ContentModels.byName(name).orElseThrow().table();
+        pool.query("ANALYZE " + table)
+            .execute()
+            .onFailure(
+                failed ->
+                    LOG.log(
+                        System.Logger.Level.WARNING,
+                        "ANALYZE " + table + " after an apply: " + failed.getMessage()));
+      }
+    }
   }
 
   /** Completes with the number of items the statement changed in its slices. */

@@ -16,9 +16,15 @@ import java.util.stream.Collectors;
 /** Reads a content model's table; the SQL is derived from the model's fields. */
 final class LibraryStore {
   private final Pool pool;
+  private final Counts counts = new Counts();
 
   LibraryStore(Pool pool) {
     this.pool = pool;
+  }
+
+  /** The library may have changed: counts kept are forgotten. */
+  void changed() {
+    counts.forget();
   }
 
   /** The filters a list takes; null means "not given". */
@@ -51,9 +57,10 @@ final class LibraryStore {
           Collections.nCopies(searched.size(), pattern).toArray());
     }
     String from = " FROM " + model.table();
+    Sql count = Sql.of("SELECT count(*)" + from).append(filter);
     return Paging.page(
         pool,
-        Sql.of("SELECT count(*)" + from).append(filter),
+        counts.count(count, () -> Paging.count(pool, count)),
         Sql.of("SELECT " + columns(model) + from)
             .append(filter)
             .append(ordering(model).orderBy(filters.ordering())),

@@ -45,6 +45,49 @@ public final class RawHttp {
   }
 
   /**
+   * Sends {@code head} and the {@code pieces} of a body in chunks of 64 KiB (chunked transfer
+   * encoding: the server learns the body's length only at its end), while reading the answer: a
+   * server may answer and close before the body is all sent.
+   */
+  public static Answer sendChunked(int port, String head, byte[]... pieces) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      Thread sender =
+          new Thread(
+              () -> {
+                try {
+                  out.write(
+                      (head + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                          .getBytes(StandardCharsets.UTF_8));
+                  for (byte[] piece : pieces) {
+                    for (int at = 0; at < piece.length; at += 65_536) {
+                      int size = Math.min(65_536, piece.length - at);
+                      out.write(
+                          (Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.UTF_8));
+                      out.write(piece, at, size);
+                      out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                  }
+                  out.write("0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+                  out.flush();
+                } catch (IOException closed) {
+                  // the server answered and closed the connection before the body's end
+                }
+              });
+      sender.setDaemon(true);
+      sender.start();
+      Answer answer = read(socket.getInputStream());
+      sender.interrupt();
+      return answer;
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no answer within a minute to " + head.lines().findFirst().get());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * Reads one answer: its head, then as much body as its Content-Length says, or its chunks (the
    * server may keep the connection open, waiting for the rest of a body it refused).
    */
