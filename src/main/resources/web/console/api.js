@@ -53,13 +53,14 @@ export function withQuery(path, params) {
 }
 
 /**
- * Uploads files as multipart/form-data; onProgress(loaded, total) as the bytes go out.
- * XMLHttpRequest, because fetch reports no upload progress.
+ * Uploads files as multipart/form-data, with the form `fields` first; onProgress(loaded, total)
+ * as the bytes go out. XMLHttpRequest, because fetch reports no upload progress.
  */
-export function upload(path, field, files, onProgress) {
+export function upload(path, field, files, onProgress, fields = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     for (const file of files) form.append(field, file, file.name);
     xhr.open('POST', path);
     xhr.setRequestHeader('Authorization', `Token ${token.get()}`);

@@ -1,49 +1,72 @@
-// Exports: start a library export and watch it; download it; the signed-in user's v1 exports.
-import { api, download, withQuery } from './api.js';
-import { h, fill, notice, count, when, who, status, progressBar, table, poll } from './ui.js';
+// Exports: start a library export or a list export (v1), watch them, download them.
+import { api, withQuery } from './api.js';
+import { h, fill, notice, count, when, status, progressBar, table, jobList, watcher, downloadButton } from './ui.js';
 
 /** The content models a library export can hold (the library's registry). */
 const MODELS = ['standard'];
 const FORMATS = ['csv', 'json', 'yaml', 'xlsx'];
 const RUNNING = ['pending', 'in_progress'];
 const V1_RUNNING = ['waiting', 'processing'];
+/** The lists a v1 export can start from; `superuser`: only superusers may export it. */
+const LISTS = [
+  { path: '/api/v2/library/standards/export/', label: 'Standards' },
+  { path: '/api/v2/library/import/export/', label: 'Import jobs', superuser: true },
+  { path: '/api/v2/library/export/export/', label: 'Library export jobs', superuser: true },
+];
+const V1_FORMATS = { csv: 'csv', xls: 'xlsx (Excel)', json: 'json' };
 
 export function show(main, { me }) {
   const jobs = h('div', { id: 'export-jobs' });
   const v1 = h('div', { id: 'v1-exports' });
   const message = h('div', { id: 'export-result' });
-  let running = true;
-  let stop = () => {};
-  const watch = () => {
-    stop();
-    running = true;
-    stop = poll(
-      async () => {
-        const [page, mine] = await Promise.all([
-          api(withQuery('/api/v2/library/export/', { ordering: '-id', page_size: 20 })),
-          api(withQuery('/api/v1/exports/', { page_size: 50 })),
-        ]);
-        const own = mine.results.filter((e) => e.requested_by === me.uuid);
-        running = page.results.some((j) => RUNNING.includes(j.status)) || own.some((e) => V1_RUNNING.includes(e.status));
-        fill(jobs, jobTable(page, message, watch));
-        fill(v1, v1Table(own, message));
-      },
-      1000,
-      () => running,
-    );
-  };
+  const watch = watcher(async () => {
+    const [page, mine] = await Promise.all([
+      api(withQuery('/api/v2/library/export/', { ordering: '-id', page_size: 20 })),
+      api(withQuery('/api/v1/exports/', { page_size: 50 })),
+    ]);
+    const own = mine.results.filter((e) => e.requested_by === me.uuid);
+    fill(jobs, jobTable(page, message, watch.restart));
+    fill(v1, v1Table(own, message));
+    return page.results.some((j) => RUNNING.includes(j.status)) || own.some((e) => V1_RUNNING.includes(e.status));
+  });
   fill(
     main,
     h('h1', {}, 'Exports'),
-    startForm(message, watch),
+    startForm(message, watch.restart),
     message,
     h('h2', {}, 'Library exports'),
     jobs,
     h('h2', {}, 'Your list exports (v1)'),
+    listForm(me, message, watch.restart),
     v1,
   );
-  watch();
-  return () => stop();
+  watch.restart();
+  return watch.stop;
+}
+
+/** A v1 export of a list the user may see, in the chosen format and header language. */
+function listForm(me, message, watch) {
+  const list = h('select', { id: 'list-export-list' }, LISTS.filter((l) => me.is_superuser || !l.superuser).map((l) => h('option', { value: l.path }, l.label)));
+  const format = h('select', { id: 'list-export-format' }, Object.entries(V1_FORMATS).map(([v, text]) => h('option', { value: v }, text)));
+  const language = h('select', { id: 'list-export-language' }, h('option', { value: 'en' }, 'English'), h('option', { value: 'de' }, 'Deutsch'));
+  const form = h(
+    'form',
+    { class: 'card', id: 'list-export-form' },
+    h('h3', {}, 'New list export'),
+    h('div', { class: 'row' }, h('label', { for: list.id }, 'List'), list, h('label', { for: format.id }, 'Format'), format, h('label', { for: language.id }, 'Headers in'), language),
+    h('button', { type: 'submit', id: 'start-list-export' }, 'Start list export'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api(list.value, { method: 'POST', body: { format_type: format.value, language: language.value } });
+      fill(message, notice('ok', `List export of ${list.selectedOptions[0].text.toLowerCase()} started.`));
+      watch();
+    } catch (err) {
+      fill(message, notice('error', `Refused: ${err.message}`));
+    }
+  });
+  return form;
 }
 
 function startForm(message, watch) {
@@ -76,7 +99,6 @@ function startForm(message, watch) {
 }
 
 function jobTable(page, message, watch) {
-  if (page.count === 0) return h('p', {}, 'No library exports yet.');
   const patch = (job, action) => async () => {
     try {
       await api(`/api/v2/library/export/${job.id}/`, { method: 'PATCH', body: { status: action } });
@@ -85,30 +107,17 @@ function jobTable(page, message, watch) {
       fill(message, notice('error', `Refused: ${e.message}`));
     }
   };
-  return table(
-    `The latest ${page.results.length} of ${count(page.count)} library exports`,
-    ['Job', 'Status', 'By', 'Started', 'What', 'Progress', ''],
-    page.results.map((job) =>
-      h(
-        'tr',
-        { 'data-job': job.id },
-        h('td', {}, `#${job.id}`),
-        h('td', {}, status(job.status)),
-        h('td', {}, who(job.triggered_by)),
-        h('td', {}, when(job.triggered)),
-        h('td', {}, `${job.type}, ${job.file_format}, ${job.content_models.join(', ')}`),
-        h('td', {}, job.status === 'in_progress' ? progressBar(`Export #${job.id}`, job.progress.rows_written, job.progress.rows_total) : `${count(job.progress.rows_written)} rows`),
-        h(
-          'td',
-          { class: 'actions' },
-          job.status === 'success' && downloadButton(`/api/v2/library/export/${job.id}/download/`, `Download export #${job.id}`, message),
-          RUNNING.includes(job.status) && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'cancel') }, 'Cancel'),
-          job.can_retry && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'retry') }, 'Retry'),
-        ),
-      ),
+  return jobList(page, 'library exports', ['What', 'Progress', ''], (job) => [
+    h('td', {}, `${job.type}, ${job.file_format}, ${job.content_models.join(', ')}`),
+    h('td', {}, job.status === 'in_progress' ? progressBar(`Export #${job.id}`, job.progress.rows_written, job.progress.rows_total) : `${count(job.progress.rows_written)} rows`),
+    h(
+      'td',
+      { class: 'actions' },
+      job.status === 'success' && downloadButton(`/api/v2/library/export/${job.id}/download/`, `Download export #${job.id}`, message),
+      RUNNING.includes(job.status) && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'cancel') }, 'Cancel'),
+      job.can_retry && h('button', { type: 'button', class: 'secondary', onclick: patch(job, 'retry') }, 'Retry'),
     ),
-    { class: 'jobs' },
-  );
+  ]);
 }
 
 function v1Table(exports, message) {
@@ -129,24 +138,5 @@ function v1Table(exports, message) {
       ),
     ),
     { class: 'jobs' },
-  );
-}
-
-function downloadButton(path, text, message) {
-  return h(
-    'button',
-    {
-      type: 'button',
-      class: 'download',
-      onclick: async () => {
-        try {
-          const name = await download(path);
-          fill(message, notice('ok', `Downloaded ${name}.`));
-        } catch (e) {
-          fill(message, notice('error', `Download refused: ${e.message}`));
-        }
-      },
-    },
-    text,
   );
 }

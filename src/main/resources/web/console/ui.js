@@ -1,4 +1,5 @@
 // Small DOM helpers: every element is built with h(), so text is always text (never parsed as HTML).
+import { download } from './api.js';
 
 /** h('button', {class: 'x', onclick: f}, 'Text', child...) */
 export function h(tag, attrs = {}, ...children) {
@@ -102,6 +103,27 @@ export function table(caption, headers, rows, attrs = {}) {
   );
 }
 
+/** A page of jobs, newest first: id, status, who, when, then the kind's own `headers` and cells (<td>s). */
+export function jobList(page, what, headers, cells, link = null) {
+  if (page.count === 0) return h('p', {}, `No ${what} yet.`);
+  return table(
+    `The latest ${page.results.length} of ${count(page.count)} ${what}`,
+    ['Job', 'Status', 'By', 'Started', ...headers],
+    page.results.map((job) =>
+      h(
+        'tr',
+        { 'data-job': job.id },
+        h('td', {}, link ? h('a', { href: link(job) }, `#${job.id}`) : `#${job.id}`),
+        h('td', {}, status(job.status)),
+        h('td', {}, who(job.triggered_by)),
+        h('td', {}, when(job.triggered)),
+        cells(job),
+      ),
+    ),
+    { class: 'jobs' },
+  );
+}
+
 /**
  * Runs tick() now and then every `ms` while `keepGoing()` holds and the view that started it is
  * still shown; returns a stop function.
@@ -123,4 +145,31 @@ export function poll(tick, ms, keepGoing = () => true) {
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/**
+ * A list view's refresh: tick() redraws and answers whether something it shows still runs; it
+ * is polled every second until nothing does. restart() after the user started something.
+ */
+export function watcher(tick) {
+  let running = true;
+  let stop = () => {};
+  const restart = () => {
+    stop();
+    running = true;
+    stop = poll(async () => (running = await tick()), 1000, () => running);
+  };
+  return { restart, stop: () => stop() };
+}
+
+/** A button that downloads a file needing the token; what happened goes to `message`. */
+export function downloadButton(path, text, message, attrs = {}) {
+  const save = async () => {
+    try {
+      fill(message, notice('ok', `Downloaded ${await download(path)}.`));
+    } catch (e) {
+      fill(message, notice('error', `Download refused: ${e.message}`));
+    }
+  };
+  return h('button', { type: 'button', class: 'download', ...attrs, onclick: save }, text);
 }

@@ -87,7 +87,11 @@ final class ConsoleBrowser
                     "download.default_directory",
                     downloads.toString(),
                     "download.prompt_for_download",
-                    false));
+                    false,
+                    // The console saves files after fetching them: no gesture left to allow a
+                    // second.
+                    "profile.default_content_setting_values.automatic_downloads",
+                    1));
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     driver = new ChromeDriver(service, options);

@@ -152,7 +152,7 @@ class ConsoleTest extends ServerPerTest {
     browser.visible(By.id("action-accept_changes")).click();
     browser.await(ExpectedConditions.alertIsPresent()).accept();
     browser.await(d -> text(d, By.id("job")).contains("success"));
-    assertThat(buttons()).isEmpty();
+    assertThat(buttons()).containsExactly("Revert…");
     assertThat(Imports.libraryCount(admin)).isEqualTo(10);
     assertThat(admin.get("/api/v2/library/standards/S0003/").bodyAsJsonObject().getString("title"))
         .isEqualTo("Title 3");
@@ -193,13 +193,124 @@ class ConsoleTest extends ServerPerTest {
     new org.openqa.selenium.support.ui.Select(browser.visible(By.id("export-format")))
         .selectByValue("csv");
     driver().findElement(By.id("start-export")).click();
-    browser.visible(By.cssSelector("#export-jobs tr[data-job='1'] button.download")).click();
-    Path saved = browser.downloads().resolve("standard.csv");
-    browser.await(d -> Files.exists(saved) && noPartialDownloads() ? saved : null);
+    Path saved = downloadedBy(By.cssSelector("#export-jobs tr[data-job='1'] button.download"));
 
     byte[] viaApi = admin.get("/api/v2/library/export/1/download/").body().getBytes();
     assertThat(Files.readAllBytes(saved)).isEqualTo(viaApi);
     assertThat(new String(viaApi, UTF_8)).contains("S0499,Title 499");
+  }
+
+  @Test
+  void aPartialImportSkipsTheBadRowsWhoseFileDownloadsThroughThePage() throws IOException {
+    signInAs(admin);
+    browser.visible(By.cssSelector("#upload-options summary")).click();
+    WebElement mapping = browser.visible(By.id("opt-column_mapping"));
+    mapping.sendKeys("{\"Name\": 1}");
+    assertThat(text(driver(), By.id("mapping-problem")))
+        .isEqualTo("The field of column \"Name\" must be a text (a field name).");
+    driver().findElement(By.id("opt-skip_invalid")).click();
+    assertThat(driver().findElement(By.cssSelector("#opt-mode option[value=sync]")).isEnabled())
+        .isFalse();
+
+    String csv = "id,Heading,text,priority\nA1,One,,5\nA2,Two,,11\nbad id!,Three,,1\nA4,Four,,2\n";
+    Path file = Files.createTempDirectory("freight-upload-").resolve("standard.csv");
+    Files.writeString(file, csv);
+    driver().findElement(By.id("files")).sendKeys(file.toString());
+    // A mapping to a field that does not exist: the server's 400 is shown, the form stays.
+    mapping.clear();
+    mapping.sendKeys("{\"Heading\": \"headline\"}");
+    driver().findElement(By.id("upload")).click();
+    assertThat(browser.visible(By.cssSelector("#upload-result [role=alert]")).getText())
+        .startsWith("Upload refused: ")
+        .contains("headline");
+    mapping.clear();
+    mapping.sendKeys("{\"Heading\": \"title\"}");
+    browser.await(d -> text(d, By.id("mapping-problem")).isEmpty());
+    driver().findElement(By.id("upload")).click();
+    browser.visible(By.cssSelector("#upload-result a")).click();
+    browser.await(d -> text(d, By.id("job")).contains("ready for review"));
+    assertThat(text(driver(), By.id("job-options")))
+        .isEqualTo("Options: skip invalid rows, column mapping {\"Heading\":\"title\"}");
+    assertThat(cells(By.cssSelector("#diff-summary tbody tr")))
+        .containsExactly("standard", "2", "0", "0", "0", "2");
+    assertThat(headers(By.cssSelector("#diff-summary thead"))).endsWith("Unchanged", "Skipped");
+
+    long id = Long.parseLong(driver().getCurrentUrl().replaceAll(".*/", ""));
+    Path saved = downloadedBy(By.id("errors-file-standard"));
+    byte[] viaApi =
+        admin.get(Imports.PATH + id + "/errors/download/?content_model=standard").body().getBytes();
+    assertThat(Files.readAllBytes(saved)).isEqualTo(viaApi);
+    assertThat(new String(viaApi, UTF_8)).contains("A2,Two,,11", "bad id!,Three,,1");
+  }
+
+  @Test
+  void aPartialAcceptAppliesOnlyTheTickedOperationsLessTheEntriesLeftOut() {
+    Imports.load(admin, "standard.csv", rows(0, 5, "Title").getBytes(UTF_8));
+    // Entries 1-5 update S0000-S0004, entries 6-10 add S0005-S0009.
+    long id =
+        Imports.uploadAndSettle(admin, "standard.csv", rows(0, 10, "New").getBytes(UTF_8))
+            .getLong("id");
+    signInAs(admin);
+    driver().get(base() + "#/imports/" + id);
+    browser.visible(By.id("apply-update")).click();
+    browser.visible(By.cssSelector("table.adds tr[data-entry='7'] input.leave-out")).click();
+    driver().findElement(By.id("action-accept_changes")).click();
+    var confirm = browser.await(ExpectedConditions.alertIsPresent());
+    assertThat(confirm.getText())
+        .isEqualTo(
+            "Accept import #"
+                + id
+                + "? Applied to the library: 4 adds, 0 deletes."
+                + " Left out: every update; 1 entry chosen by hand.");
+    confirm.accept();
+    browser.await(d -> text(d, By.id("job")).contains("success"));
+    assertThat(text(driver(), By.id("applied")))
+        .isEqualTo("Applied: standard: 4 added, 0 updated, 0 deleted");
+    assertThat(
+            browser
+                .visible(By.cssSelector("table.adds tr[data-entry='7'] .mark.excluded"))
+                .getText())
+        .isEqualTo("left out");
+
+    assertThat(Imports.libraryCount(admin)).isEqualTo(9);
+    assertThat(admin.get("/api/v2/library/standards/S0006/").statusCode()).isEqualTo(404);
+    assertThat(admin.get("/api/v2/library/standards/S0001/").bodyAsJsonObject().getString("title"))
+        .isEqualTo("Title 1");
+  }
+
+  @Test
+  void aRevertStartsAJobThatPutsTheLibraryBackLeavingOutWhatChangedSince() {
+    Imports.load(admin, "standard.csv", rows(0, 5, "Title").getBytes(UTF_8));
+    long changed =
+        Imports.uploadAndSettle(admin, "standard.csv", rows(0, 5, "New").getBytes(UTF_8))
+            .getLong("id");
+    Imports.accept(admin, changed);
+    // S0001 changes again after the import: the revert must not overwrite it unasked.
+    Imports.load(admin, "standard.csv", (HEADER + "S0001,Since,Text 1,5\n").getBytes(UTF_8));
+
+    signInAs(admin);
+    driver().get(base() + "#/imports/" + changed);
+    browser.visible(By.id("action-revert")).click();
+    assertThat(browser.visible(By.id("revert-include_conflicts")).isSelected()).isFalse();
+    driver().findElement(By.id("revert-go")).click();
+    browser.await(d -> d.getCurrentUrl().endsWith("#/imports/" + (changed + 2)));
+    browser.await(d -> text(d, By.id("job")).contains("ready for review"));
+    assertThat(text(driver(), By.id("reverts"))).isEqualTo("Reverts import #" + changed);
+    assertThat(cells(By.cssSelector("#diff-summary tbody tr")))
+        .containsExactly("standard", "0", "5", "0", "0");
+    WebElement conflict = browser.visible(By.cssSelector("table.updates tr[data-id='S0001']"));
+    assertThat(conflict.findElement(By.cssSelector(".mark.conflict")).getText())
+        .isEqualTo("conflict: changed since");
+    assertThat(conflict.findElement(By.cssSelector(".mark.excluded")).getText())
+        .isEqualTo("left out");
+
+    driver().findElement(By.id("action-accept_changes")).click();
+    browser.await(ExpectedConditions.alertIsPresent()).accept();
+    browser.await(d -> text(d, By.id("job")).contains("success"));
+    assertThat(admin.get("/api/v2/library/standards/S0003/").bodyAsJsonObject().getString("title"))
+        .isEqualTo("Title 3");
+    assertThat(admin.get("/api/v2/library/standards/S0001/").bodyAsJsonObject().getString("title"))
+        .isEqualTo("Since");
   }
 
   @Test
@@ -230,10 +341,9 @@ class ConsoleTest extends ServerPerTest {
   }
 
   @Test
-  void aPlainUserSeesNoUserAdminAndNoAcceptButton() {
-    long id =
-        Imports.uploadAndSettle(admin, "standard.csv", rows(0, 5, "Title").getBytes(UTF_8))
-            .getLong("id");
+  void aPlainUserSeesNoneOfTheSuperuserControls() throws IOException {
+    Imports.load(admin, "standard.csv", rows(0, 5, "Title").getBytes(UTF_8));
+    long id = 1;
     Client ann = admin.createUser("ann@example.com", false);
     signInAs(ann);
     assertThat(browser.visible(By.id("signed-in-as")).getText()).isEqualTo("ann@example.com");
@@ -244,9 +354,29 @@ class ConsoleTest extends ServerPerTest {
       driver().get(base() + hidden);
       browser.await(d -> d.getCurrentUrl().endsWith("#/exports"));
       browser.visible(By.id("export-form"));
-      assertThat(driver().findElements(By.id("user-form"))).isEmpty();
-      assertThat(driver().findElements(By.id("action-accept_changes"))).isEmpty();
+      for (String control :
+          List.of(
+              "#user-form",
+              "#upload-form",
+              "#action-accept_changes",
+              "#action-revert",
+              "#apply-operations",
+              ".leave-out")) {
+        assertThat(driver().findElements(By.cssSelector(control))).as(control).isEmpty();
+      }
     }
+    // Of the lists a v1 export starts from, only the one a plain user may export.
+    assertThat(
+            driver().findElements(By.cssSelector("#list-export-list option")).stream()
+                .map(WebElement::getText))
+        .containsExactly("Standards");
+    driver().findElement(By.id("start-list-export")).click();
+    WebElement row = browser.visible(By.cssSelector("#v1-exports tr[data-export]"));
+    String export = row.getAttribute("data-export");
+    Path saved = downloadedBy(By.cssSelector("#v1-exports tr[data-export] button.download"));
+    byte[] viaApi = ann.get("/api/v1/exports/" + export + "/download/").body().getBytes();
+    assertThat(Files.readAllBytes(saved)).isEqualTo(viaApi);
+    assertThat(new String(viaApi, UTF_8)).contains("S0004");
   }
 
   private WebDriver driver() {
@@ -291,6 +421,31 @@ class ConsoleTest extends ServerPerTest {
     return browser.visible(row).findElements(By.tagName("td")).stream()
         .map(WebElement::getText)
         .toList();
+  }
+
+  private List<String> headers(By row) {
+    return browser.visible(row).findElements(By.tagName("th")).stream()
+        .map(WebElement::getText)
+        .toList();
+  }
+
+  /** Clicks the button (once it shows) and answers the file the browser saved. */
+  private Path downloadedBy(By button) {
+    List<Path> before = downloaded();
+    browser.visible(button).click();
+    return browser.await(
+        d ->
+            noPartialDownloads()
+                ? downloaded().stream().filter(f -> !before.contains(f)).findFirst().orElse(null)
+                : null);
+  }
+
+  private List<Path> downloaded() {
+    try (Stream<Path> files = Files.list(browser.downloads())) {
+      return files.toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String text(WebDriver driver, By by) {
