@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.freight.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
@@ -280,6 +281,28 @@ class ClusterIT {
 
   @Test
   @Order(6)
+  void anIdempotencyKeyUsedOnOneNodeIsReplayedByAnother() {
+    String exports = "/api/v2/library/export/";
+    long before = nodes.get(0).get(exports + "?page_size=1").bodyAsJsonObject().getLong("count");
+    JsonObject body = new JsonObject().put("type", "template").put("file_format", "csv");
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    for (Client node : List.of(nodes.get(0), nodes.get(2))) {
+      answers.add(
+          node.request(HttpMethod.POST, exports)
+              .putHeader("Idempotency-Key", "cluster-key-1")
+              .sendJsonObject(body)
+              .await());
+    }
+    assertThat(answers.get(0).statusCode()).as(answers.get(0).bodyAsString()).isEqualTo(201);
+    assertThat(answers.get(1).statusCode()).isEqualTo(201);
+    assertThat(answers.get(1).getHeader("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(answers.get(1).bodyAsJsonObject()).isEqualTo(answers.get(0).bodyAsJsonObject());
+    assertThat(nodes.get(1).get(exports + "?page_size=1").bodyAsJsonObject().getLong("count"))
+        .isEqualTo(before + 1);
+  }
+
+  @Test
+  @Order(7)
   void aCancelOfAJobWhoseNodeDiedEndsItInPostgres() {
     Client doomed = nodes.get(0);
     long id = upload(doomed, csv(BIG_ROWS, "D")).bodyAsJsonObject().getLong("id");

@@ -201,9 +201,10 @@ final class Report {
     Files.writeString(file, out.toString());
   }
 
+  /** A benchmark's sections go first, by row count; the others ("## Webhooks") after, as they were. */
   private static long rowsOf(String heading) {
-    Matcher m = Pattern.compile("[\\d,]+").matcher(heading);
-    return m.find() ? Long.parseLong(m.group().replace(",", "")) : Long.MAX_VALUE;
+    Matcher m = Pattern.compile("N = (\\d[\\d,]*) rows").matcher(heading);
+    return m.find() ? Long.parseLong(m.group(1).replace(",", "")) : Long.MAX_VALUE;
   }
 
   /** When, at which commit and on what machine a run was made, for its section's first line. */
