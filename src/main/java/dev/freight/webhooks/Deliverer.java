@@ -38,6 +38,9 @@ final class Deliverer {
   static final int MAX_ANSWER_BYTES = 64 * 1024;
   private static final double MAX_RETRY_SECONDS = 3_600;
 
+  /** How long a stop waits for sends under way to be recorded. */
+  private static final long DRAIN_MS = 5_000;
+
   private final Vertx vertx;
   private final Outbox outbox;
   private final FreightConfig.Webhooks config;
@@ -45,9 +48,10 @@ final class Deliverer {
   private final WebhookDeliveries meters;
   private final WebClient client;
   private int inFlight;
-  private boolean claiming;
+  private Future<List<Outbox.Due>> claiming;
   private boolean nudged;
   private boolean closed;
+  private Promise<Void> drained;
 
   /**
    * @param jobAsItsGetAnswers (kind, id) → the job as its GET answers, for an event whose data was
@@ -83,7 +87,7 @@ final class Deliverer {
     if (closed) {
       return;
     }
-    if (claiming) {
+    if (claiming != null) {
       nudged = true;
       return;
     }
@@ -91,35 +95,52 @@ final class Deliverer {
     if (free <= 0) {
       return;
     }
-    claiming = true;
     nudged = false;
-    outbox
-        .claim(free)
-        .onComplete(
-            claimed -> {
-              claiming = false;
-              if (closed) {
-                return; // stopping: what it claimed is tried again once the claim runs out
-              }
-              if (claimed.failed()) {
-                LOG.log(
-                    System.Logger.Level.WARNING,
-                    "claiming webhook deliveries failed",
-                    claimed.cause());
-                return; // the next poll tries again
-              }
-              List<Outbox.Due> due = claimed.result();
-              due.forEach(this::deliver);
-              if (nudged || due.size() == free) {
-                pump();
-              }
-            });
+    claiming = outbox.claim(free);
+    claiming.onComplete(
+        claimed -> {
+          claiming = null;
+          if (closed) {
+            return; // stopping: close() hands what it claimed back
+          }
+          if (claimed.failed()) {
+            LOG.log(
+                System.Logger.Level.WARNING, "claiming webhook deliveries failed", claimed.cause());
+            return; // the next poll tries again
+          }
+          List<Outbox.Due> due = claimed.result();
+          due.forEach(this::deliver);
+          if (nudged || due.size() == free) {
+            pump();
+          }
+        });
   }
 
-  /** Claims no more; sends under way are cut, and their claims run out for another try. */
-  void close() {
+  /**
+   * Claims no more; sends under way are cut, and completes once they are recorded (as failed
+   * attempts, retried later). What a claim under way takes is handed back, so that another node
+   * sends it at once rather than once the claim has run out: a rolling deploy delays no delivery by
+   * a minute.
+   */
+  Future<Void> close() {
     closed = true;
     client.close();
+    drained = Promise.promise();
+    if (inFlight == 0) {
+      drained.complete();
+    } else {
+      // A send waiting on a job's answer may outlast the stop: its claim then runs out instead.
+      vertx.setTimer(DRAIN_MS, late -> drained.tryComplete());
+    }
+    Future<Void> handedBack =
+        claiming == null
+            ? Future.succeededFuture()
+            : claiming.transform(
+                claimed ->
+                    claimed.succeeded()
+                        ? outbox.release(claimed.result())
+                        : Future.succeededFuture());
+    return Future.all(handedBack, drained.future()).mapEmpty();
   }
 
   private void deliver(Outbox.Due due) {
@@ -153,6 +174,9 @@ final class Deliverer {
                     recorded.cause());
               }
               inFlight--;
+              if (closed && inFlight == 0) {
+                drained.tryComplete();
+              }
               pump();
             });
   }

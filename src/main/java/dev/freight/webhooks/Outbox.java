@@ -130,6 +130,26 @@ final class Outbox {
             });
   }
 
+  /**
+   * Hands claimed deliveries that were not sent back (their node is stopping): due again at once,
+   * for any node, their claim's attempt not counted. Only those still claimed by that claim.
+   */
+  Future<Void> release(List<Due> unsent) {
+    if (unsent.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(
+            "UPDATE webhook_deliveries d SET attempts = d.attempts - 1,"
+                + " next_attempt = clock_timestamp()"
+                + " FROM unnest($1::bigint[], $2::int[]) AS c(id, attempt)"
+                + " WHERE d.id = c.id AND d.attempts = c.attempt AND d.status = 'pending'")
+        .execute(
+            Tuple.of(
+                unsent.stream().map(Due::id).toArray(Long[]::new),
+                unsent.stream().map(Due::attempt).toArray(Integer[]::new)))
+        .mapEmpty();
+  }
+
   /** The job statuses that are events, as "kind/status" (import_jobs/success, ...). */
   Future<Set<String>> eventStatuses() {
     return pool.query(EVENT_STATUSES)

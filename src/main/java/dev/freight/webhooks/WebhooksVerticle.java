@@ -149,7 +149,6 @@ public final class WebhooksVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(poll);
     vertx.cancelTimer(purgeTimer);
-    deliverer.close();
-    return Future.succeededFuture();
+    return deliverer.close();
   }
 }
