@@ -10,7 +10,7 @@ import java.util.Map;
  * ones it can.
  *
  * @param columns each field a client may name, and the column (or expression) it orders by
- * @param tieBreak the column that makes the order total; it is the order when none is asked for
+ * @param tieBreak the column that makes the order total, in the order's direction
  */
 public record Ordering(Map<String, String> columns, String tieBreak, String byDefault) {
 
@@ -50,9 +50,11 @@ public record Ordering(Map<String, String> columns, String tieBreak, String byDe
               + String.join(", ", columns.keySet())
               + ", each optionally prefixed with '-'.");
     }
+    // The tie-break follows the direction, so that one index on (column, tie-break) serves the
+    // order both ways (a descending order is that index read backwards).
     String direction = descending ? " DESC" : "";
     return column.equals(tieBreak)
         ? " ORDER BY " + column + direction
-        : " ORDER BY " + column + direction + ", " + tieBreak;
+        : " ORDER BY " + column + direction + ", " + tieBreak + direction;
   }
 }

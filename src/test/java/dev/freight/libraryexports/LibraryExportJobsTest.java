@@ -191,8 +191,9 @@ class LibraryExportJobsTest extends ServerTest {
         .containsExactly(failed, second, first);
     assertThat(ids(carol.get(EXPORTS + "?ordering=id").bodyAsJsonObject()))
         .containsExactly(first, second, failed);
+    // Ties (both success) in the order's direction too.
     assertThat(ids(carol.get(EXPORTS + "?ordering=-status").bodyAsJsonObject()))
-        .containsExactly(first, second, failed);
+        .containsExactly(second, first, failed);
     assertThat(ids(carol.get(EXPORTS + "?ordering=status").bodyAsJsonObject()))
         .containsExactly(failed, first, second);
     assertThat(ids(carol.get(EXPORTS + "?ordering=-triggered").bodyAsJsonObject()))
