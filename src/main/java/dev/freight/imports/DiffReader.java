@@ -171,14 +171,10 @@ final class DiffReader {
                 rows.size() > 0
                     ? rows.iterator().next().getBoolean(0)
                         ? Future.failedFuture(
-                            new Failure(
-                                410,
-                                "The diff of import job "
-                                    + jobId
-                                    + " was deleted "
-                                    + retentionDays
-                                    + " days after the job ended; its counts remain in the"
-                                    + " summary."))
+                            ImportJobs.purged(
+                                "The diff of import job " + jobId + " was",
+                                retentionDays,
+                                "; its counts remain in the summary."))
                         : Future.succeededFuture()
                     : summary(jobId)
                         .compose(

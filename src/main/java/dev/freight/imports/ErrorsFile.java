@@ -84,13 +84,10 @@ final class ErrorsFile {
                       purged ->
                           Future.failedFuture(
                               purged
-                                  ? new Failure(
-                                      410,
-                                      "The rows with problems of import job "
-                                          + jobId
-                                          + " were deleted "
-                                          + retentionDays
-                                          + " days after the job ended.")
+                                  ? ImportJobs.purged(
+                                      "The rows with problems of import job " + jobId + " were",
+                                      retentionDays,
+                                      ".")
                                   : Failure.conflict(
                                       "Import job "
                                           + jobId

@@ -264,6 +264,12 @@ final class ImportJobs {
       SELECT count(*) FROM marked"""
           .formatted(PURGE_BATCH);
 
+  /** The 410 of what a purge deleted: "{@code subject} deleted N days after the job ended...". */
+  static Failure purged(String subject, long retentionDays, String then) {
+    return new Failure(
+        410, subject + " deleted " + retentionDays + " days after the job ended" + then);
+  }
+
   /** Whether the job's diff and upload were purged after the retention window. */
   Future<Boolean> purged(long id) {
     return pool.preparedQuery("SELECT purged IS NOT NULL FROM import_jobs WHERE id = $1")

@@ -546,13 +546,10 @@ public final class ImportVerticle extends VerticleBase
             purged ->
                 purged
                     ? Future.failedFuture(
-                        new Failure(
-                            410,
-                            "The upload of import job "
-                                + id
-                                + " was deleted "
-                                + config.retentionDays()
-                                + " days after the job ended; upload the files again."))
+                        ImportJobs.purged(
+                            "The upload of import job " + id + " was",
+                            config.retentionDays(),
+                            "; upload the files again."))
                     : Future.succeededFuture());
   }
 
