@@ -101,20 +101,26 @@ CREATES=$!
 # use, requests waiting for one, their mean wait in the interval), the event loops' worst lag, the
 # import's progress, and what PostgreSQL's backends do (active ones by wait event; CPU when none).
 metric() { grep -E "^$1" <<<"$2" | awk '{ s += $NF } END { printf "%.4f", s }' || true; }
-printf '%-4s %-5s %-6s %-7s %-9s %-8s %-24s %s\n' s load1 in_use waiting wait_ms lag_ms "import (rows read)" "PostgreSQL active backends (wait event)"
+# CPU time (clock ticks) of the server's JVM, and of PostgreSQL's postmaster and its backends.
+ticks() { cat "${@/#//proc/}" 2>/dev/null | sed -E 's/^[0-9]+ \(.*\) //' | awk '{ s += $12 + $13 } END { print s + 0 }'; }
+pg_pids() { local pm; pm=$(head -1 "$DATA/postgres/postmaster.pid"); echo "$pm/stat" $(pgrep -P "$pm" | sed 's|$|/stat|'); }
+printf '%-4s %-5s %-6s %-7s %-9s %-8s %-9s %-9s %-24s %s\n' s load1 in_use waiting wait_ms lag_ms java_cpu pg_cpu "import (rows read)" "PostgreSQL active backends (wait event)"
 last_sum=0 last_count=0 start=$SECONDS
+last_java=$(ticks "$SERVER/stat") last_pg=$(ticks $(pg_pids)) last_at=$(date +%s.%N)
 while kill -0 $READS 2>/dev/null; do
   m=$(curl -sS --max-time 10 "http://127.0.0.1:$METRICS_PORT/metrics" || true)
   sum=$(metric 'vertx_pool_queue_time_seconds_sum\{pool_name="freight-requests",pool_type="sql"' "$m")
   count=$(metric 'vertx_pool_queue_time_seconds_count\{pool_name="freight-requests",pool_type="sql"' "$m")
   lag=$(grep -E '^freight_event_loop_lag_seconds_max' <<<"$m" | awk '$NF > x { x = $NF } END { printf "%.0f", x * 1000 }' || true)
-  printf '%-4s %-5s %-6s %-7s %-9s %-8s %-24s %s\n' "$((SECONDS - start))" "$(cut -d' ' -f1 /proc/loadavg)" \
+  java=$(ticks "$SERVER/stat") pg=$(ticks $(pg_pids)) at=$(date +%s.%N)
+  cpu() { awk -v t="$1" -v s="$(awk -v a="$at" -v b="$last_at" 'BEGIN { print a - b }')" 'BEGIN { printf "%.0f%%", t / s }'; }
+  printf '%-4s %-5s %-6s %-7s %-9s %-8s %-9s %-9s %-24s %s\n' "$((SECONDS - start))" "$(cut -d' ' -f1 /proc/loadavg)" \
     "$(metric 'vertx_pool_in_use\{pool_name="freight-requests",pool_type="sql"' "$m")" \
     "$(metric 'vertx_pool_queue_pending\{pool_name="freight-requests",pool_type="sql"' "$m")" \
     "$(awk -v s="$sum" -v c="$count" -v ls="$last_sum" -v lc="$last_count" 'BEGIN { printf "%.1f", (c > lc ? (s - ls) / (c - lc) * 1000 : 0) }')" \
-    "$lag" "$(job "$second" | jq -r '.status + " " + (.progress.rows_read | tostring)' 2>/dev/null)" \
+    "$lag" "$(cpu $((java - last_java)))" "$(cpu $((pg - last_pg)))" "$(job "$second" | jq -r '.status + " " + (.progress.rows_read | tostring)' 2>/dev/null)" \
     "$(psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -XAtc "SELECT string_agg(n || ' ' || w, ', ') FROM (SELECT coalesce(wait_event, 'CPU') w, count(*) n FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 2 DESC) a" 2>/dev/null)"
-  last_sum=$sum last_count=$count
+  last_sum=$sum last_count=$count last_java=$java last_pg=$pg last_at=$at
   sleep 4
 done
 wait $READS $CREATES
@@ -122,6 +128,13 @@ for kind in reads creates; do
   echo "--- $kind (wrk)"
   grep -E "Requests/sec|requests in|Non-2xx|Socket errors|^ +(50|90|99)%" "$DATA/$kind.txt"
 done
+# Each route's answers during the load, from the access log: how many, and their p50 and p99 (ms).
+echo "--- answers by route and status (access log, whole run): count, p50 ms, p99 ms"
+sed -nE 's/.*freight\.access: ([A-Z]+ [^ ]+) ([0-9]{3}) ([0-9]+) ms.*/\1 \2 \3/p' "$DATA/server.log" |
+  sort -k1,3 -k4,4n | awk '
+    function show() { if (n) printf "%-52s %6d %6d %6d\n", key, n, d[int((n - 1) * 0.5) + 1], d[int((n - 1) * 0.99) + 1] }
+    { k = $1 " " $2 " " $3; if (k != key) { show(); key = k; n = 0 } d[++n] = $4 }
+    END { show() }'
 echo "import $second after the load: $(job "$second" | jq -c '{status, progress}')"
 await "$second" "ready_for_review|fail"
 accept "$second"

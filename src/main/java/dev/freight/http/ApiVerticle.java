@@ -91,7 +91,7 @@ public final class ApiVerticle extends VerticleBase {
                 vertx
                     .executeBlocking(() -> RouterContract.of(text.toString()))
                     .compose(loadable -> OpenAPIContract.from(vertx, loadable))
-                    .map(contract -> router(contract, text)))
+                    .map(contract -> router(new KeptValidators(contract), text)))
         .compose(
             router ->
                 vertx
