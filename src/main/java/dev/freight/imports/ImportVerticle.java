@@ -12,7 +12,6 @@ import dev.freight.db.Purges;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
 import dev.freight.jobs.JobErrors;
-import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Lease;
@@ -108,7 +107,7 @@ public final class ImportVerticle extends VerticleBase
                 Endpoints.bind(vertx, ImportRequests.CREATE, this::create),
                 Endpoints.bind(vertx, ImportRequests.GET, req -> jobs.get(req.id())),
                 Endpoints.bind(vertx, ImportRequests.CURRENT, req -> jobs.current()),
-                Endpoints.bind(vertx, ImportRequests.LIST, this::list),
+                Endpoints.bind(vertx, ImportRequests.LIST, jobs::list),
                 Endpoints.bind(vertx, ImportRequests.UPDATE, this::update),
                 Endpoints.bind(vertx, ImportRequests.REVERT, this::revert),
                 Endpoints.bind(vertx, ImportRequests.DIFF_SUMMARY, req -> diffs.summary(req.id())),
@@ -575,14 +574,6 @@ public final class ImportVerticle extends VerticleBase
   }
 
   // ---- reads
-
-  private Future<JsonObject> list(JobListQuery req) {
-    return jobs.list(
-        req.ordering(),
-        req.statuses(ImportStatus.MACHINE),
-        req.window().limit(),
-        req.window().offset());
-  }
 
   private static String model(String name) {
     if (ContentModels.byName(name).isEmpty()) {

@@ -11,7 +11,6 @@ import dev.freight.db.Pools;
 import dev.freight.db.Purges;
 import dev.freight.formats.Format;
 import dev.freight.jobs.JobErrors;
-import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Lease;
@@ -98,7 +97,8 @@ public final class LibraryExportVerticle extends VerticleBase
                 Endpoints.bind(vertx, LibraryExportRequests.CREATE, this::create),
                 Endpoints.bind(
                     vertx, LibraryExportRequests.GET, req -> jobs.get(req.id(), req.viewer())),
-                Endpoints.bind(vertx, LibraryExportRequests.LIST, this::list),
+                Endpoints.bind(
+                    vertx, LibraryExportRequests.LIST, req -> jobs.list(req.viewer(), req.query())),
                 Endpoints.bind(vertx, LibraryExportRequests.UPDATE, this::update),
                 Endpoints.bind(vertx, LibraryExportRequests.DOWNLOAD, this::download)))
         // Jobs a stopped server left in progress start again from scratch; then pending ones.
@@ -248,16 +248,6 @@ public final class LibraryExportVerticle extends VerticleBase
   }
 
   // ---- reads
-
-  private Future<JsonObject> list(LibraryExportRequests.ListJobs req) {
-    JobListQuery query = req.query();
-    return jobs.list(
-        req.viewer(),
-        query.ordering(),
-        query.statuses(LibraryExportStatus.MACHINE),
-        query.window().limit(),
-        query.window().offset());
-  }
 
   private Future<StreamOpened> download(LibraryExportRequests.JobAccess req) {
     long id = req.id();
