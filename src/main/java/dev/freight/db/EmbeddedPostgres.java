@@ -416,12 +416,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         throw new EmbeddedPostgresException(
             "processes of an earlier PostgreSQL still use " + data + "; stop them and start again");
       }
-      LOG.log(
-          System.Logger.Level.INFO,
-          "Removing stale {0}: pid {1} is a zombie nobody reaps",
-          pidFile,
-          String.valueOf(oldPid));
-      deleteQuietly(pidFile);
+      removeStale(pidFile, oldPid, "is a zombie nobody reaps");
       return;
     }
     if (!running(oldPid)) {
@@ -436,12 +431,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return;
     }
     if (!isPostgres(oldPid)) {
-      LOG.log(
-          System.Logger.Level.INFO,
-          "Removing stale {0}: pid {1} is now another program",
-          pidFile,
-          String.valueOf(oldPid));
-      deleteQuietly(pidFile);
+      removeStale(pidFile, oldPid, "is now another program");
       return;
     }
     if (!servesDataDir(oldPid, data)) {
@@ -457,6 +447,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
         String.valueOf(oldPid),
         data);
     stop(cmd, data, oldPid);
+  }
+
+  /** Deletes a pid file that no live postmaster stands behind; {@code why} the pid is not one. */
+  private static void removeStale(Path pidFile, long pid, String why) {
+    LOG.log(
+        System.Logger.Level.INFO,
+        "Removing stale {0}: pid {1} " + why,
+        pidFile,
+        String.valueOf(pid));
+    deleteQuietly(pidFile);
   }
 
   /**
