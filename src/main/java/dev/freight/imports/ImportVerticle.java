@@ -8,7 +8,6 @@ import dev.freight.bus.UploadedFile;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.db.Pools;
-import dev.freight.db.Purges;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
 import dev.freight.jobs.JobErrors;
@@ -56,7 +55,6 @@ public final class ImportVerticle extends VerticleBase
   private final Path spool;
   private final FreightConfig.Imports config;
   private final ReadLimits limits;
-  private long purgeTimer;
   private final RowCounters rows;
 
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
@@ -134,25 +132,22 @@ public final class ImportVerticle extends VerticleBase
                     "id"))
         .onSuccess(
             resumed ->
-                purgeTimer =
-                    Purges.schedule(
-                        vertx,
-                        LOG,
-                        "import purge",
-                        config.purgeIntervalSeconds() * 1000,
-                        () -> jobs.purge(config.retentionDays()),
-                        purged ->
-                            "purged the diffs and uploads of "
-                                + purged
-                                + " import job(s) ended more than "
-                                + config.retentionDays()
-                                + " days ago"));
+                runner.purgeEvery(
+                    LOG,
+                    "import purge",
+                    config.purgeIntervalSeconds() * 1000,
+                    () -> jobs.purge(config.retentionDays()),
+                    purged ->
+                        "purged the diffs and uploads of "
+                            + purged
+                            + " import job(s) ended more than "
+                            + config.retentionDays()
+                            + " days ago"));
   }
 
   /** Interrupted work is left in its state, to resume at the next start. */
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(purgeTimer);
     return runner.stop();
   }
 

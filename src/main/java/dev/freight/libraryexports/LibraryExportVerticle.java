@@ -8,7 +8,6 @@ import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.db.Pools;
-import dev.freight.db.Purges;
 import dev.freight.formats.Format;
 import dev.freight.jobs.JobErrors;
 import dev.freight.jobs.JobRunner;
@@ -50,7 +49,6 @@ public final class LibraryExportVerticle extends VerticleBase
   private final Path spool;
   private final FreightConfig.Exports config;
   private final RowCounters rows;
-  private long purgeTimer;
   private BlobStore blobs;
   private BlobStore downloads;
   private LibraryExportJobs jobs;
@@ -108,19 +106,17 @@ public final class LibraryExportVerticle extends VerticleBase
                     Map.of(LibraryExportStatus.IN_PROGRESS, LibraryExportStatus.IN_PROGRESS), "id"))
         .onSuccess(
             resumed ->
-                purgeTimer =
-                    Purges.schedule(
-                        vertx,
-                        LOG,
-                        "purging export files",
-                        config.purgeIntervalSeconds() * 1000,
-                        () -> jobs.purge(config.retentionHours()),
-                        purged ->
-                            "purged the files of "
-                                + purged
-                                + " export job(s) older than "
-                                + config.retentionHours()
-                                + " h"));
+                runner.purgeEvery(
+                    LOG,
+                    "purging export files",
+                    config.purgeIntervalSeconds() * 1000,
+                    () -> jobs.purge(config.retentionHours()),
+                    purged ->
+                        "purged the files of "
+                            + purged
+                            + " export job(s) older than "
+                            + config.retentionHours()
+                            + " h"));
   }
 
   /**
@@ -128,7 +124,6 @@ public final class LibraryExportVerticle extends VerticleBase
    */
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(purgeTimer);
     return runner.stop();
   }
 
