@@ -465,18 +465,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * failed, fall back to signals.
    */
   private static void stop(Commands cmd, Path data, long pid) {
-    Result pgCtlStop =
-        cmd.run(
-            PG_CTL_TIMEOUT,
-            cmd.pg("pg_ctl"),
-            "-D",
-            data.toString(),
-            "-m",
-            "fast",
-            "-w",
-            "-t",
-            "60",
-            "stop");
+    Result pgCtlStop = cmd.pgCtl(data, "-m", "fast", "-w", "-t", "60", "stop");
     if (pgCtlStop.ok() && waitForExit(pid, Duration.ofSeconds(10))) {
       return;
     }
@@ -512,15 +501,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       lastFailure = lastMeaningfulLine(log + "\n" + r.output());
       // A server that did not get ready in time may still be starting: do not leave it behind.
       if (Files.exists(data.resolve("postmaster.pid"))) {
-        cmd.run(
-            PG_CTL_TIMEOUT,
-            cmd.pg("pg_ctl"),
-            "-D",
-            data.toString(),
-            "-m",
-            "immediate",
-            "-w",
-            "stop");
+        cmd.pgCtl(data, "-m", "immediate", "-w", "stop");
       }
       if (!log.contains("Address already in use")) {
         break;
@@ -534,19 +515,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static Result pgCtlStart(Commands cmd, Path data, Path logFile, int port) {
     String options =
         "-p " + port + " -k " + shellQuote(socketDir(data, port)) + " -c listen_addresses=" + HOST;
-    return cmd.run(
-        PG_CTL_TIMEOUT,
-        cmd.pg("pg_ctl"),
-        "-D",
-        data.toString(),
-        "-l",
-        logFile.toString(),
-        "-o",
-        options,
-        "-w",
-        "-t",
-        "60",
-        "start");
+    return cmd.pgCtl(data, "-l", logFile.toString(), "-o", options, "-w", "-t", "60", "start");
   }
 
   /**
@@ -728,6 +697,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     String pg(String tool) {
       return bin.resolve(tool).toString();
+    }
+
+    /** pg_ctl on the data dir {@code data}, with {@code args}. */
+    Result pgCtl(Path data, String... args) {
+      List<String> command = new ArrayList<>(List.of(pg("pg_ctl"), "-D", data.toString()));
+      command.addAll(List.of(args));
+      return run(PG_CTL_TIMEOUT, command.toArray(String[]::new));
     }
 
     Result run(Duration timeout, String... command) {
