@@ -13,7 +13,7 @@ start_freight() {
     "$@" java -Xmx512m -jar "$jar" >"$DATA/server.log" 2>&1 &
   SERVER=$!
   # PostgreSQL may still be writing its last files as the server exits: a second try.
-  trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA" 2>/dev/null || { sleep 3; rm -rf "$DATA"; }' EXIT
+  trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$DATA" 2>/dev/null || { sleep 3; rm -rf "$DATA"; }' EXIT
   for _ in $(seq 240); do
     grep -q "Freight serving" "$DATA/server.log" && break
     sleep 0.5
