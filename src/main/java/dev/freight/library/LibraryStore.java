@@ -16,15 +16,10 @@ import java.util.stream.Collectors;
 /** Reads a content model's table; the SQL is derived from the model's fields. */
 final class LibraryStore {
   private final Pool pool;
-  private final Counts counts = new Counts();
+  private final Kept kept = new Kept();
 
   LibraryStore(Pool pool) {
     this.pool = pool;
-  }
-
-  /** The library may have changed: counts kept are forgotten. */
-  void changed() {
-    counts.forget();
   }
 
   /** The filters a list takes; null means "not given". */
@@ -58,15 +53,36 @@ final class LibraryStore {
     }
     String from = " FROM " + model.table();
     Sql count = Sql.of("SELECT count(*)" + from).append(filter);
-    return Paging.page(
-        pool,
-        counts.count(count, () -> Paging.count(pool, count)),
+    Sql select =
         Sql.of("SELECT " + columns(model) + from)
             .append(filter)
-            .append(ordering(model).orderBy(filters.ordering())),
-        limit,
-        offset,
-        row -> toJson(model, row));
+            .append(ordering(model).orderBy(filters.ordering()));
+    return version()
+        .compose(
+            version ->
+                kept.answer(
+                    version,
+                    Kept.key(select, limit, offset),
+                    () ->
+                        Paging.page(
+                            pool,
+                            kept.answer(
+                                version,
+                                Kept.key(count),
+                                () -> Paging.count(pool, count),
+                                counted -> Long.BYTES),
+                            select,
+                            limit,
+                            offset,
+                            row -> toJson(model, row)),
+                    page -> page.toBuffer().length()));
+  }
+
+  /** The library's version now: one more with each change (V26). */
+  private Future<Long> version() {
+    return pool.preparedQuery("SELECT version FROM library_version")
+        .execute()
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   Future<JsonObject> get(ContentModel model, String id) {

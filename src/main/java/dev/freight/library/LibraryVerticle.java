@@ -2,10 +2,8 @@ package dev.freight.library;
 
 import dev.freight.bus.Endpoints;
 import dev.freight.bus.Failure;
-import dev.freight.jobs.StateChange;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 /** Reads the library; answers the requests of {@link LibraryRequests}. */
@@ -19,21 +17,7 @@ public final class LibraryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // Only an import's apply or revert changes the library; each ends with a move of its job (the
-    // kind is the jobs' table, see StateChange).
-    Future<Void> changes =
-        vertx
-            .eventBus()
-            .<JsonObject>consumer(
-                StateChange.ADDRESS,
-                change -> {
-                  if ("import_jobs".equals(change.body().getString("kind"))) {
-                    store.changed();
-                  }
-                })
-            .completion();
     return Future.all(
-        changes,
         Endpoints.bind(
             vertx,
             LibraryRequests.LIST,
