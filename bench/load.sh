@@ -12,22 +12,10 @@ DURATION=${2:-60}
 JAR=${3:-target/freight.jar}
 API=/api/v2/library/import/
 
-DATA=$(mktemp -d /tmp/freight-load-XXXXXX)
-chmod 755 "$DATA"
-TOKEN=bench-token-$RANDOM$RANDOM$RANDOM
+source bench/lib.sh
 # /metrics on a port of its own: on the API's port an overloaded server answers it 503 too.
 METRICS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-FREIGHT_DATA_DIR=$DATA FREIGHT_HTTP_HOST=127.0.0.1 FREIGHT_HTTP_PORT=0 FREIGHT_ADMIN_TOKEN=$TOKEN \
-  FREIGHT_METRICS_PORT=$METRICS_PORT java -Xmx512m -jar "$JAR" >"$DATA/server.log" 2>&1 &
-SERVER=$!
-# PostgreSQL may still be writing its last files as the server exits: a second try.
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA" 2>/dev/null || { sleep 3; rm -rf "$DATA"; }' EXIT
-for _ in $(seq 240); do
-  grep -q "Freight serving" "$DATA/server.log" && break
-  sleep 0.5
-done
-PORT=$(grep "Freight serving" "$DATA/server.log" | sed -E 's|.*http://[^:]+:([0-9]+) .*|\1|')
-URL=http://127.0.0.1:$PORT
+start_freight load "$JAR" FREIGHT_METRICS_PORT="$METRICS_PORT"
 PGPORT=$(grep -m1 "PostgreSQL started on" "$DATA/server.log" | sed -E 's|.*127\.0\.0\.1:([0-9]+) .*|\1|')
 
 api() { curl -sS -H "Authorization: Token $TOKEN" "$@"; }

@@ -11,21 +11,9 @@ ROWS=${2:-100000}
 CYCLES=${3:-20}
 API=/api/v2/library/import/
 
-DATA=$(mktemp -d /tmp/freight-retention-XXXXXX)
-chmod 755 "$DATA"
-TOKEN=bench-token-$RANDOM$RANDOM$RANDOM
-FREIGHT_DATA_DIR=$DATA FREIGHT_HTTP_HOST=127.0.0.1 FREIGHT_HTTP_PORT=0 FREIGHT_ADMIN_TOKEN=$TOKEN \
-  java -Xmx512m -jar "$JAR" >"$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 240); do
-  grep -q "Freight serving" "$DATA/server.log" && break
-  sleep 0.5
-done
-LINE=$(grep "Freight serving" "$DATA/server.log")
-PORT=$(sed -E 's|.*http://[^:]+:([0-9]+) .*|\1|' <<<"$LINE")
-PG_PORT=$(sed -E 's|.*embedded at [^:]+:([0-9]+)/.*|\1|' <<<"$LINE")
-URL=http://127.0.0.1:$PORT
+source "$(dirname "$0")/lib.sh"
+start_freight retention "$JAR"
+PG_PORT=$(grep "Freight serving" "$DATA/server.log" | sed -E 's|.*embedded at [^:]+:([0-9]+)/.*|\1|')
 
 api() { curl -sS -H "Authorization: Token $TOKEN" "$@"; }
 sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atc "$1"; }

@@ -416,12 +416,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         throw new EmbeddedPostgresException(
             "processes of an earlier PostgreSQL still use " + data + "; stop them and start again");
       }
-      LOG.log(
-          System.Logger.Level.INFO,
-          "Removing stale {0}: pid {1} is a zombie nobody reaps",
-          pidFile,
-          String.valueOf(oldPid));
-      deleteQuietly(pidFile);
+      removeStale(pidFile, oldPid, "is a zombie nobody reaps");
       return;
     }
     if (!running(oldPid)) {
@@ -436,12 +431,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       return;
     }
     if (!isPostgres(oldPid)) {
-      LOG.log(
-          System.Logger.Level.INFO,
-          "Removing stale {0}: pid {1} is now another program",
-          pidFile,
-          String.valueOf(oldPid));
-      deleteQuietly(pidFile);
+      removeStale(pidFile, oldPid, "is now another program");
       return;
     }
     if (!servesDataDir(oldPid, data)) {
@@ -459,24 +449,23 @@ public final class EmbeddedPostgres implements AutoCloseable {
     stop(cmd, data, oldPid);
   }
 
+  /** Deletes a pid file that no live postmaster stands behind; {@code why} the pid is not one. */
+  private static void removeStale(Path pidFile, long pid, String why) {
+    LOG.log(
+        System.Logger.Level.INFO,
+        "Removing stale {0}: pid {1} " + why,
+        pidFile,
+        String.valueOf(pid));
+    deleteQuietly(pidFile);
+  }
+
   /**
    * Stops the server of {@code data} (fast: open sessions are ended). pg_ctl returns once
    * postmaster.pid is gone, a moment before the process has exited, so wait for that; if pg_ctl
    * failed, fall back to signals.
    */
   private static void stop(Commands cmd, Path data, long pid) {
-    Result pgCtlStop =
-        cmd.run(
-            PG_CTL_TIMEOUT,
-            cmd.pg("pg_ctl"),
-            "-D",
-            data.toString(),
-            "-m",
-            "fast",
-            "-w",
-            "-t",
-            "60",
-            "stop");
+    Result pgCtlStop = cmd.pgCtl(data, "-m", "fast", "-w", "-t", "60", "stop");
     if (pgCtlStop.ok() && waitForExit(pid, Duration.ofSeconds(10))) {
       return;
     }
@@ -512,15 +501,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       lastFailure = lastMeaningfulLine(log + "\n" + r.output());
       // A server that did not get ready in time may still be starting: do not leave it behind.
       if (Files.exists(data.resolve("postmaster.pid"))) {
-        cmd.run(
-            PG_CTL_TIMEOUT,
-            cmd.pg("pg_ctl"),
-            "-D",
-            data.toString(),
-            "-m",
-            "immediate",
-            "-w",
-            "stop");
+        cmd.pgCtl(data, "-m", "immediate", "-w", "stop");
       }
       if (!log.contains("Address already in use")) {
         break;
@@ -534,19 +515,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static Result pgCtlStart(Commands cmd, Path data, Path logFile, int port) {
     String options =
         "-p " + port + " -k " + shellQuote(socketDir(data, port)) + " -c listen_addresses=" + HOST;
-    return cmd.run(
-        PG_CTL_TIMEOUT,
-        cmd.pg("pg_ctl"),
-        "-D",
-        data.toString(),
-        "-l",
-        logFile.toString(),
-        "-o",
-        options,
-        "-w",
-        "-t",
-        "60",
-        "start");
+    return cmd.pgCtl(data, "-l", logFile.toString(), "-o", options, "-w", "-t", "60", "start");
   }
 
   /**
@@ -728,6 +697,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     String pg(String tool) {
       return bin.resolve(tool).toString();
+    }
+
+    /** pg_ctl on the data dir {@code data}, with {@code args}. */
+    Result pgCtl(Path data, String... args) {
+      List<String> command = new ArrayList<>(List.of(pg("pg_ctl"), "-D", data.toString()));
+      command.addAll(List.of(args));
+      return run(PG_CTL_TIMEOUT, command.toArray(String[]::new));
     }
 
     Result run(Duration timeout, String... command) {

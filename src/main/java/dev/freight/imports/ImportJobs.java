@@ -3,10 +3,11 @@ package dev.freight.imports;
 import dev.freight.bus.Failure;
 import dev.freight.db.Database;
 import dev.freight.db.Ordering;
-import dev.freight.db.Paging;
 import dev.freight.db.Pools;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
+import dev.freight.jobs.JobList;
+import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Lease;
 import dev.freight.jobs.StateChange;
@@ -36,7 +37,13 @@ final class ImportJobs {
       SELECT j.*, t.email AS t_email, t.first_name AS t_first_name, t.last_name AS t_last_name,
              a.email AS a_email, a.first_name AS a_first_name, a.last_name AS a_last_name
       FROM import_jobs j JOIN users t ON t.id = j.triggered_by LEFT JOIN users a ON a.id = j.accepted_by""";
-  private static final Ordering ORDERING = Ordering.ofJobs("t.email");
+  private static final JobList<ImportStatus> LIST =
+      new JobList<>(
+          ImportStatus.MACHINE,
+          "import_jobs",
+          SELECT,
+          Ordering.ofJobs("t.email"),
+          ImportJobs::toJson);
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
@@ -139,18 +146,8 @@ final class ImportJobs {
             });
   }
 
-  Future<JsonObject> list(String ordering, List<ImportStatus> statuses, int limit, long offset) {
-    Sql filter = new Sql();
-    if (statuses != null) {
-      filter.where("j.status = ANY(?)", (Object) StateMachine.wireArray(statuses));
-    }
-    return Paging.page(
-        pool,
-        Sql.of("SELECT count(*) FROM import_jobs j").append(filter),
-        Sql.of(SELECT).append(filter).append(ORDERING.orderBy(ordering)),
-        limit,
-        offset,
-        ImportJobs::toJson);
+  Future<JsonObject> list(JobListQuery query) {
+    return LIST.page(pool, new Sql(), query);
   }
 
   /**

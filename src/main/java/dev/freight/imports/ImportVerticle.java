@@ -8,11 +8,9 @@ import dev.freight.bus.UploadedFile;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.db.Pools;
-import dev.freight.db.Purges;
 import dev.freight.formats.Format;
 import dev.freight.formats.ReadLimits;
 import dev.freight.jobs.JobErrors;
-import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Lease;
@@ -57,7 +55,6 @@ public final class ImportVerticle extends VerticleBase
   private final Path spool;
   private final FreightConfig.Imports config;
   private final ReadLimits limits;
-  private long purgeTimer;
   private final RowCounters rows;
 
   /** The storing of new jobs' files, while under way: their diff must not end before it. */
@@ -108,7 +105,7 @@ public final class ImportVerticle extends VerticleBase
                 Endpoints.bind(vertx, ImportRequests.CREATE, this::create),
                 Endpoints.bind(vertx, ImportRequests.GET, req -> jobs.get(req.id())),
                 Endpoints.bind(vertx, ImportRequests.CURRENT, req -> jobs.current()),
-                Endpoints.bind(vertx, ImportRequests.LIST, this::list),
+                Endpoints.bind(vertx, ImportRequests.LIST, jobs::list),
                 Endpoints.bind(vertx, ImportRequests.UPDATE, this::update),
                 Endpoints.bind(vertx, ImportRequests.REVERT, this::revert),
                 Endpoints.bind(vertx, ImportRequests.DIFF_SUMMARY, req -> diffs.summary(req.id())),
@@ -135,25 +132,22 @@ public final class ImportVerticle extends VerticleBase
                     "id"))
         .onSuccess(
             resumed ->
-                purgeTimer =
-                    Purges.schedule(
-                        vertx,
-                        LOG,
-                        "import purge",
-                        config.purgeIntervalSeconds() * 1000,
-                        () -> jobs.purge(config.retentionDays()),
-                        purged ->
-                            "purged the diffs and uploads of "
-                                + purged
-                                + " import job(s) ended more than "
-                                + config.retentionDays()
-                                + " days ago"));
+                runner.purgeEvery(
+                    LOG,
+                    "import purge",
+                    config.purgeIntervalSeconds() * 1000,
+                    () -> jobs.purge(config.retentionDays()),
+                    purged ->
+                        "purged the diffs and uploads of "
+                            + purged
+                            + " import job(s) ended more than "
+                            + config.retentionDays()
+                            + " days ago"));
   }
 
   /** Interrupted work is left in its state, to resume at the next start. */
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(purgeTimer);
     return runner.stop();
   }
 
@@ -575,14 +569,6 @@ public final class ImportVerticle extends VerticleBase
   }
 
   // ---- reads
-
-  private Future<JsonObject> list(JobListQuery req) {
-    return jobs.list(
-        req.ordering(),
-        req.statuses(ImportStatus.MACHINE),
-        req.window().limit(),
-        req.window().offset());
-  }
 
   private static String model(String name) {
     if (ContentModels.byName(name).isEmpty()) {

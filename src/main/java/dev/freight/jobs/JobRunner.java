@@ -1,6 +1,7 @@
 package dev.freight.jobs;
 
 import dev.freight.db.Database;
+import dev.freight.db.Purges;
 import dev.freight.logging.Log;
 import dev.freight.logging.LogFields;
 import io.vertx.core.Future;
@@ -15,14 +16,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Runs the jobs of one kind on behalf of the verticle that owns them: claims a job in PostgreSQL,
  * runs its work (which checks {@link Run#checkpoint()} between batches), settles it when the work
  * ends (cancelled, failed, or left as it is when the server stops), takes cancels, and resumes at
- * start the jobs a stopped server left. A kind supplies only its {@link Kind work} and its state
- * table. The verticle owns the runner, so a cancel reaches the run as a message to that verticle;
- * in a cluster, a cancel for a job another node holds is passed to that node's runner.
+ * start the jobs a stopped server left, and runs the kind's retention purge if it has one ({@link
+ * #purgeEvery}). A kind supplies only its {@link Kind work} and its state table. The verticle owns
+ * the runner, so a cancel reaches the run as a message to that verticle; in a cluster, a cancel for
+ * a job another node holds is passed to that node's runner.
  */
 public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   /** How long a cancel that waits for its run, or a stopping server, waits at most. */
@@ -92,6 +96,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   private boolean claiming;
   private boolean wokenWhileClaiming;
   private long watchTimer = -1;
+  private long purgeTimer = -1;
 
   /**
    * Where waiting jobs are taken from: in {@code waiting}, oldest first by {@code order}, claimed
@@ -149,6 +154,19 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
                           takeUnheld(resumable, order)
                               .onFailure(failure -> warn("cannot look for unheld jobs", failure));
                         }));
+  }
+
+  /**
+   * Purges what the kind keeps past its retention, now and every {@code intervalMs} until {@link
+   * #stop()}: see {@link Purges#schedule}.
+   */
+  public void purgeEvery(
+      System.Logger log,
+      String what,
+      long intervalMs,
+      Supplier<Future<Integer>> purge,
+      IntFunction<String> purged) {
+    purgeTimer = Purges.schedule(vertx, log, what, intervalMs, purge, purged);
   }
 
   private Future<Void> takeUnheld(Map<S, S> resumable, String order) {
@@ -461,6 +479,7 @@ public final class JobRunner<K, S extends Enum<S> & JobStatus> {
   public Future<Void> stop() {
     stopping = true;
     vertx.cancelTimer(watchTimer);
+    vertx.cancelTimer(purgeTimer);
     runs.values().forEach(run -> run.stopRequested = true);
     return Future.all(runs.values().stream().map(run -> run.done.future()).toList())
         .<Void>mapEmpty()

@@ -4,13 +4,13 @@ import dev.freight.bus.Failure;
 import dev.freight.bus.Viewer;
 import dev.freight.db.Database;
 import dev.freight.db.Ordering;
-import dev.freight.db.Paging;
 import dev.freight.db.Pools;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.formats.Format;
+import dev.freight.jobs.JobList;
+import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobTable;
-import dev.freight.jobs.StateMachine;
 import dev.freight.library.ContentModel;
 import dev.freight.library.ContentModels;
 import dev.freight.users.UserReference;
@@ -42,7 +42,13 @@ final class LibraryExportJobs {
   /** Superuser, user id: the jobs this viewer may see. */
   private static final String VISIBLE = "(? OR j.triggered_by = ?)";
 
-  private static final Ordering ORDERING = Ordering.ofJobs("u.email");
+  private static final JobList<LibraryExportStatus> LIST =
+      new JobList<>(
+          LibraryExportStatus.MACHINE,
+          "export_jobs",
+          SELECT,
+          Ordering.ofJobs("u.email"),
+          LibraryExportJobs::toJson);
 
   /** The server itself, which sees every job. */
   private static final Viewer SERVER = new Viewer(0, true);
@@ -105,20 +111,8 @@ final class LibraryExportJobs {
             });
   }
 
-  /** {@code ordering}: a sortable field, '-' first for descending; newest first when absent. */
-  Future<JsonObject> list(
-      Viewer viewer, String ordering, List<LibraryExportStatus> statuses, int limit, long offset) {
-    Sql filter = visible(viewer);
-    if (statuses != null) {
-      filter.where("j.status = ANY(?)", (Object) StateMachine.wireArray(statuses));
-    }
-    return Paging.page(
-        requests,
-        Sql.of("SELECT count(*) FROM export_jobs j").append(filter),
-        Sql.of(SELECT).append(filter).append(ORDERING.orderBy(ordering)),
-        limit,
-        offset,
-        LibraryExportJobs::toJson);
+  Future<JsonObject> list(Viewer viewer, JobListQuery query) {
+    return LIST.page(requests, visible(viewer), query);
   }
 
   /** The job's status column, every move checked against {@link LibraryExportStatus#MACHINE}. */

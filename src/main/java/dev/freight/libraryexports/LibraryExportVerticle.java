@@ -8,10 +8,8 @@ import dev.freight.bus.Viewer;
 import dev.freight.config.FreightConfig;
 import dev.freight.db.BlobStore;
 import dev.freight.db.Pools;
-import dev.freight.db.Purges;
 import dev.freight.formats.Format;
 import dev.freight.jobs.JobErrors;
-import dev.freight.jobs.JobListQuery;
 import dev.freight.jobs.JobRunner;
 import dev.freight.jobs.JobTable;
 import dev.freight.jobs.Lease;
@@ -51,7 +49,6 @@ public final class LibraryExportVerticle extends VerticleBase
   private final Path spool;
   private final FreightConfig.Exports config;
   private final RowCounters rows;
-  private long purgeTimer;
   private BlobStore blobs;
   private BlobStore downloads;
   private LibraryExportJobs jobs;
@@ -98,7 +95,8 @@ public final class LibraryExportVerticle extends VerticleBase
                 Endpoints.bind(vertx, LibraryExportRequests.CREATE, this::create),
                 Endpoints.bind(
                     vertx, LibraryExportRequests.GET, req -> jobs.get(req.id(), req.viewer())),
-                Endpoints.bind(vertx, LibraryExportRequests.LIST, this::list),
+                Endpoints.bind(
+                    vertx, LibraryExportRequests.LIST, req -> jobs.list(req.viewer(), req.query())),
                 Endpoints.bind(vertx, LibraryExportRequests.UPDATE, this::update),
                 Endpoints.bind(vertx, LibraryExportRequests.DOWNLOAD, this::download)))
         // Jobs a stopped server left in progress start again from scratch; then pending ones.
@@ -108,19 +106,17 @@ public final class LibraryExportVerticle extends VerticleBase
                     Map.of(LibraryExportStatus.IN_PROGRESS, LibraryExportStatus.IN_PROGRESS), "id"))
         .onSuccess(
             resumed ->
-                purgeTimer =
-                    Purges.schedule(
-                        vertx,
-                        LOG,
-                        "purging export files",
-                        config.purgeIntervalSeconds() * 1000,
-                        () -> jobs.purge(config.retentionHours()),
-                        purged ->
-                            "purged the files of "
-                                + purged
-                                + " export job(s) older than "
-                                + config.retentionHours()
-                                + " h"));
+                runner.purgeEvery(
+                    LOG,
+                    "purging export files",
+                    config.purgeIntervalSeconds() * 1000,
+                    () -> jobs.purge(config.retentionHours()),
+                    purged ->
+                        "purged the files of "
+                            + purged
+                            + " export job(s) older than "
+                            + config.retentionHours()
+                            + " h"));
   }
 
   /**
@@ -128,7 +124,6 @@ public final class LibraryExportVerticle extends VerticleBase
    */
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(purgeTimer);
     return runner.stop();
   }
 
@@ -248,16 +243,6 @@ public final class LibraryExportVerticle extends VerticleBase
   }
 
   // ---- reads
-
-  private Future<JsonObject> list(LibraryExportRequests.ListJobs req) {
-    JobListQuery query = req.query();
-    return jobs.list(
-        req.viewer(),
-        query.ordering(),
-        query.statuses(LibraryExportStatus.MACHINE),
-        query.window().limit(),
-        query.window().offset());
-  }
 
   private Future<StreamOpened> download(LibraryExportRequests.JobAccess req) {
     long id = req.id();

@@ -1,6 +1,7 @@
 package dev.freight.listexports;
 
 import dev.freight.imports.ImportStatus;
+import dev.freight.jobs.JobStatus;
 import dev.freight.libraryexports.LibraryExportStatus;
 import dev.freight.listexports.ExportableList.Column;
 import dev.freight.listexports.ExportableList.Filter;
@@ -14,6 +15,27 @@ import java.util.Optional;
  * engine work from the entry.
  */
 public final class ExportableLists {
+
+  // The columns both job lists have: the job table is j, the user who triggered the job t.
+  private static final Column JOB_ID = Column.of("id", "j.id", "ID", "ID");
+  private static final Column JOB_STATUS = Column.of("status", "j.status", "Status", "Status");
+  private static final Column JOB_FILE_FORMAT =
+      Column.of("file_format", "j.file_format", "File format", "Dateiformat");
+  private static final Column JOB_TRIGGERED =
+      Column.of("triggered", "j.triggered", "Triggered", "Ausgelöst");
+  private static final Column JOB_TRIGGERED_BY =
+      Column.of("triggered_by", "t.email", "Triggered by", "Ausgelöst von");
+  private static final Column JOB_COMPLETED =
+      Column.of("completed", "j.completed", "Completed", "Abgeschlossen");
+  private static final Column JOB_ERRORS =
+      Column.of("errors", "j.errors::text", "Errors", "Fehler");
+
+  /** The filters of a job list: {@code status}, or any of {@code status__in}. */
+  private static List<Filter> statusFilters(JobStatus[] statuses) {
+    List<String> wire = Arrays.stream(statuses).map(JobStatus::wire).toList();
+    return List.of(
+        Filter.oneOf("status", "j.status", wire), Filter.anyOf("status__in", "j.status", wire));
+  }
 
   /**
    * {@code GET /api/v2/library/standards/}; the text id is not an integer, so pages go by {@code
@@ -50,9 +72,6 @@ public final class ExportableLists {
                   "Zutreffende Bedingungen"),
               Column.of("tags", "s.tags", "Tags", "Schlagwörter")));
 
-  private static final List<String> IMPORT_STATUSES =
-      Arrays.stream(ImportStatus.values()).map(ImportStatus::wire).toList();
-
   /** {@code GET /api/v2/library/import/}; users are exported by e-mail. */
   static final ExportableList IMPORT_JOBS =
       new ExportableList(
@@ -65,25 +84,20 @@ public final class ExportableLists {
           "import_jobs j JOIN users t ON t.id = j.triggered_by LEFT JOIN users a ON a.id = j.accepted_by",
           "j.id",
           "j.id",
+          statusFilters(ImportStatus.values()),
           List.of(
-              Filter.oneOf("status", "j.status", IMPORT_STATUSES),
-              Filter.anyOf("status__in", "j.status", IMPORT_STATUSES)),
-          List.of(
-              Column.of("id", "j.id", "ID", "ID"),
-              Column.of("status", "j.status", "Status", "Status"),
-              Column.of("file_format", "j.file_format", "File format", "Dateiformat"),
-              Column.of("triggered", "j.triggered", "Triggered", "Ausgelöst"),
-              Column.of("triggered_by", "t.email", "Triggered by", "Ausgelöst von"),
+              JOB_ID,
+              JOB_STATUS,
+              JOB_FILE_FORMAT,
+              JOB_TRIGGERED,
+              JOB_TRIGGERED_BY,
               Column.of("accepted", "j.accepted", "Accepted", "Angenommen"),
               Column.of("accepted_by", "a.email", "Accepted by", "Angenommen von"),
-              Column.of("completed", "j.completed", "Completed", "Abgeschlossen"),
-              Column.of("errors", "j.errors::text", "Errors", "Fehler"),
+              JOB_COMPLETED,
+              JOB_ERRORS,
               Column.of("rows_read", "j.rows_read", "Rows read", "Gelesene Zeilen"),
               Column.of("bytes_read", "j.bytes_read", "Bytes read", "Gelesene Bytes"),
               Column.of("bytes_total", "j.bytes_total", "Bytes total", "Bytes gesamt")));
-
-  private static final List<String> EXPORT_STATUSES =
-      Arrays.stream(LibraryExportStatus.values()).map(LibraryExportStatus::wire).toList();
 
   /** {@code GET /api/v2/library/export/}; users are exported by e-mail. */
   static final ExportableList EXPORT_JOBS =
@@ -97,23 +111,21 @@ public final class ExportableLists {
           "export_jobs j JOIN users t ON t.id = j.triggered_by",
           "j.id",
           "j.id",
+          statusFilters(LibraryExportStatus.values()),
           List.of(
-              Filter.oneOf("status", "j.status", EXPORT_STATUSES),
-              Filter.anyOf("status__in", "j.status", EXPORT_STATUSES)),
-          List.of(
-              Column.of("id", "j.id", "ID", "ID"),
-              Column.of("status", "j.status", "Status", "Status"),
+              JOB_ID,
+              JOB_STATUS,
               Column.of("type", "j.type", "Type", "Art"),
-              Column.of("file_format", "j.file_format", "File format", "Dateiformat"),
+              JOB_FILE_FORMAT,
               Column.of(
                   "content_models",
                   "array_to_string(j.content_models, ',')",
                   "Content models",
                   "Inhaltsmodelle"),
-              Column.of("triggered", "j.triggered", "Triggered", "Ausgelöst"),
-              Column.of("triggered_by", "t.email", "Triggered by", "Ausgelöst von"),
-              Column.of("completed", "j.completed", "Completed", "Abgeschlossen"),
-              Column.of("errors", "j.errors::text", "Errors", "Fehler"),
+              JOB_TRIGGERED,
+              JOB_TRIGGERED_BY,
+              JOB_COMPLETED,
+              JOB_ERRORS,
               Column.of("rows_written", "j.rows_written", "Rows written", "Geschriebene Zeilen"),
               Column.of("rows_total", "j.rows_total", "Rows total", "Zeilen gesamt")));
 
