@@ -100,7 +100,8 @@ public final class Freight {
         new Pools(
             Database.requests(
                 vertx, db.url(), db.poolSize(), db.maxWaitingRequests(), db.requestWaitMs()),
-            Database.jobs(vertx, db.url(), db.jobsPoolSize()));
+            Database.jobs(vertx, db.url(), db.jobsPoolSize()),
+            Database.libraryVersion(vertx, db.url(), db.requestWaitMs()));
     Pool pool = pools.requests();
     String where = describe(effective.db().url());
     await(
@@ -120,7 +121,7 @@ public final class Freight {
     await(streams.bind(vertx));
     KnownTokens knownTokens = new KnownTokens();
     deploy(new UsersVerticle(pool, effective.admin(), node, knownTokens));
-    deploy(new LibraryVerticle(pool));
+    deploy(new LibraryVerticle(pool, pools.libraryVersion()));
     deploy(new IdempotencyVerticle(pool, effective.idempotency().retentionHours()));
     Path spool = config.dataDir().resolve("spool");
     Lease lease = new Lease(node.id(), effective.jobs().leaseSeconds());
@@ -333,7 +334,9 @@ public final class Freight {
           await(worker.close());
         }
         if (pools != null) {
-          await(Future.join(pools.requests().close(), pools.jobs().close()));
+          await(
+              Future.join(
+                  pools.requests().close(), pools.jobs().close(), pools.libraryVersion().close()));
         }
         await(vertx.close());
       } catch (RuntimeException e) {

@@ -54,6 +54,22 @@ public final class Database {
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS));
   }
 
+  /**
+   * One connection for the library's version, read once for many list requests at a time
+   * (library/LibraryVersion): that read never waits behind them in the requests' queue. It waits at
+   * most {@code waitMs} for its connection, as a request does.
+   */
+  public static Pool libraryVersion(Vertx vertx, String url, long waitMs) {
+    return build(
+        vertx,
+        url,
+        new PoolOptions()
+            .setName("freight-library-version")
+            .setMaxSize(1)
+            .setConnectionTimeout((int) waitMs)
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS));
+  }
+
   /** Job work's pool: its waiters queue without bound. */
   public static Pool jobs(Vertx vertx, String url, int size) {
     return build(

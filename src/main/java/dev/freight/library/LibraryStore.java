@@ -17,9 +17,11 @@ import java.util.stream.Collectors;
 final class LibraryStore {
   private final Pool pool;
   private final Kept kept = new Kept();
+  private final LibraryVersion libraryVersion;
 
-  LibraryStore(Pool pool) {
+  LibraryStore(Pool pool, Pool versionPool) {
     this.pool = pool;
+    this.libraryVersion = new LibraryVersion(versionPool);
   }
 
   /** The filters a list takes; null means "not given". */
@@ -57,7 +59,8 @@ final class LibraryStore {
         Sql.of("SELECT " + columns(model) + from)
             .append(filter)
             .append(ordering(model).orderBy(filters.ordering()));
-    return version()
+    return libraryVersion
+        .now()
         .compose(
             version ->
                 kept.answer(
@@ -76,13 +79,6 @@ final class LibraryStore {
                             offset,
                             row -> toJson(model, row)),
                     page -> page.toBuffer().length()));
-  }
-
-  /** The library's version now: one more with each change (V26). */
-  private Future<Long> version() {
-    return pool.preparedQuery("SELECT version FROM library_version")
-        .execute()
-        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   Future<JsonObject> get(ContentModel model, String id) {

@@ -11,8 +11,9 @@ public final class LibraryVerticle extends VerticleBase {
 
   private final LibraryStore store;
 
-  public LibraryVerticle(Pool pool) {
-    this.store = new LibraryStore(pool);
+  /** Reads on {@code pool}; the library's version on {@code versionPool}. */
+  public LibraryVerticle(Pool pool, Pool versionPool) {
+    this.store = new LibraryStore(pool, versionPool);
   }
 
   @Override
