@@ -3,6 +3,7 @@ package dev.freight.db;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import java.util.function.Function;
@@ -17,13 +18,10 @@ public final class Paging {
   private Paging() {}
 
   public static Future<JsonObject> page(
-      SqlClient client,
-      Sql count,
-      Sql select,
-      int limit,
-      long offset,
-      Function<Row, JsonObject> toJson) {
-    return page(client, count(client, count), select, limit, offset, toJson);
+      Pool pool, Sql count, Sql select, int limit, long offset, Function<Row, JsonObject> toJson) {
+    // Both on one connection: a busy pool is queued for once, not once for each statement.
+    return pool.withConnection(
+        connection -> page(connection, count(connection, count), select, limit, offset, toJson));
   }
 
   /** A page whose list's size is known otherwise (kept from before, say). */

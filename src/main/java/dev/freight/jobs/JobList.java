@@ -5,8 +5,8 @@ import dev.freight.db.Paging;
 import dev.freight.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.function.Function;
 
@@ -25,13 +25,13 @@ public record JobList<S extends Enum<S> & JobStatus>(
     Function<Row, JsonObject> toJson) {
 
   /** The page {@code query} asks for, of the jobs {@code visible} lets the caller see. */
-  public Future<JsonObject> page(SqlClient client, Sql visible, JobListQuery query) {
+  public Future<JsonObject> page(Pool pool, Sql visible, JobListQuery query) {
     List<S> statuses = query.statuses(machine);
     if (statuses != null) {
       visible.where("j.status = ANY(?)", (Object) StateMachine.wireArray(statuses));
     }
     return Paging.page(
-        client,
+        pool,
         Sql.of("SELECT count(*) FROM " + table + " j").append(visible),
         Sql.of(select).append(visible).append(ordering.orderBy(query.ordering())),
         query.window().limit(),
