@@ -46,12 +46,7 @@ public final class Database {
     return build(
         vertx,
         url,
-        new PoolOptions()
-            .setName("freight-requests")
-            .setMaxSize(size)
-            .setMaxWaitQueueSize(maxWaiting)
-            .setConnectionTimeout((int) waitMs)
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS));
+        waitingAtMost("freight-requests", size, waitMs).setMaxWaitQueueSize(maxWaiting));
   }
 
   /**
@@ -60,14 +55,15 @@ public final class Database {
    * most {@code waitMs} for its connection, as a request does.
    */
   public static Pool libraryVersion(Vertx vertx, String url, long waitMs) {
-    return build(
-        vertx,
-        url,
-        new PoolOptions()
-            .setName("freight-library-version")
-            .setMaxSize(1)
-            .setConnectionTimeout((int) waitMs)
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS));
+    return build(vertx, url, waitingAtMost("freight-library-version", 1, waitMs));
+  }
+
+  private static PoolOptions waitingAtMost(String name, int size, long waitMs) {
+    return new PoolOptions()
+        .setName(name)
+        .setMaxSize(size)
+        .setConnectionTimeout((int) waitMs)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
   /** Job work's pool: its waiters queue without bound. */
