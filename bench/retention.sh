@@ -42,9 +42,10 @@ cycle() { # version, cancel|accept_changes
 }
 report() {
   sleep "${SETTLE_SECONDS:-30}" # autovacuum and the purge have their turn
-  printf '%-34s database %6d MB  import_diffs %6d MB (%s dead rows)  file chunks %6d MB  data dir %6d MB\n' \
+  printf '%-34s database %6d MB  library %6d MB  import_diffs %6d MB (%s dead rows)  file chunks %6d MB  data dir %6d MB\n' \
     "$1" \
     "$(($(sql "SELECT pg_database_size('postgres')") / 1048576))" \
+    "$(($(sql "SELECT pg_total_relation_size('standard')") / 1048576))" \
     "$(($(sql "SELECT pg_total_relation_size('import_diffs')") / 1048576))" \
     "$(sql "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'import_diffs'")" \
     "$(($(sql "SELECT pg_total_relation_size('stored_file_chunks')") / 1048576))" \
