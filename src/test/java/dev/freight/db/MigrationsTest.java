@@ -110,6 +110,39 @@ class MigrationsTest {
     }
   }
 
+  /**
+   * A batch of ids joined with a library of 200,000 (as the diff and the apply join them) is not
+   * looked up through a trigram index: V18's on id answered equality too, and the planner took it,
+   * each lookup decoding the posting lists of trigrams nearly every id shares (minutes per batch at
+   * 1M items under load). Fails with the migrations before V27.
+   */
+  @Test
+  void aBatchOfIdsIsNotJoinedThroughATrigramIndex() {
+    Pool pool = freshDatabase("migrations_id_join");
+    Migrations.run(pool, Migrations.load()).await();
+    pool.query(
+            "INSERT INTO standard (id, title, priority, active, content_hash)"
+                + " SELECT 'S' || lpad(i::text, 7, '0'), 'Standard ' || i, i % 50, true,"
+                + " gen_random_uuid() FROM generate_series(1, 200000) i")
+        .execute()
+        .compose(inserted -> pool.query("ANALYZE standard").execute())
+        .await();
+    String ids =
+        java.util.stream.IntStream.range(30_000, 35_000)
+            .mapToObj(i -> String.format("S%07d", i))
+            .collect(java.util.stream.Collectors.joining(","));
+    StringBuilder plan = new StringBuilder();
+    pool.query(
+            "EXPLAIN SELECT count(o.title) FROM unnest('{"
+                + ids
+                + "}'::text[]) b(id) LEFT JOIN standard o ON o.id = b.id")
+        .execute()
+        .await()
+        .forEach(row -> plan.append(row.getString(0)).append('\n'));
+    assertThat(plan.toString()).doesNotContain("trgm");
+    pool.close().await();
+  }
+
   @Test
   void v11KeepsTheDiffsOfJobsUnderReview() {
     Pool pool = freshDatabase("migrations_diff_values");
