@@ -51,8 +51,8 @@ public final class Database {
 
   /**
    * One connection for the library's version, read once for many list requests at a time
-   * (library/LibraryVersion): that read never waits behind them in the requests' queue. It waits at
-   * most {@code waitMs} for its connection, as a request does.
+   * (library/LibraryStore, shared through db/SharedReads): that read never waits behind them in the
+   * requests' queue. It waits at most {@code waitMs} for its connection, as a request does.
    */
   public static Pool libraryVersion(Vertx vertx, String url, long waitMs) {
     return build(vertx, url, waitingAtMost("freight-library-version", 1, waitMs));

@@ -1,9 +1,12 @@
 package dev.freight.db;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A statement put together from fragments, each given with its own values: a {@code ?} in a
@@ -106,5 +109,26 @@ public final class Sql {
   private void appendText(String text) {
     int last = texts.size() - 1;
     texts.set(last, texts.get(last) + text);
+  }
+
+  /**
+   * This statement with its values, and what else shapes its answer ({@code more}), as one string:
+   * another string, another answer.
+   */
+  public String key(Object... more) {
+    JsonArray key = new JsonArray().add(text());
+    Stream.concat(values.stream(), Stream.of(more))
+        .forEach(
+            value ->
+                key.add(
+                    value == null
+                        ? null
+                        : value.getClass().getName()
+                            + ":"
+                            + (value instanceof Object[] array
+                                ? new JsonArray(Arrays.stream(array).map(String::valueOf).toList())
+                                    .encode()
+                                : value)));
+    return key.encode();
   }
 }

@@ -4,6 +4,7 @@ import dev.freight.bus.Failure;
 import dev.freight.db.Database;
 import dev.freight.db.Ordering;
 import dev.freight.db.Pools;
+import dev.freight.db.SharedReads;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.jobs.JobList;
@@ -47,6 +48,7 @@ final class ImportJobs {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
+  private final SharedReads<JsonObject> lists = new SharedReads<>();
   private final Pool jobsPool;
   private final JobTable<Long, ImportStatus> table;
   private final Map<Long, JsonObject> recent = new ConcurrentHashMap<>();
@@ -147,7 +149,7 @@ final class ImportJobs {
   }
 
   Future<JsonObject> list(JobListQuery query) {
-    return LIST.page(pool, new Sql(), query);
+    return LIST.page(lists, pool, new Sql(), query);
   }
 
   /**

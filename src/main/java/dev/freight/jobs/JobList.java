@@ -2,6 +2,7 @@ package dev.freight.jobs;
 
 import dev.freight.db.Ordering;
 import dev.freight.db.Paging;
+import dev.freight.db.SharedReads;
 import dev.freight.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,13 +25,18 @@ public record JobList<S extends Enum<S> & JobStatus>(
     Ordering ordering,
     Function<Row, JsonObject> toJson) {
 
-  /** The page {@code query} asks for, of the jobs {@code visible} lets the caller see. */
-  public Future<JsonObject> page(Pool pool, Sql visible, JobListQuery query) {
+  /**
+   * The page {@code query} asks for, of the jobs {@code visible} lets the caller see; the same page
+   * asked meanwhile shares the read.
+   */
+  public Future<JsonObject> page(
+      SharedReads<JsonObject> shared, Pool pool, Sql visible, JobListQuery query) {
     List<S> statuses = query.statuses(machine);
     if (statuses != null) {
       visible.where("j.status = ANY(?)", (Object) StateMachine.wireArray(statuses));
     }
     return Paging.page(
+        shared,
         pool,
         Sql.of("SELECT count(*) FROM " + table + " j").append(visible),
         Sql.of(select).append(visible).append(ordering.orderBy(query.ordering())),

@@ -1,11 +1,8 @@
 package dev.freight.library;
 
-import dev.freight.db.Sql;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -38,15 +35,6 @@ final class Kept {
 
   private long version;
   private long bytes;
-
-  /** A statement, and what else shapes its answer, as a key: another key, another answer. */
-  static String key(Sql statement, Object... more) {
-    return new JsonArray()
-        .add(statement.text())
-        .addAll(new JsonArray(statement.values()))
-        .addAll(new JsonArray(List.of(more)))
-        .encode();
-  }
 
   /**
    * What {@code reading} answers at {@code version}: kept, or read (then kept, {@code size} long).

@@ -3,6 +3,7 @@ package dev.freight.library;
 import dev.freight.bus.Failure;
 import dev.freight.db.Ordering;
 import dev.freight.db.Paging;
+import dev.freight.db.SharedReads;
 import dev.freight.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -17,11 +18,14 @@ import java.util.stream.Collectors;
 final class LibraryStore {
   private final Pool pool;
   private final Kept kept = new Kept();
-  private final LibraryVersion libraryVersion;
+  private final Pool versionPool;
+
+  /** The library's version (V26), read for every list: many asking at once share a read. */
+  private final SharedReads<Long> version = new SharedReads<>();
 
   LibraryStore(Pool pool, Pool versionPool) {
     this.pool = pool;
-    this.libraryVersion = new LibraryVersion(versionPool);
+    this.versionPool = versionPool;
   }
 
   /** The filters a list takes; null means "not given". */
@@ -59,19 +63,25 @@ final class LibraryStore {
         Sql.of("SELECT " + columns(model) + from)
             .append(filter)
             .append(ordering(model).orderBy(filters.ordering()));
-    return libraryVersion
-        .now()
+    return version
+        .read(
+            "library_version",
+            () ->
+                versionPool
+                    .preparedQuery("SELECT version FROM library_version")
+                    .execute()
+                    .map(rows -> rows.iterator().next().getLong(0)))
         .compose(
             version ->
                 kept.answer(
                     version,
-                    Kept.key(select, limit, offset),
+                    select.key(limit, offset),
                     () ->
                         Paging.page(
                             pool,
                             kept.answer(
                                 version,
-                                Kept.key(count),
+                                count.key(),
                                 () -> Paging.count(pool, count),
                                 counted -> Long.BYTES),
                             select,
@@ -106,11 +116,15 @@ final class LibraryStore {
     }
   }
 
-  /** Free-text search looks at the key and the text fields a person reads. */
+  /**
+   * Free-text search looks at the key and the text fields a person reads; the key as {@code
+   * lower(key)}, which its trigram index covers (V27).
+   */
   private static List<String> searchable(ContentModel model) {
     return model.storedFields().stream()
         .map(Field::name)
         .filter(name -> List.of(model.key().name(), "title", "text").contains(name))
+        .map(name -> name.equals(model.key().name()) ? "lower(" + name + ")" : name)
         .toList();
   }
 

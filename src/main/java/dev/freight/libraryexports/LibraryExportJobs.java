@@ -5,6 +5,7 @@ import dev.freight.bus.Viewer;
 import dev.freight.db.Database;
 import dev.freight.db.Ordering;
 import dev.freight.db.Pools;
+import dev.freight.db.SharedReads;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.formats.Format;
@@ -66,6 +67,7 @@ final class LibraryExportJobs {
 
   private final Pool requests;
   private final Pool pool;
+  private final SharedReads<JsonObject> lists = new SharedReads<>();
   private final JobTable<Long, LibraryExportStatus> table;
 
   /** Requests read on {@code pools.requests()}; the runs' work goes on {@code pools.jobs()}. */
@@ -112,7 +114,7 @@ final class LibraryExportJobs {
   }
 
   Future<JsonObject> list(Viewer viewer, JobListQuery query) {
-    return LIST.page(requests, visible(viewer), query);
+    return LIST.page(lists, requests, visible(viewer), query);
   }
 
   /** The job's status column, every move checked against {@link LibraryExportStatus#MACHINE}. */

@@ -3,6 +3,7 @@ package dev.freight.listexports;
 import dev.freight.bus.Failure;
 import dev.freight.db.Paging;
 import dev.freight.db.Pools;
+import dev.freight.db.SharedReads;
 import dev.freight.db.Sql;
 import dev.freight.db.Timestamps;
 import dev.freight.jobs.JobRunner;
@@ -62,6 +63,7 @@ final class ListExportStore {
 
   private final Pool requests;
   private final Pool pool;
+  private final SharedReads<JsonObject> lists = new SharedReads<>();
   private final JobTable<UUID, ListExportStatus> table;
 
   /** Requests read on {@code pools.requests()}; the runs' work goes on {@code pools.jobs()}. */
@@ -159,6 +161,7 @@ final class ListExportStore {
           filter, condition, lookup.contains("__date") ? date(lookup, raw) : dateTime(lookup, raw));
     }
     return Paging.page(
+        lists,
         requests,
         Sql.of("SELECT count(*) FROM exports e").append(filter),
         Sql.of(SELECT).append(filter).append(" ORDER BY e.created_date DESC, e.id"),

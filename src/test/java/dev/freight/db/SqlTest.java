@@ -90,4 +90,32 @@ class SqlTest {
     assertThatThrownBy(() -> new Sql().append("a = ?", List.of().toArray()))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** Keys of shared and kept reads: statements answering differently never share a key. */
+  @Test
+  void aKeyTellsApartEverythingThatShapesTheAnswer() {
+    String page = Sql.of("SELECT * FROM t").where("a = ?", 1).key(50, 0);
+    assertThat(Sql.of("SELECT * FROM t").where("a = ?", 1).key(50, 0)).isEqualTo(page);
+    assertThat(Sql.of("SELECT * FROM t").where("a = ?", 2).key(50, 0))
+        .as("value")
+        .isNotEqualTo(page);
+    assertThat(Sql.of("SELECT * FROM t").where("a = ?", "1").key(50, 0))
+        .as("type")
+        .isNotEqualTo(page);
+    assertThat(Sql.of("SELECT * FROM t").where("b = ?", 1).key(50, 0))
+        .as("text")
+        .isNotEqualTo(page);
+    assertThat(Sql.of("SELECT * FROM t").where("a = ?", 1).key(50, 50))
+        .as("more")
+        .isNotEqualTo(page);
+    assertThat(new Sql().append("?, ?", null, "null").key())
+        .as("null is not the word null")
+        .isNotEqualTo(new Sql().append("?, ?", "null", null).key());
+    assertThat(new Sql().append("?", (Object) new String[] {"a, b"}).key())
+        .as("an array's items")
+        .isNotEqualTo(new Sql().append("?", (Object) new String[] {"a", "b"}).key());
+    assertThat(new Sql().append("?, ?", "a\",\"", "b").key())
+        .as("values split otherwise")
+        .isNotEqualTo(new Sql().append("?, ?", "a", "\",\"b").key());
+  }
 }
