@@ -4,7 +4,7 @@
 # 200 clients for SECONDS: 180 reading (filtered library pages, the running job, job lists) and 20
 # creating exports (template v2 exports, filtered v1 exports), with wrk. Then accepts the import and
 # times filtered library pages on the ROWS-item library.
-# Usage: bench/load.sh [ROWS] [SECONDS] [JAR]      (default 1000000 60 target/freight.jar)
+# Usage: [WARMUP=15] bench/load.sh [ROWS] [SECONDS] [JAR]      (default 1000000 60 target/freight.jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
@@ -49,15 +49,15 @@ fi
 accept "$first"
 echo "loaded $ROWS rows in $((SECONDS - T0)) s: $(job "$first" | jq -c '{status, errors}')"
 
-T0=$SECONDS
-second=$(import 2)
-cat >"$DATA/reads.lua" <<LUA
+# The read mix, the running job's page being that of job $1.
+reads_lua() {
+  cat >"$DATA/reads.lua" <<LUA
 local paths = {
   "/api/v2/library/standards/?active=false&page=3",
   "/api/v2/library/standards/?phase=X3&ordering=-priority",
   "/api/v2/library/standards/?search=Standard%2012345",
   "/api/v2/library/standards/?problem=P7&active=true",
-  "$API$second/",
+  "$API$1/",
   "$API?status=generating_diff",
   "/api/v2/library/export/?page_size=10",
   "/api/v1/exports/?page_size=10",
@@ -68,6 +68,7 @@ request = function()
   return wrk.format("GET", paths[n % #paths + 1], {["Authorization"] = "Token $TOKEN"})
 end
 LUA
+}
 cat >"$DATA/creates.lua" <<LUA
 local n = 0
 request = function()
@@ -79,8 +80,22 @@ request = function()
   return wrk.format("POST", "/api/v2/library/standards/export/?search=Standard%2099" .. (n % 100), headers, '{"format_type":"csv"}')
 end
 LUA
+# Warm-up: the same mix for WARMUP s before the import, so that the figures are the server's steady
+# state rather than the JIT compiling the read and create paths (WARMUP=0 measures a cold server).
+reads_lua "$first"
+if ((${WARMUP:-15} > 0)); then
+  wrk -t1 -c180 -d"${WARMUP:-15}s" -s "$DATA/reads.lua" "$URL" >/dev/null &
+  WARMING=$!
+  wrk -t1 -c20 -d"${WARMUP:-15}s" -s "$DATA/creates.lua" "$URL" >/dev/null
+  wait $WARMING
+fi
+
+T0=$SECONDS
+second=$(import 2)
+reads_lua "$second"
 until [[ $(job "$second" | jq -r .status) =~ ^(generating_diff|ready_for_review|fail)$ ]]; do sleep 0.5; done
 echo "import $second: $(job "$second" | jq -c '{status, progress}') - load starts"
+LOG_START=$(wc -l <"$DATA/server.log")
 wrk -t1 -c180 -d"${DURATION}s" --timeout 30s --latency -s "$DATA/reads.lua" "$URL" >"$DATA/reads.txt" &
 READS=$!
 wrk -t1 -c20 -d"${DURATION}s" --timeout 30s --latency -s "$DATA/creates.lua" "$URL" >"$DATA/creates.txt" &
@@ -117,8 +132,8 @@ for kind in reads creates; do
   grep -E "Requests/sec|requests in|Non-2xx|Socket errors|^ +(50|90|99)%" "$DATA/$kind.txt"
 done
 # Each route's answers during the load, from the access log: how many, and their p50 and p99 (ms).
-echo "--- answers by route and status (access log, whole run): count, p50 ms, p99 ms"
-sed -nE 's/.*freight\.access: ([A-Z]+ [^ ]+) ([0-9]{3}) ([0-9]+) ms.*/\1 \2 \3/p' "$DATA/server.log" |
+echo "--- answers by route and status (access log, from the load's start): count, p50 ms, p99 ms"
+tail -n +$((LOG_START + 1)) "$DATA/server.log" | sed -nE 's/.*freight\.access: ([A-Z]+ [^ ]+) ([0-9]{3}) ([0-9]+) ms.*/\1 \2 \3/p' |
   sort -k1,3 -k4,4n | awk '
     function show() { if (n) printf "%-52s %6d %6d %6d\n", key, n, d[int((n - 1) * 0.5) + 1], d[int((n - 1) * 0.99) + 1] }
     { k = $1 " " $2 " " $3; if (k != key) { show(); key = k; n = 0 } d[++n] = $4 }
