@@ -117,18 +117,19 @@ public final class Sql {
    */
   public String key(Object... more) {
     JsonArray key = new JsonArray().add(text());
-    Stream.concat(values.stream(), Stream.of(more))
-        .forEach(
-            value ->
-                key.add(
-                    value == null
-                        ? null
-                        : value.getClass().getName()
-                            + ":"
-                            + (value instanceof Object[] array
-                                ? new JsonArray(Arrays.stream(array).map(String::valueOf).toList())
-                                    .encode()
-                                : value)));
+    Stream.concat(values.stream(), Stream.of(more)).map(Sql::keyPart).forEach(key::add);
     return key.encode();
+  }
+
+  /** A value with its type, so that 1 and "1" differ; an array's items each apart. */
+  private static String keyPart(Object value) {
+    if (value == null) {
+      return null;
+    }
+    Object shown =
+        value instanceof Object[] array
+            ? new JsonArray(Arrays.stream(array).map(String::valueOf).toList()).encode()
+            : value;
+    return value.getClass().getName() + ":" + shown;
   }
 }

@@ -20,8 +20,7 @@ final class LibraryStore {
   private final Kept kept = new Kept();
   private final Pool versionPool;
 
-  /** The library's version (V26), read for every list: many asking at once share a read. */
-  private final SharedReads<Long> version = new SharedReads<>();
+  private final SharedReads<Long> versionReads = new SharedReads<>();
 
   LibraryStore(Pool pool, Pool versionPool) {
     this.pool = pool;
@@ -63,14 +62,7 @@ final class LibraryStore {
         Sql.of("SELECT " + columns(model) + from)
             .append(filter)
             .append(ordering(model).orderBy(filters.ordering()));
-    return version
-        .read(
-            "library_version",
-            () ->
-                versionPool
-                    .preparedQuery("SELECT version FROM library_version")
-                    .execute()
-                    .map(rows -> rows.iterator().next().getLong(0)))
+    return libraryVersion()
         .compose(
             version ->
                 kept.answer(
@@ -89,6 +81,17 @@ final class LibraryStore {
                             offset,
                             row -> toJson(model, row)),
                     page -> page.toBuffer().length()));
+  }
+
+  /** The library's version (V26), read for every list: many asking at once share a read. */
+  private Future<Long> libraryVersion() {
+    return versionReads.read(
+        "library_version",
+        () ->
+            versionPool
+                .preparedQuery("SELECT version FROM library_version")
+                .execute()
+                .map(rows -> rows.iterator().next().getLong(0)));
   }
 
   Future<JsonObject> get(ContentModel model, String id) {
